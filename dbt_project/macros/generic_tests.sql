@@ -1,0 +1,37 @@
+{#- Generic tests the package hub would give us (dbt_utils), written here because `dbt deps`
+    cannot reach it. Each returns the failing rows. -#}
+
+{% test unique_combination_of_columns(model, combination_of_columns) %}
+    select
+        {{ combination_of_columns | join(', ') }},
+        count(*) as occurrences
+    from {{ model }}
+    group by {{ combination_of_columns | join(', ') }}
+    having count(*) > 1
+{% endtest %}
+
+
+{% test expression_is_true(model, expression) %}
+    select *
+    from {{ model }}
+    where not ({{ expression }})
+{% endtest %}
+
+
+{% test accepted_range(model, column_name, min_value=none, max_value=none) %}
+    select *
+    from {{ model }}
+    where
+        {{ column_name }} is not null
+        and (
+            false
+            {%- if min_value is not none %} or {{ column_name }} < {{ min_value }}{% endif %}
+            {%- if max_value is not none %} or {{ column_name }} > {{ max_value }}{% endif %}
+        )
+{% endtest %}
+
+
+{% test not_empty(model) %}
+    select 1 as empty_model
+    where not exists (select 1 from {{ model }})
+{% endtest %}

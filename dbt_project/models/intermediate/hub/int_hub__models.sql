@@ -1,0 +1,107 @@
+-- One row per model known from the daily snapshots or the catalog, with its attributes: the
+-- newest daily observation wins, the catalog fills what the snapshots lack (creation time,
+-- parameter count). Developer and country come from the registry by Hub org; the family from
+-- the first matching rule of the family seed.
+with
+
+observations as (
+    select * from {{ ref('int_hub__model_observations') }}
+),
+
+catalog as (
+    select * from {{ ref('stg_hub__model_catalog') }}
+),
+
+registry as (
+    select * from {{ ref('developer_registry') }}
+),
+
+family_rules as (
+    select * from {{ ref('model_family_rules') }}
+),
+
+latest_observation as (
+    select *
+    from observations
+    qualify row_number() over (partition by model_id order by snapshot_date desc) = 1
+),
+
+observed_span as (
+    select
+        model_id,
+        min(snapshot_date) as first_observed_date,
+        max(snapshot_date) as last_observed_date,
+        min(created_at) as created_at
+    from observations
+    group by model_id
+),
+
+latest_catalog as (
+    select *
+    from catalog
+    qualify row_number() over (
+        partition by model_id order by snapshot_date desc, fetched_at desc
+    ) = 1
+),
+
+combined as (
+    select
+        coalesce(latest_observation.model_id, latest_catalog.model_id) as model_id,
+        coalesce(latest_observation.hub_org, latest_catalog.hub_org) as hub_org,
+        coalesce(observed_span.created_at, latest_catalog.created_at) as created_at,
+        coalesce(latest_observation.pipeline_tag, latest_catalog.pipeline_tag) as pipeline_tag,
+        coalesce(latest_observation.library_name, latest_catalog.library_name) as library_name,
+        coalesce(latest_observation.tags, latest_catalog.tags) as tags,
+        coalesce(
+            latest_observation.safetensors_parameter_count,
+            latest_catalog.safetensors_parameter_count
+        ) as parameter_count,
+        observed_span.first_observed_date,
+        observed_span.last_observed_date,
+        latest_observation.model_id is not null as is_tracked,
+        latest_catalog.model_id is not null as is_in_catalog
+    from latest_observation
+    full outer join latest_catalog
+        on latest_observation.model_id = latest_catalog.model_id
+    left join observed_span
+        on coalesce(latest_observation.model_id, latest_catalog.model_id) = observed_span.model_id
+),
+
+with_family as (
+    select
+        combined.*,
+        family_rules.family
+    from combined
+    left join family_rules
+        on regexp_matches(split_part(combined.model_id, '/', 2), family_rules.pattern, 'i')
+    qualify row_number() over (
+        partition by combined.model_id order by family_rules.priority nulls last
+    ) = 1
+),
+
+attributed as (
+    select
+        with_family.model_id,
+        split_part(with_family.model_id, '/', 2) as model_name,
+        coalesce(with_family.hub_org, split_part(with_family.model_id, '/', 1)) as hub_org,
+        coalesce(registry.developer_id, 'unattributed') as developer_id,
+        coalesce(registry.country, 'unattributed') as country,
+        coalesce(with_family.family, 'other') as family,
+        with_family.parameter_count,
+        with_family.created_at,
+        cast(with_family.created_at as date) as created_date,
+        replace(
+            list_filter(with_family.tags, lambda tag: starts_with(tag, 'license:'))[1], 'license:', ''  -- noqa: RF02
+        ) as license,
+        with_family.pipeline_tag,
+        with_family.library_name,
+        with_family.first_observed_date,
+        with_family.last_observed_date,
+        with_family.is_tracked,
+        with_family.is_in_catalog
+    from with_family
+    left join registry
+        on coalesce(with_family.hub_org, split_part(with_family.model_id, '/', 1)) = registry.hub_org
+)
+
+select * from attributed

@@ -1,0 +1,28 @@
+with
+
+models as (
+    select * from {{ ref('int_hub__models') }}
+),
+
+final as (
+    select
+        model_id,
+        model_name,
+        hub_org,
+        developer_id,
+        country,
+        family,
+        cast(parameter_count as bigint) as parameter_count,
+        created_at,
+        created_date,
+        license,
+        pipeline_tag,
+        library_name,
+        first_observed_date,
+        last_observed_date,
+        is_tracked,
+        is_in_catalog
+    from models
+)
+
+select * from final

@@ -1,0 +1,13 @@
+with
+
+source as (
+    select * from {{ source('raw_hub', 'model_snapshots') }}
+),
+
+renamed as (
+    select
+        {{ hub_stats_columns() }}
+    from source
+)
+
+select * from renamed

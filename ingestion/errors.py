@@ -1,0 +1,17 @@
+"""Errors that say which source, which file and which field was wrong."""
+
+from __future__ import annotations
+
+
+class InputError(ValueError):
+    """Input the pipeline refuses: names the source, the file (or URL) and the field."""
+
+    def __init__(self, source: str, location: str, field: str | None, message: str) -> None:
+        self.source = source
+        self.location = location
+        self.field = field
+        self.message = message
+        where = f"{source}: {location}"
+        if field:
+            where += f": field {field!r}"
+        super().__init__(f"{where}: {message}")

@@ -1,0 +1,52 @@
+"""The Hub snapshot as we store it: the column layout of the public hub-stats dataset.
+
+`cfahlgren1/hub-stats` copies the Hub API's model objects, so its names (camelCase, as the API
+sends them) are kept. Only the fields the marts use are declared; the rest are dropped and
+reported. `downloads` is the last 30 days and `downloadsAllTime` the lifetime counter.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+HUB_SOURCE = "hub"
+
+BASE_MODELS_DTYPE = pl.Struct(
+    {"relation": pl.String, "models": pl.List(pl.Struct({"id": pl.String}))}
+)
+
+HUB_SNAPSHOT_SCHEMA = pl.Schema(
+    {
+        "id": pl.String,
+        "author": pl.String,
+        "createdAt": pl.Datetime("us", "UTC"),
+        "lastModified": pl.Datetime("us", "UTC"),
+        "downloads": pl.Int64,
+        "downloadsAllTime": pl.Int64,
+        "likes": pl.Int64,
+        "trendingScore": pl.Float64,
+        "tags": pl.List(pl.String),
+        "pipeline_tag": pl.String,
+        "library_name": pl.String,
+        "cardData": pl.String,
+        "safetensors": pl.Struct({"total": pl.Int64}),
+        "baseModels": BASE_MODELS_DTYPE,
+    }
+)
+
+# What the live client asks the Hub for. `expand` is a whitelist: every field must be named.
+HUB_EXPAND_FIELDS: tuple[str, ...] = (
+    "author",
+    "createdAt",
+    "lastModified",
+    "downloads",
+    "downloadsAllTime",
+    "likes",
+    "trendingScore",
+    "tags",
+    "pipeline_tag",
+    "library_name",
+    "safetensors",
+)
+
+REQUIRED_COLUMNS: tuple[str, ...] = ("id", "downloadsAllTime")

@@ -1,0 +1,58 @@
+"""One interface for the Hub source, with a recorded and a live implementation.
+
+`fetch(day)` returns the snapshot of a UTC day, or None when there is none to have (a gap in
+the recordings). The live Hub has no history endpoint: it can only be asked for the present,
+so the live source refuses days other than the one that just ended (or today).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from ingestion.errors import InputError
+from ingestion.hub.live import LiveHubClient
+from ingestion.hub.recorded import Snapshot, SnapshotFolder
+from ingestion.hub.schema import HUB_SOURCE
+
+
+class HubSnapshotSource(Protocol):
+    def fetch(self, day: dt.date) -> Snapshot | None: ...
+
+
+@dataclass(frozen=True)
+class RecordedHubSource:
+    directory: Path
+
+    def fetch(self, day: dt.date) -> Snapshot | None:
+        return SnapshotFolder(self.directory).read(day)
+
+    def available_days(self) -> list[dt.date]:
+        return sorted(SnapshotFolder(self.directory).available_days())
+
+
+def _utc_today() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
+
+
+@dataclass(frozen=True)
+class LiveHubSource:
+    client: LiveHubClient
+    orgs: Sequence[str]
+    today: Callable[[], dt.date] = field(default=_utc_today)
+
+    def fetch(self, day: dt.date) -> Snapshot:
+        today = self.today()
+        if day not in (today, today - dt.timedelta(days=1)):
+            raise InputError(
+                HUB_SOURCE,
+                self.client.endpoint,
+                None,
+                f"cannot snapshot {day} live: the Hub keeps no history, only today's counters "
+                f"({today - dt.timedelta(days=1)} or {today} can be fetched). Backfill past days "
+                "in recorded mode with HUB_SNAPSHOT_DIR pointing at hub-stats exports.",
+            )
+        return self.client.snapshot(day, self.orgs)

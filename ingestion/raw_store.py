@@ -1,0 +1,93 @@
+"""The raw layer: append-only Parquet, one folder per snapshot date, written atomically.
+
+Layout: `<root>/<dataset>/snapshot_date=YYYY-MM-DD/<fetched_at>_<content hash>.parquet`.
+Every fetch is a new file, so a re-run of a day never destroys an earlier fetch; downstream
+takes the newest fetch of each day. A fetch whose content equals the newest one already stored
+for that day is not written again, which keeps `make run` idempotent on the raw layer too.
+Each file carries `snapshot_date`, `fetched_at` and `source_uri` columns, so a row read back
+knows where it came from without the path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+HASH_CHARS = 16
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    path: Path
+    rows: int
+    written: bool  # False when the newest stored fetch of that day has the same content
+    content_hash: str
+
+
+@dataclass(frozen=True)
+class RawStore:
+    root: Path
+    dataset: str
+
+    @property
+    def directory(self) -> Path:
+        return self.root / self.dataset
+
+    def partition_dir(self, day: dt.date) -> Path:
+        return self.directory / f"snapshot_date={day.isoformat()}"
+
+    def fetches(self, day: dt.date) -> list[Path]:
+        """Stored fetches of a day, oldest first (names start with the fetch timestamp)."""
+        return sorted(self.partition_dir(day).glob("*.parquet"))
+
+    def glob(self) -> str:
+        return (self.directory / "*" / "*.parquet").as_posix()
+
+    def write(
+        self, day: dt.date, frame: pl.DataFrame, *, source_uri: str, fetched_at: dt.datetime
+    ) -> WriteResult:
+        digest = content_hash(frame)
+        existing = self.fetches(day)
+        if existing and existing[-1].stem.endswith(digest):
+            return WriteResult(existing[-1], frame.height, written=False, content_hash=digest)
+        stamped = frame.with_columns(
+            pl.lit(day, dtype=pl.Date).alias("snapshot_date"),
+            pl.lit(fetched_at.astimezone(dt.UTC), dtype=pl.Datetime("us", "UTC")).alias(
+                "fetched_at"
+            ),
+            pl.lit(source_uri, dtype=pl.String).alias("source_uri"),
+        )
+        target = self.partition_dir(day) / f"{fetched_at:%Y%m%dT%H%M%S%fZ}_{digest}.parquet"
+        write_parquet_atomically(stamped, target)
+        return WriteResult(target, frame.height, written=True, content_hash=digest)
+
+
+def content_hash(frame: pl.DataFrame) -> str:
+    """A digest of the rows, independent of row order (the row hashes are sorted first).
+
+    Polars does not promise stable row hashes across versions: after an upgrade one identical
+    fetch may be stored again, which is harmless.
+    """
+    hasher = hashlib.sha256(",".join(f"{k}:{v}" for k, v in frame.schema.items()).encode())
+    for value in frame.hash_rows(seed=0).sort():
+        hasher.update(value.to_bytes(8, "little"))
+    return hasher.hexdigest()[:HASH_CHARS]
+
+
+def write_parquet_atomically(frame: pl.DataFrame, target: Path) -> None:
+    """Write beside the target under a hidden name, then rename: readers never see half a file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        frame.write_parquet(tmp)
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)

@@ -1,0 +1,35 @@
+"""Assembles the Dagster definitions; the logic lives in `defs/` and `lib/`."""
+
+from __future__ import annotations
+
+import dagster as dg
+from dagster_dbt import DbtCliResource
+
+from orchestration.defs.dbt.assets import build_dbt_assets, dbt_project
+from orchestration.defs.hub.assets import hub_model_catalog, hub_model_snapshots
+from orchestration.defs.hub.resources import HubSourceResource
+from orchestration.defs.jobs import daily_job, daily_schedule
+from orchestration.lib.resources import StorageResource
+from orchestration.lib.settings import Settings, dbt_executable
+
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    settings = Settings.from_env()
+    project = dbt_project()
+    return dg.Definitions(
+        assets=[hub_model_snapshots, hub_model_catalog, build_dbt_assets(project.manifest_path)],
+        jobs=[daily_job],
+        schedules=[daily_schedule(running=settings.source_mode == "live")],
+        resources={
+            "storage": StorageResource(data_dir=str(settings.data_dir)),
+            "hub": HubSourceResource(
+                mode=settings.source_mode,
+                snapshot_dir=str(settings.hub_snapshot_dir),
+                catalog_dir=str(settings.hub_catalog_dir),
+                endpoint=settings.hf_endpoint,
+                token=dg.EnvVar("HF_TOKEN") if settings.hf_token else None,
+            ),
+            "dbt": DbtCliResource(project_dir=project, dbt_executable=dbt_executable()),
+        },
+    )

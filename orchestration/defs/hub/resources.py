@@ -1,0 +1,37 @@
+"""The Hub source as a Dagster resource: recorded or live, chosen by settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+
+from ingestion.hub.live import LiveHubClient
+from ingestion.hub.recorded import SnapshotFolder
+from ingestion.hub.sources import HubSnapshotSource, LiveHubSource, RecordedHubSource
+from ingestion.registry import registry_orgs
+from orchestration.lib.settings import DEFAULT_HF_ENDPOINT, DEVELOPER_REGISTRY_CSV
+
+
+class HubSourceResource(dg.ConfigurableResource):
+    """Where Hub snapshots come from.
+
+    `recorded` replays `snapshot_dir` (one hub-stats Parquet per day); `live` lists the models
+    of every org of the developer registry through huggingface_hub at `endpoint`.
+    """
+
+    mode: str = "recorded"
+    snapshot_dir: str
+    catalog_dir: str
+    endpoint: str = DEFAULT_HF_ENDPOINT
+    token: str | None = None
+    registry_csv: str = str(DEVELOPER_REGISTRY_CSV)
+
+    def source(self) -> HubSnapshotSource:
+        if self.mode == "live":
+            client = LiveHubClient(endpoint=self.endpoint, token=self.token)
+            return LiveHubSource(client, registry_orgs(Path(self.registry_csv)))
+        return RecordedHubSource(Path(self.snapshot_dir))
+
+    def catalog(self) -> SnapshotFolder:
+        return SnapshotFolder(Path(self.catalog_dir))

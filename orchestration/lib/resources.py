@@ -1,0 +1,35 @@
+"""Resources shared by every area: where the data lives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+
+from ingestion.raw_store import RawStore
+
+
+class StorageResource(dg.ConfigurableResource):
+    """The data folder: the raw layer, the quarantine and the DuckDB warehouse."""
+
+    data_dir: str
+
+    @property
+    def root(self) -> Path:
+        return Path(self.data_dir)
+
+    def raw_store(self, dataset: str) -> RawStore:
+        return RawStore(self.root / "raw", dataset)
+
+    @property
+    def warehouse_path(self) -> Path:
+        """The published warehouse analysts read (see `orchestration.lib.warehouse`)."""
+        return self.root / "warehouse.duckdb"
+
+    @property
+    def build_warehouse_path(self) -> Path:
+        """The private file dbt builds in; the profile points here."""
+        return self.root / "build" / "warehouse.duckdb"
+
+    def dbt_vars(self) -> dict[str, str]:
+        return {"data_dir": self.root.as_posix()}

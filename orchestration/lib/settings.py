@@ -1,0 +1,84 @@
+"""The one place that decides paths and environment.
+
+Nothing here runs at import time: call `Settings.from_env()` where settings are needed, so
+tests can point a whole pipeline at a temporary folder through the environment.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+RECORDED_DIR = PROJECT_ROOT / "recorded"
+DEVELOPER_REGISTRY_CSV = DBT_PROJECT_DIR / "seeds" / "developer_registry.csv"
+
+SourceMode = Literal["recorded", "live"]
+SOURCE_MODES: tuple[SourceMode, ...] = ("recorded", "live")
+DEFAULT_HF_ENDPOINT = "https://huggingface.co"
+
+
+class SettingsError(ValueError):
+    """A setting has a value the pipeline cannot use."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    source_mode: SourceMode
+    hub_snapshot_dir: Path
+    hub_catalog_dir: Path
+    hf_endpoint: str
+    hf_token: str | None
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        mode = env.get("SOURCE_MODE", "recorded").strip().lower()
+        if mode not in SOURCE_MODES:
+            raise SettingsError(f"SOURCE_MODE={mode!r} is not one of {', '.join(SOURCE_MODES)}")
+        return cls(
+            data_dir=_path(env.get("DATA_DIR"), PROJECT_ROOT / "data"),
+            source_mode=mode,  # type: ignore[arg-type]  # checked against SOURCE_MODES above
+            hub_snapshot_dir=_path(env.get("HUB_SNAPSHOT_DIR"), RECORDED_DIR / "hub" / "daily"),
+            hub_catalog_dir=_path(env.get("HUB_CATALOG_DIR"), RECORDED_DIR / "hub" / "catalog"),
+            hf_endpoint=env.get("HF_ENDPOINT") or DEFAULT_HF_ENDPOINT,
+            hf_token=env.get("HF_TOKEN") or None,
+        )
+
+    @property
+    def warehouse_path(self) -> Path:
+        return self.data_dir / "warehouse.duckdb"
+
+    @property
+    def raw_dir(self) -> Path:
+        return self.data_dir / "raw"
+
+    @property
+    def quarantine_dir(self) -> Path:
+        return self.data_dir / "quarantine"
+
+    @property
+    def dagster_home(self) -> Path:
+        return self.data_dir / "dagster"
+
+    def dbt_vars(self) -> dict[str, str]:
+        """The vars every dbt invocation gets, so dbt reads and writes where Dagster does."""
+        return {"data_dir": self.data_dir.as_posix()}
+
+
+def _path(value: str | None, default: Path) -> Path:
+    # Relative paths are taken from the caller's working directory, as a shell user expects.
+    return Path(value).expanduser().resolve() if value else default
+
+
+def dbt_executable() -> str:
+    """The `dbt` of this interpreter's environment, so a venv need not be on PATH."""
+    sibling = Path(sys.executable).parent / "dbt"
+    return str(sibling) if sibling.exists() else (shutil.which("dbt") or "dbt")

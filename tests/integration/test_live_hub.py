@@ -1,0 +1,70 @@
+"""The live Hub client against a local server that answers like the Hub."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+import pytest
+
+from ingestion.errors import InputError
+from ingestion.hub.live import LiveHubClient
+from ingestion.hub.schema import HUB_SNAPSHOT_SCHEMA
+from ingestion.hub.sources import LiveHubSource
+from tests.fakes.hub_server import Fault
+
+DAY = dt.date(2026, 5, 21)
+
+
+def test_lists_every_org_across_pages_with_the_expand_whitelist(fake_hub):
+    fake_hub.page_size = 25
+    snapshot = LiveHubClient(fake_hub.url).snapshot(DAY, ["Qwen", "deepseek-ai"])
+
+    expected = {m["id"] for m in fake_hub.models if m["author"] in ("Qwen", "deepseek-ai")}
+    assert set(snapshot.frame["id"]) == expected
+    assert snapshot.frame.schema == HUB_SNAPSHOT_SCHEMA
+    # Qwen has 106 models in the recording: 5 pages of 25; deepseek-ai 36: 2 pages.
+    assert len(fake_hub.model_requests()) == 7
+    assert all("expand=downloadsAllTime" in r for r in fake_hub.model_requests())
+    qwen = snapshot.frame.filter(pl.col("id") == "Qwen/Qwen1.5-MoE-A2.7B").row(0, named=True)
+    assert qwen["downloadsAllTime"] == 1164144
+    assert qwen["createdAt"] == dt.datetime(2024, 2, 29, 4, 52, 16, tzinfo=dt.UTC)
+    assert qwen["safetensors"] == {"total": 14315784192}
+
+
+def test_retries_a_rate_limit_and_a_server_error(fake_hub):
+    fake_hub.fail_next(
+        Fault(429, b'{"error": "rate limited"}', {"RateLimit": '"api";r=0;t=1'}),
+        Fault(500, b'{"error": "internal"}'),
+    )
+    snapshot = LiveHubClient(fake_hub.url).snapshot(DAY, ["moonshotai"])
+
+    assert snapshot.frame.height == sum(m["author"] == "moonshotai" for m in fake_hub.models)
+    assert len(fake_hub.model_requests()) == 3
+
+
+def test_an_html_error_page_names_the_source_and_url(fake_hub):
+    page = b"<html><body><h1>502 Bad Gateway</h1></body></html>"
+    fake_hub.fail_next(Fault(200, page, content_type="text/html"))
+
+    with pytest.raises(InputError) as error:
+        LiveHubClient(fake_hub.url).snapshot(DAY, ["Qwen"])
+
+    assert error.value.source == "hub"
+    assert "/api/models?author=Qwen" in error.value.location
+
+
+def test_a_missing_org_is_an_error_not_an_empty_day(fake_hub):
+    fake_hub.fail_next(Fault(404, b'{"error": "not found"}'))
+
+    with pytest.raises(InputError, match="request failed"):
+        LiveHubClient(fake_hub.url).snapshot(DAY, ["no-such-org"])
+
+
+def test_live_source_refuses_days_the_hub_cannot_answer_for(fake_hub):
+    source = LiveHubSource(LiveHubClient(fake_hub.url), ["Qwen"], today=lambda: DAY)
+
+    with pytest.raises(InputError, match="keeps no history"):
+        source.fetch(DAY - dt.timedelta(days=3))
+    assert fake_hub.model_requests() == []
+    assert source.fetch(DAY - dt.timedelta(days=1)).frame.height > 0

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from orchestration.lib.partitions import days_in_window, partition_window_to_dbt_vars
+from orchestration.lib.settings import PROJECT_ROOT, Settings, SettingsError
+
+
+def window(start: str, end: str) -> dg.TimeWindow:
+    return dg.TimeWindow(
+        dt.datetime.fromisoformat(f"{start}T00:00:00+00:00"),
+        dt.datetime.fromisoformat(f"{end}T00:00:00+00:00"),
+    )
+
+
+def test_one_day_partition_becomes_equal_start_and_end_vars():
+    assert partition_window_to_dbt_vars(window("2026-05-03", "2026-05-04")) == {
+        "start_date": "2026-05-03",
+        "end_date": "2026-05-03",
+    }
+
+
+def test_a_range_covers_every_day_with_an_inclusive_end():
+    days = days_in_window(window("2026-05-30", "2026-06-02"))
+
+    assert days == [dt.date(2026, 5, 30), dt.date(2026, 5, 31), dt.date(2026, 6, 1)]
+    assert (
+        partition_window_to_dbt_vars(window("2026-05-30", "2026-06-02"))["end_date"] == "2026-06-01"
+    )
+
+
+def test_settings_default_to_the_bundled_recordings():
+    settings = Settings.from_env({})
+
+    assert settings.source_mode == "recorded"
+    assert settings.data_dir == PROJECT_ROOT / "data"
+    assert settings.warehouse_path == PROJECT_ROOT / "data" / "warehouse.duckdb"
+    assert settings.hub_snapshot_dir == PROJECT_ROOT / "recorded" / "hub" / "daily"
+
+
+def test_relative_paths_are_taken_from_the_working_directory(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+
+    settings = Settings.from_env({"DATA_DIR": "mine", "SOURCE_MODE": "LIVE"})
+
+    assert settings.data_dir == Path(tmp_path / "mine").resolve()
+    assert settings.source_mode == "live"
+
+
+def test_an_unknown_source_mode_is_refused():
+    with pytest.raises(SettingsError, match="SOURCE_MODE"):
+        Settings.from_env({"SOURCE_MODE": "replay"})

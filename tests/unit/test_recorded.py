@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+import pytest
+
+from ingestion.errors import InputError
+from ingestion.hub.recorded import SnapshotFolder
+from tests.conftest import RECORDED
+
+
+def test_bundled_folder_has_the_43_recorded_days():
+    days = SnapshotFolder(RECORDED / "hub" / "daily").available_days()
+
+    assert len(days) == 43
+    assert min(days) == dt.date(2026, 5, 3)
+    assert max(days) == dt.date(2026, 7, 25)
+
+
+def test_a_file_named_with_an_impossible_date_is_named_in_the_error(tmp_path):
+    pl.DataFrame({"id": ["a/b"], "downloadsAllTime": [1]}).write_parquet(
+        tmp_path / "2026-02-30.parquet"
+    )
+
+    with pytest.raises(InputError) as error:
+        SnapshotFolder(tmp_path).available_days()
+
+    assert "2026-02-30.parquet" in error.value.location
+    assert "not a real date" in str(error.value)
+
+
+def test_a_missing_required_column_names_the_field(tmp_path):
+    pl.DataFrame({"id": ["a/b"], "likes": [1]}).write_parquet(tmp_path / "2026-05-03.parquet")
+
+    with pytest.raises(InputError) as error:
+        SnapshotFolder(tmp_path).read(dt.date(2026, 5, 3))
+
+    assert error.value.field == "downloadsAllTime"
+
+
+def test_a_day_without_a_file_is_a_gap_not_an_error(tmp_path):
+    assert SnapshotFolder(tmp_path).read(dt.date(2026, 5, 8)) is None
