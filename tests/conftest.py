@@ -34,6 +34,23 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         _FAKE_HUB.stop()
 
 
+@pytest.fixture(scope="session")
+def pipeline_data_dir(tmp_path_factory) -> Iterator[Path]:
+    """A DATA_DIR where the whole pipeline ran once on the bundled recordings, as `make run`
+    runs it. Tests that run it again must leave the marts as they found them."""
+    from orchestration.cli import main
+
+    path = tmp_path_factory.mktemp("data")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DATA_DIR", str(path))
+        patch.setenv("SOURCE_MODE", "recorded")
+        patch.delenv("HUB_SNAPSHOT_DIR", raising=False)
+        patch.delenv("HUB_CATALOG_DIR", raising=False)
+        patch.delenv("DAGSTER_HOME", raising=False)
+        assert main(["run"]) == 0
+        yield path
+
+
 @pytest.fixture
 def fake_hub() -> Iterator[FakeHub]:
     assert _FAKE_HUB is not None

@@ -72,6 +72,7 @@ _LIVE_ROW_SCHEMA = {
     "library_name": pl.String,
     "cardData": pl.String,
     "safetensors": pl.Struct({"total": pl.Int64}),
+    "childrenModelCount": pl.Int64,
 }
 
 
@@ -92,6 +93,7 @@ def model_row(model: Any) -> dict[str, Any]:
         "library_name": model.library_name,
         "cardData": json.dumps(card.to_dict()) if hasattr(card, "to_dict") else None,
         "safetensors": {"total": safetensors.total} if safetensors else None,
+        "childrenModelCount": getattr(model, "children_model_count", None),
     }
 
 

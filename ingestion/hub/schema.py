@@ -31,6 +31,7 @@ HUB_SNAPSHOT_SCHEMA = pl.Schema(
         "cardData": pl.String,
         "safetensors": pl.Struct({"total": pl.Int64}),
         "baseModels": BASE_MODELS_DTYPE,
+        "childrenModelCount": pl.Int64,
     }
 )
 
@@ -47,6 +48,9 @@ HUB_EXPAND_FIELDS: tuple[str, ...] = (
     "pipeline_tag",
     "library_name",
     "safetensors",
+    # The Hub's count of a model's derivatives: the live measure of the derivative ecosystem of
+    # tracked models at no extra request (see docs/lineage.md).
+    "childrenModelCount",
 )
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("id", "downloadsAllTime")

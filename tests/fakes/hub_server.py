@@ -32,8 +32,20 @@ class Fault:
 
 def api_models_from_parquet(path: Path) -> list[dict[str, Any]]:
     """Rows of a hub-stats Parquet file as the Hub API sends them (camelCase, ISO times)."""
+    frame = pl.read_parquet(path)
+    # The Hub counts a model's children itself; here they are the rows naming it as a base.
+    children = dict(
+        frame.select(
+            pl.col("baseModels").struct.field("models").list.eval(pl.element().struct.field("id"))
+        )
+        .explode("models")
+        .drop_nulls()
+        .group_by("models")
+        .len()
+        .iter_rows()
+    )
     models = []
-    for row in pl.read_parquet(path).to_dicts():
+    for row in frame.to_dicts():
         model: dict[str, Any] = {"_id": row["id"], "id": row["id"], "modelId": row["id"]}
         for key in (
             "author",
@@ -56,6 +68,7 @@ def api_models_from_parquet(path: Path) -> list[dict[str, Any]]:
             model["safetensors"] = {"parameters": params, "total": row["safetensors"]["total"]}
         if row.get("cardData"):
             model["cardData"] = json.loads(row["cardData"])
+        model["childrenModelCount"] = children.get(row["id"], 0)
         models.append(model)
     return models
 

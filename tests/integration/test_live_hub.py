@@ -26,10 +26,15 @@ def test_lists_every_org_across_pages_with_the_expand_whitelist(fake_hub):
     # Qwen has 106 models in the recording: 5 pages of 25; deepseek-ai 36: 2 pages.
     assert len(fake_hub.model_requests()) == 7
     assert all("expand=downloadsAllTime" in r for r in fake_hub.model_requests())
+    assert all("expand=childrenModelCount" in r for r in fake_hub.model_requests())
     qwen = snapshot.frame.filter(pl.col("id") == "Qwen/Qwen1.5-MoE-A2.7B").row(0, named=True)
     assert qwen["downloadsAllTime"] == 1164144
     assert qwen["createdAt"] == dt.datetime(2024, 2, 29, 4, 52, 16, tzinfo=dt.UTC)
     assert qwen["safetensors"] == {"total": 14315784192}
+    children = snapshot.frame.filter(pl.col("id") == "Qwen/Qwen2.5-7B-Instruct")[
+        "childrenModelCount"
+    ]
+    assert children.item() > 0
 
 
 def test_retries_a_rate_limit_and_a_server_error(fake_hub):

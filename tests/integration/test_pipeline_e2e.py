@@ -20,7 +20,16 @@ from tests.conftest import RECORDED, ROOT
 
 pytestmark = pytest.mark.e2e
 
-MARTS = ("dim_developers", "dim_models", "fct_model_downloads_daily", "mart_adoption")
+MARTS = (
+    "dim_developers",
+    "dim_models",
+    "fct_model_downloads_daily",
+    "mart_adoption",
+    "fct_model_lineage",
+    "mart_market_share",
+    "mart_share_crossovers",
+    "mart_market_concentration",
+)
 
 
 def read_marts(warehouse: Path) -> dict[str, list[tuple]]:
@@ -32,15 +41,18 @@ def read_marts(warehouse: Path) -> dict[str, list[tuple]]:
 
 
 @pytest.fixture(scope="module")
-def data_dir(tmp_path_factory) -> Iterator[Path]:
-    path = tmp_path_factory.mktemp("data")
+def data_dir(pipeline_data_dir, monkeypatch_module) -> Path:
+    monkeypatch_module.setenv("DATA_DIR", str(pipeline_data_dir))
+    monkeypatch_module.setenv("SOURCE_MODE", "recorded")
+    monkeypatch_module.delenv("HUB_SNAPSHOT_DIR", raising=False)
+    monkeypatch_module.delenv("DAGSTER_HOME", raising=False)
+    return pipeline_data_dir
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module() -> Iterator[pytest.MonkeyPatch]:
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DATA_DIR", str(path))
-        patch.setenv("SOURCE_MODE", "recorded")
-        patch.delenv("HUB_SNAPSHOT_DIR", raising=False)
-        patch.delenv("DAGSTER_HOME", raising=False)
-        assert main(["run"]) == 0
-        yield path
+        yield patch
 
 
 @pytest.fixture(scope="module")

@@ -26,7 +26,8 @@ observations as (
         pipeline_tag,
         library_name,
         tags,
-        safetensors_parameter_count
+        safetensors_parameter_count,
+        children_model_count
     from newest_fetch
     where downloads_all_time is not null
 )

@@ -1,7 +1,14 @@
+-- A table, not a view: several models read it.
+-- depends_on: {{ ref('model_family_rules') }}
+{{ config(materialized='table') }}
+
 -- One row per model known from the daily snapshots or the catalog, with its attributes: the
 -- newest daily observation wins, the catalog fills what the snapshots lack (creation time,
 -- parameter count). Developer and country come from the registry by Hub org; the family from
--- the first matching rule of the family seed.
+-- the first matching rule of the family seed. A repackaging (GGUF, MLX, a quantisation) is
+-- a model whose relation to its base is `quantized`, whose library or tags say gguf or mlx, or
+-- whose name carries a quantisation marker (AWQ, GPTQ, FP8, 4bit, ...): the "mainline" scope of
+-- the market-share marts leaves these out, as the ATOM Project does.
 with
 
 observations as (
@@ -16,8 +23,13 @@ registry as (
     select * from {{ ref('developer_registry') }}
 ),
 
-family_rules as (
-    select * from {{ ref('model_family_rules') }}
+primary_parents as (
+    select
+        model_id,
+        parent_model_id,
+        relation
+    from {{ ref('int_hub__lineage_edges') }}
+    where parent_rank = 1
 ),
 
 latest_observation as (
@@ -56,6 +68,9 @@ combined as (
             latest_observation.safetensors_parameter_count,
             latest_catalog.safetensors_parameter_count
         ) as parameter_count,
+        coalesce(
+            latest_observation.children_model_count, latest_catalog.children_model_count
+        ) as hub_derivative_count,
         observed_span.first_observed_date,
         observed_span.last_observed_date,
         latest_observation.model_id is not null as is_tracked,
@@ -69,14 +84,9 @@ combined as (
 
 with_family as (
     select
-        combined.*,
-        family_rules.family
+        *,
+        {{ model_family("split_part(model_id, '/', 2)") }} as family
     from combined
-    left join family_rules
-        on regexp_matches(split_part(combined.model_id, '/', 2), family_rules.pattern, 'i')
-    qualify row_number() over (
-        partition by combined.model_id order by family_rules.priority nulls last
-    ) = 1
 ),
 
 attributed as (
@@ -86,8 +96,9 @@ attributed as (
         coalesce(with_family.hub_org, split_part(with_family.model_id, '/', 1)) as hub_org,
         coalesce(registry.developer_id, 'unattributed') as developer_id,
         coalesce(registry.country, 'unattributed') as country,
-        coalesce(with_family.family, 'other') as family,
+        with_family.family,
         with_family.parameter_count,
+        with_family.hub_derivative_count,
         with_family.created_at,
         cast(with_family.created_at as date) as created_date,
         replace(
@@ -98,8 +109,22 @@ attributed as (
         with_family.first_observed_date,
         with_family.last_observed_date,
         with_family.is_tracked,
-        with_family.is_in_catalog
+        with_family.is_in_catalog,
+        primary_parents.parent_model_id,
+        primary_parents.relation as base_model_relation,
+        coalesce(
+            primary_parents.relation = 'quantized'
+            or lower(with_family.library_name) in ('gguf', 'mlx')
+            or list_has_any(with_family.tags, ['gguf', 'mlx'])
+            or regexp_matches(
+                split_part(with_family.model_id, '/', 2),
+                '(^|[-_.])(gguf|mlx|awq|gptq|exl2|bnb|fp8|int4|int8|4bit|8bit|nvfp4|mxfp4|w4a16|w8a8)([-_.]|$)',
+                'i'
+            ),
+            false
+        ) as is_repackaging
     from with_family
+    left join primary_parents on with_family.model_id = primary_parents.model_id
     left join registry
         on coalesce(with_family.hub_org, split_part(with_family.model_id, '/', 1)) = registry.hub_org
 )

@@ -13,6 +13,7 @@ final as (
         country,
         family,
         cast(parameter_count as bigint) as parameter_count,
+        cast(hub_derivative_count as bigint) as hub_derivative_count,
         created_at,
         created_date,
         license,
@@ -21,7 +22,11 @@ final as (
         first_observed_date,
         last_observed_date,
         is_tracked,
-        is_in_catalog
+        is_in_catalog,
+        parent_model_id,
+        base_model_relation,
+        parent_model_id is not null as is_derivative,
+        is_repackaging
     from models
 )
 

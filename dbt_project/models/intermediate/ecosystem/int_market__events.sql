@@ -1,0 +1,118 @@
+-- Everything the market-share marts count, as dated events in one long table: one row per
+-- event date x metric x scope x model, with the country and developer it is attributed to.
+--   downloads          derived daily downloads, attributed to the model's developer
+--   new_models         a model created that day, attributed to its developer
+--   new_derivatives    a derivative created that day, attributed to its root's developer
+--   derivatives_<rel>  the same, per relation (finetune, adapter, quantized, merge)
+-- Scope `ecosystem` keeps everything; `mainline` leaves out repackagings (GGUF, MLX,
+-- quantisations), counting original models only, as the ATOM Project does.
+-- `developer_key` is the registry's developer, or `org:<hub org>` for orgs not in it, so that
+-- concentration is measured over real publishers and not over one `unattributed` bucket.
+with
+
+daily as (
+    select * from {{ ref('fct_model_downloads_daily') }}
+),
+
+models as (
+    select * from {{ ref('int_hub__models') }}
+),
+
+lineage as (
+    select * from {{ ref('fct_model_lineage') }}
+),
+
+downloads as (
+    select
+        daily.download_date as event_date,
+        'downloads' as metric,
+        daily.model_id,
+        models.country,
+        models.developer_id,
+        models.hub_org,
+        models.is_repackaging,
+        daily.downloads as value
+    from daily
+    inner join models on daily.model_id = models.model_id
+    where daily.downloads is not null
+),
+
+new_models as (
+    select
+        created_date as event_date,
+        'new_models' as metric,
+        model_id,
+        country,
+        developer_id,
+        hub_org,
+        is_repackaging,
+        1 as value
+    from models
+    where created_date is not null
+),
+
+new_derivatives as (
+    select
+        created_date as event_date,
+        metric_name.metric,
+        model_id,
+        root_country as country,
+        root_developer_id as developer_id,
+        split_part(root_model_id, '/', 1) as hub_org,
+        coalesce(is_repackaging, false) as is_repackaging,
+        1 as value
+    from lineage
+    cross join unnest(['new_derivatives', 'derivatives_' || relation]) as metric_name (metric)
+    where created_date is not null
+),
+
+events as (
+    select * from downloads
+    union all
+    select * from new_models
+    union all
+    select * from new_derivatives
+),
+
+scoped as (
+    select
+        event_date,
+        metric,
+        'ecosystem' as scope,
+        model_id,
+        country,
+        developer_id,
+        hub_org,
+        value
+    from events
+    union all
+    select
+        event_date,
+        metric,
+        'mainline' as scope,
+        model_id,
+        country,
+        developer_id,
+        hub_org,
+        value
+    from events
+    where not is_repackaging
+),
+
+final as (
+    select
+        event_date,
+        metric,
+        scope,
+        model_id,
+        country,
+        developer_id,
+        case
+            when developer_id = 'unattributed' then 'org:' || hub_org
+            else developer_id
+        end as developer_key,
+        cast(value as bigint) as value
+    from scoped
+)
+
+select * from final

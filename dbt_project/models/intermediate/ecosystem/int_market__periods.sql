@@ -1,0 +1,31 @@
+-- A table, not a view: several models read it and it is costly to recompute.
+{{ config(materialized='table') }}
+
+-- The events summed per period (week and month), metric, scope and developer: the common
+-- ground of the share, crossover and concentration marts.
+with
+
+events as (
+    select * from {{ ref('int_market__events') }}
+),
+
+grains as (
+    select grain.period_grain
+    from (values ('week'), ('month')) as grain (period_grain)
+),
+
+final as (
+    select
+        cast(date_trunc(grains.period_grain, events.event_date) as date) as period_start,
+        grains.period_grain,
+        events.metric,
+        events.scope,
+        events.country,
+        events.developer_key,
+        sum(events.value) as value
+    from events
+    cross join grains
+    group by all
+)
+
+select * from final
