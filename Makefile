@@ -8,6 +8,8 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 export DATA_DIR := $(abspath $(or $(DATA_DIR),data))
 export DAGSTER_HOME := $(DATA_DIR)/dagster
 export DBT_PROFILES_DIR := $(CURDIR)/dbt_project
+# dagster-dbt looks for `dbt` on PATH when `dagster dev` re-parses the project.
+export PATH := $(BIN):$(PATH)
 MANIFEST := dbt_project/target/manifest.json
 
 .PHONY: help install run test lint format ui summary bench clean
