@@ -4,7 +4,7 @@
     observatory summary
     observatory init-home
 
-`run` without dates covers every day of the recorded snapshot folder (recorded mode) or the
+`run` without dates covers every day of the recorded Hub and price folders (recorded mode) or the
 day that just ended (live mode), as one Dagster run with one dbt build.
 """
 
@@ -20,6 +20,7 @@ from rich.console import Console
 
 from ingestion.errors import InputError
 from ingestion.hub.sources import RecordedHubSource
+from ingestion.openrouter.recorded import RecordedOpenRouterSource
 from orchestration.defs.jobs import DAILY_JOB_NAME
 from orchestration.lib.instance import ensure_dagster_home, persistent_instance
 from orchestration.lib.settings import Settings, SettingsError
@@ -59,9 +60,12 @@ def default_range(settings: Settings) -> tuple[dt.date, dt.date]:
     if settings.source_mode == "live":
         yesterday = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=1)
         return yesterday, yesterday
-    days = RecordedHubSource(settings.hub_snapshot_dir).available_days()
-    if not days:
+    # Every recorded day of either source: days one source lacks are gaps for it.
+    hub_days = RecordedHubSource(settings.hub_snapshot_dir).available_days()
+    if not hub_days:
         raise SettingsError(f"no YYYY-MM-DD.parquet snapshots in {settings.hub_snapshot_dir}")
+    price_days = RecordedOpenRouterSource(settings.prices_snapshot_dir).available_days()
+    days = sorted([*hub_days, *price_days])
     return days[0], days[-1]
 
 

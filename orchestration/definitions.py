@@ -9,6 +9,8 @@ from orchestration.defs.dbt.assets import build_dbt_assets, dbt_project
 from orchestration.defs.hub.assets import hub_model_catalog, hub_model_snapshots
 from orchestration.defs.hub.resources import HubSourceResource
 from orchestration.defs.jobs import daily_job, daily_schedule
+from orchestration.defs.prices.assets import genai_prices, openrouter_models
+from orchestration.defs.prices.resources import OpenRouterSourceResource
 from orchestration.lib.resources import StorageResource
 from orchestration.lib.settings import Settings, dbt_executable
 
@@ -18,7 +20,13 @@ def defs() -> dg.Definitions:
     settings = Settings.from_env()
     project = dbt_project()
     return dg.Definitions(
-        assets=[hub_model_snapshots, hub_model_catalog, build_dbt_assets(project.manifest_path)],
+        assets=[
+            hub_model_snapshots,
+            hub_model_catalog,
+            openrouter_models,
+            genai_prices,
+            build_dbt_assets(project.manifest_path),
+        ],
         jobs=[daily_job],
         schedules=[daily_schedule(running=settings.source_mode == "live")],
         resources={
@@ -29,6 +37,11 @@ def defs() -> dg.Definitions:
                 catalog_dir=str(settings.hub_catalog_dir),
                 endpoint=settings.hf_endpoint,
                 token=dg.EnvVar("HF_TOKEN") if settings.hf_token else None,
+            ),
+            "openrouter": OpenRouterSourceResource(
+                mode=settings.source_mode,
+                snapshot_dir=str(settings.prices_snapshot_dir),
+                base_url=settings.openrouter_base_url,
             ),
             "dbt": DbtCliResource(project_dir=project, dbt_executable=dbt_executable()),
         },

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from collections.abc import Iterator
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.fakes.hub_server import FakeHub, api_models_from_parquet
+from tests.fakes.openrouter_server import FakeOpenRouter
 
 ROOT = Path(__file__).resolve().parents[1]
 RECORDED = ROOT / "recorded"
@@ -57,3 +59,18 @@ def fake_hub() -> Iterator[FakeHub]:
     _FAKE_HUB.reset()
     yield _FAKE_HUB
     _FAKE_HUB.reset()
+
+
+OPENROUTER_FILE = RECORDED / "openrouter" / "2026-08-19.json"
+
+
+@pytest.fixture(scope="session")
+def openrouter_models() -> list[dict]:
+    return json.loads(OPENROUTER_FILE.read_text())["data"]
+
+
+@pytest.fixture
+def fake_openrouter(openrouter_models) -> Iterator[FakeOpenRouter]:
+    server = FakeOpenRouter(openrouter_models).start()
+    yield server
+    server.stop()

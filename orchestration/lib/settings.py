@@ -22,6 +22,7 @@ DEVELOPER_REGISTRY_CSV = DBT_PROJECT_DIR / "seeds" / "developer_registry.csv"
 SourceMode = Literal["recorded", "live"]
 SOURCE_MODES: tuple[SourceMode, ...] = ("recorded", "live")
 DEFAULT_HF_ENDPOINT = "https://huggingface.co"
+DEFAULT_OPENROUTER_BASE_URL = "https://openrouter.ai/api/v1"
 
 
 class SettingsError(ValueError):
@@ -36,6 +37,8 @@ class Settings:
     hub_catalog_dir: Path
     hf_endpoint: str
     hf_token: str | None
+    openrouter_base_url: str
+    prices_snapshot_dir: Path
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -50,6 +53,8 @@ class Settings:
             hub_catalog_dir=_path(env.get("HUB_CATALOG_DIR"), RECORDED_DIR / "hub" / "catalog"),
             hf_endpoint=env.get("HF_ENDPOINT") or DEFAULT_HF_ENDPOINT,
             hf_token=env.get("HF_TOKEN") or None,
+            openrouter_base_url=env.get("OPENROUTER_BASE_URL") or DEFAULT_OPENROUTER_BASE_URL,
+            prices_snapshot_dir=_path(env.get("PRICES_SNAPSHOT_DIR"), RECORDED_DIR / "openrouter"),
         )
 
     @property

@@ -18,7 +18,7 @@ def test_definitions_load_with_job_schedule_and_resources(definitions):
     assert definitions.resolve_job_def(DAILY_JOB_NAME) is not None
     schedule = definitions.resolve_schedule_def(f"{DAILY_JOB_NAME}_schedule")
     assert schedule.cron_schedule == "30 0 * * *"
-    assert set(definitions.resources) >= {"dbt", "hub", "storage"}
+    assert set(definitions.resources) >= {"dbt", "hub", "openrouter", "storage"}
 
 
 def test_lineage_runs_from_the_raw_hub_asset_to_mart_adoption(definitions):
@@ -54,3 +54,25 @@ def test_dbt_tests_are_asset_checks(definitions):
     checks = {check.name for check in graph.asset_check_keys}
 
     assert any(name.startswith("unique_dim_models_model_id") for name in checks)
+
+
+def test_price_marts_descend_from_both_raw_price_assets_next_to_the_hub(definitions):
+    graph = definitions.resolve_asset_graph()
+    openrouter = dg.AssetKey(["raw", "openrouter_models"])
+
+    ancestors: set[dg.AssetKey] = set()
+    upstream = set(graph.get(dg.AssetKey(["marts", "mart_cost_ratio"])).parent_keys)
+    while upstream:
+        key = upstream.pop()
+        if key not in ancestors:
+            ancestors.add(key)
+            upstream |= set(graph.get(key).parent_keys)
+
+    assert openrouter in ancestors
+    assert dg.AssetKey(["raw", "genai_prices"]) in ancestors
+    assert dg.AssetKey(["marts", "dim_models"]) in ancestors  # the link to the Hub models
+    assert (
+        graph.get(openrouter).partitions_def
+        == graph.get(dg.AssetKey(["raw", "hub_model_snapshots"])).partitions_def
+    )
+    assert graph.get(openrouter).group_name == "raw"

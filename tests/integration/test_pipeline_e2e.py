@@ -7,8 +7,11 @@ dbt logic is tested against an independent computation and not against itself.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import math
 import re
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -16,7 +19,7 @@ import polars as pl
 import pytest
 
 from orchestration.cli import main
-from tests.conftest import RECORDED, ROOT
+from tests.conftest import OPENROUTER_FILE, RECORDED, ROOT
 
 pytestmark = pytest.mark.e2e
 
@@ -29,6 +32,8 @@ MARTS = (
     "mart_market_share",
     "mart_share_crossovers",
     "mart_market_concentration",
+    "mart_cost_ratio",
+    "mart_price_summary",
 )
 
 
@@ -171,3 +176,124 @@ def test_partitions_outside_the_recordings_are_gaps_not_failures(data_dir, first
 
     assert read_marts(data_dir / "warehouse.duckdb") == first_run
     assert dt.date(2026, 7, 26) not in {row[1] for row in first_run["fct_model_downloads_daily"]}
+
+
+PRICE_DAY = dt.date(2026, 8, 19)
+
+
+def openrouter_row(con, model_id: str, tier: str) -> dict:
+    rows = (
+        con.sql(
+            "select * from marts.mart_cost_ratio where price_date = ? and model_id = ? "
+            "and price_tier = ?",
+            params=[PRICE_DAY, model_id, tier],
+        )
+        .pl()
+        .to_dicts()
+    )
+    assert len(rows) == 1, (model_id, tier, rows)
+    return rows[0]
+
+
+def test_every_text_model_has_exactly_the_blended_price_its_raw_json_implies(con):
+    # Computed here from the JSON with Decimal, independently of the ingestion code.
+    expected = {}
+    for model in json.loads(OPENROUTER_FILE.read_text())["data"]:
+        if model["architecture"]["output_modalities"] != ["text"]:
+            continue
+        base, _, suffix = model["id"].partition(":")
+        prompt = Decimal(model["pricing"]["prompt"])
+        completion = Decimal(model["pricing"]["completion"])
+        blended = None if prompt < 0 else (3 * prompt + completion) / 4 * 1_000_000
+        expected[(base, suffix or "standard")] = blended
+    mart = {
+        (row[0], row[1]): row[2]
+        for row in con.execute(
+            "select model_id, price_tier, blended_usd_per_mtok from marts.mart_cost_ratio "
+            "where price_date = ? and is_text_model and price_source = 'openrouter'",
+            [PRICE_DAY],
+        ).fetchall()
+    }
+
+    assert len(expected) == 399
+    assert mart == expected
+
+
+def test_times_cheaper_agrees_with_the_two_blended_prices(con):
+    rows = con.execute(
+        "select model.model_id, model.blended_usd_per_mtok, reference.blended_usd_per_mtok, "
+        "model.times_cheaper_than_reference "
+        "from marts.mart_cost_ratio as model "
+        "inner join marts.mart_cost_ratio as reference "
+        "on model.reference_model_id = reference.model_id "
+        "and model.price_date = reference.price_date and model.price_tier = reference.price_tier "
+        "where model.price_date = ? and model.times_cheaper_than_reference is not null",
+        [PRICE_DAY],
+    ).fetchall()
+
+    assert len(rows) >= 10
+    for model_id, blended, reference, ratio in rows:
+        assert math.isclose(ratio, float(reference / blended), rel_tol=1e-12), model_id
+    deepseek = openrouter_row(con, "deepseek/deepseek-v4-pro", "standard")
+    # GPT-5.5 (5 and 30 USD per million) against DeepSeek V4 Pro (0.66 and 1.98): 11.25 / 0.99.
+    assert deepseek["reference_model_id"] == "openai/gpt-5.5"
+    assert math.isclose(deepseek["times_cheaper_than_reference"], 11.25 / 0.99)
+
+
+def test_free_batch_sentinel_and_override_rows_of_the_snapshot(con):
+    free = openrouter_row(con, "z-ai/glm-5.2", "free")
+    assert (free["price_status"], free["blended_usd_per_mtok"]) == ("free", Decimal(0))
+    assert free["times_cheaper_than_reference"] is None
+
+    batch = openrouter_row(con, "openai/gpt-5.5", "batch")
+    assert batch["price_status"] == "priced"
+    assert batch["blended_usd_per_mtok"] == Decimal("5.625")  # half of the standard 11.25
+
+    router = openrouter_row(con, "openrouter/auto", "standard")
+    assert router["price_status"] == "unknown"
+    assert router["blended_usd_per_mtok"] is None
+    assert router["developer_id"] == "unattributed"
+
+    override = openrouter_row(con, "deepseek/deepseek-v4-pro-0813", "standard")
+    assert override["has_overrides"] is True
+    assert override["blended_usd_per_mtok"] == Decimal("0.99")  # the list price, not the peak
+
+    embedding = openrouter_row(con, "qwen/qwen3-embedding-8b", "standard")
+    assert embedding["is_text_model"] is False
+    assert embedding["times_cheaper_than_reference"] is None
+
+
+def test_priced_models_are_attributed_and_linked_to_the_hub(con):
+    kimi = openrouter_row(con, "moonshotai/kimi-k2.6", "standard")
+    assert (kimi["developer_id"], kimi["country"], kimi["is_open_weights"]) == (
+        "moonshot",
+        "CN",
+        True,
+    )
+    assert kimi["hub_model_id"] == "moonshotai/Kimi-K2.6"
+    claude = openrouter_row(con, "anthropic/claude-opus-4.7", "standard")
+    assert (claude["developer_id"], claude["country"], claude["is_open_weights"]) == (
+        "anthropic",
+        "US",
+        False,
+    )
+
+
+def test_genai_prices_give_a_history_before_the_first_openrouter_snapshot(con):
+    sources = dict(
+        con.execute(
+            "select price_source, min(price_date) from marts.mart_cost_ratio group by all"
+        ).fetchall()
+    )
+    assert sources["openrouter"] == PRICE_DAY
+    assert sources["genai_prices"] == dt.date(2025, 1, 1)
+    # A price that did not change is one row of the history, not one per day.
+    ranges, days = con.execute(
+        "select (select count(*) from intermediate.int_prices__price_history "
+        "where model_id = 'openai/gpt-4o' and price_tier = 'standard' "
+        "and price_source = 'genai_prices'), "
+        "(select count(*) from marts.mart_cost_ratio where model_id = 'openai/gpt-4o' "
+        "and price_tier = 'standard' and price_source = 'genai_prices')"
+    ).fetchone()
+    assert ranges < 5
+    assert days > 500

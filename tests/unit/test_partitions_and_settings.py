@@ -6,6 +6,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from orchestration.cli import default_range
 from orchestration.lib.partitions import days_in_window, partition_window_to_dbt_vars
 from orchestration.lib.settings import PROJECT_ROOT, Settings, SettingsError
 
@@ -40,6 +41,21 @@ def test_settings_default_to_the_bundled_recordings():
     assert settings.data_dir == PROJECT_ROOT / "data"
     assert settings.warehouse_path == PROJECT_ROOT / "data" / "warehouse.duckdb"
     assert settings.hub_snapshot_dir == PROJECT_ROOT / "recorded" / "hub" / "daily"
+    assert settings.prices_snapshot_dir == PROJECT_ROOT / "recorded" / "openrouter"
+    assert settings.openrouter_base_url == "https://openrouter.ai/api/v1"
+
+
+def test_price_settings_come_from_the_environment(tmp_path):
+    settings = Settings.from_env(
+        {"PRICES_SNAPSHOT_DIR": str(tmp_path), "OPENROUTER_BASE_URL": "http://127.0.0.1:9/api/v1"}
+    )
+
+    assert settings.prices_snapshot_dir == tmp_path
+    assert settings.openrouter_base_url == "http://127.0.0.1:9/api/v1"
+
+
+def test_the_default_run_covers_the_hub_and_the_price_recordings():
+    assert default_range(Settings.from_env({})) == (dt.date(2026, 5, 3), dt.date(2026, 8, 19))
 
 
 def test_relative_paths_are_taken_from_the_working_directory(tmp_path, monkeypatch):

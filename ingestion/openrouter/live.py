@@ -1,0 +1,112 @@
+"""OpenRouter's public model list, live: `GET {base_url}/models?output_modalities=all`.
+
+No key is needed. The answer is `{data: [...], links: {next}}`; `links.next` is a relative URL
+when there is more, and it is followed until it is absent. 429 and 5xx answers and connection
+errors are retried (4 attempts, exponential backoff); an answer that is not the expected JSON
+(an HTML error page, a truncated body) is an InputError naming the URL, not retried. OpenRouter
+keeps no price history, so the live source only snapshots the present.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import polars as pl
+import tenacity
+
+from ingestion.errors import InputError
+from ingestion.openrouter.pricing import models_frame
+from ingestion.openrouter.recorded import PriceSnapshot
+from ingestion.openrouter.schema import OPENROUTER_MODELS_SCHEMA, OPENROUTER_SOURCE
+
+TIMEOUT_SECONDS = 30.0
+MAX_ATTEMPTS = 4
+MAX_PAGES = 100  # a guard against a server that sends `next` forever
+
+
+class _Retryable(Exception):
+    """A 429, a 5xx or a transport error: worth another attempt."""
+
+
+@dataclass(frozen=True)
+class LiveOpenRouterClient:
+    base_url: str
+    timeout: float = TIMEOUT_SECONDS
+    wait: tenacity.wait.wait_base = field(
+        default_factory=lambda: tenacity.wait_exponential(multiplier=1, min=1, max=8)
+    )
+
+    def snapshot(self, day: dt.date) -> PriceSnapshot:
+        frames: list[pl.DataFrame] = []
+        url: str | None = f"{self.base_url.rstrip('/')}/models?output_modalities=all"
+        pages = 0
+        with httpx.Client(timeout=self.timeout, headers={"Accept": "application/json"}) as http:
+            while url is not None:
+                if pages >= MAX_PAGES:
+                    raise InputError(OPENROUTER_SOURCE, url, "links.next", "too many pages")
+                payload = self._get(http, url)
+                pages += 1
+                frames.append(models_frame(payload, location=url))
+                next_link = (payload.get("links") or {}).get("next")
+                url = str(httpx.URL(url).join(next_link)) if next_link else None
+        frame = pl.concat(frames) if frames else pl.DataFrame(schema=OPENROUTER_MODELS_SCHEMA)
+        return PriceSnapshot(day, frame, self.base_url, pages=pages)
+
+    def _get(self, http: httpx.Client, url: str) -> Any:
+        retrying = tenacity.Retrying(
+            retry=tenacity.retry_if_exception_type(_Retryable),
+            stop=tenacity.stop_after_attempt(MAX_ATTEMPTS),
+            wait=self.wait,
+            reraise=True,
+        )
+        try:
+            response = retrying(self._attempt, http, url)
+        except _Retryable as exc:
+            raise InputError(
+                OPENROUTER_SOURCE, url, None, f"failed after {MAX_ATTEMPTS} attempts: {exc}"
+            ) from exc
+        try:
+            return response.json()
+        except ValueError as exc:  # json.JSONDecodeError and UnicodeDecodeError
+            kind = response.headers.get("content-type", "unknown content type")
+            raise InputError(
+                OPENROUTER_SOURCE, url, None, f"the answer is not JSON ({kind}): {exc}"
+            ) from exc
+
+    @staticmethod
+    def _attempt(http: httpx.Client, url: str) -> httpx.Response:
+        try:
+            response = http.get(url)
+        except httpx.TransportError as exc:
+            raise _Retryable(f"{type(exc).__name__}: {exc}") from exc
+        if response.status_code == 429 or response.status_code >= 500:
+            raise _Retryable(f"HTTP {response.status_code}")
+        if response.status_code >= 400:
+            raise InputError(OPENROUTER_SOURCE, url, None, f"HTTP {response.status_code}")
+        return response
+
+
+def _utc_today() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
+
+
+@dataclass(frozen=True)
+class LiveOpenRouterSource:
+    client: LiveOpenRouterClient
+    today: Callable[[], dt.date] = field(default=_utc_today)
+
+    def fetch(self, day: dt.date) -> PriceSnapshot:
+        today = self.today()
+        if day not in (today, today - dt.timedelta(days=1)):
+            raise InputError(
+                OPENROUTER_SOURCE,
+                self.client.base_url,
+                None,
+                f"cannot fetch the prices of {day} live: OpenRouter keeps no history. Backfill "
+                "past days in recorded mode with PRICES_SNAPSHOT_DIR.",
+            )
+        return self.client.snapshot(day)

@@ -1,0 +1,122 @@
+"""Parsing OpenRouter's model objects: exact prices, variants, free and unknown prices.
+
+Prices are decimal strings in USD per token. They are parsed with `decimal.Decimal` (never a
+float) and scaled to USD per million tokens. The cases, made explicit:
+
+- `"0"` for both prompt and completion: `free` (not cheap: a price of zero is its own status).
+- `"-1"` or any negative value: a sentinel (routers such as `openrouter/auto` whose price
+  depends on the model picked): `unknown`, both prices null.
+- an id suffix (`:free`, `:batch`, `:thinking`, ...): a separate price tier of the same model;
+  no suffix is the `standard` tier.
+- `overrides` (prices by prompt size or UTC time window): kept as JSON and flagged; the list
+  price stays `pricing.prompt` / `pricing.completion`.
+- anything else that is not a decimal number (`"abc"`) is an InputError naming the field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import json
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import polars as pl
+
+from ingestion.errors import InputError
+from ingestion.openrouter.schema import OPENROUTER_MODELS_SCHEMA, OPENROUTER_SOURCE
+
+MILLION = Decimal(1_000_000)
+STANDARD_TIER = "standard"
+_VARIANT = re.compile(r"^(?P<model>[^:]+):(?P<tier>[a-z0-9][a-z0-9_-]*)$")
+_DECIMAL = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+@dataclass(frozen=True)
+class Prices:
+    input_usd_per_mtok: Decimal | None
+    output_usd_per_mtok: Decimal | None
+    status: str  # priced, free or unknown
+
+
+def parse_price(text: Any, *, location: str, field: str) -> Decimal:
+    """A price string in USD per token, exactly. Refuses anything but a plain decimal."""
+    if not isinstance(text, str) or not _DECIMAL.match(text.strip()):
+        raise InputError(
+            OPENROUTER_SOURCE, location, field, f"not a decimal price string: {text!r}"
+        )
+    try:
+        return Decimal(text.strip())
+    except decimal.InvalidOperation as exc:  # the regex should make this unreachable
+        raise InputError(OPENROUTER_SOURCE, location, field, f"not a decimal: {text!r}") from exc
+
+
+def list_prices(pricing: dict[str, Any], *, location: str, field: str) -> Prices:
+    """The list price of a model: free, unknown (a sentinel) or priced, per million tokens."""
+    prompt = parse_price(pricing.get("prompt"), location=location, field=f"{field}.prompt")
+    completion = parse_price(
+        pricing.get("completion"), location=location, field=f"{field}.completion"
+    )
+    if prompt < 0 or completion < 0:
+        return Prices(None, None, "unknown")
+    status = "free" if prompt == 0 and completion == 0 else "priced"
+    return Prices(prompt * MILLION, completion * MILLION, status)
+
+
+def split_variant(openrouter_id: str) -> tuple[str, str]:
+    """`deepseek/deepseek-r1:free` -> (`deepseek/deepseek-r1`, `free`); no suffix: standard."""
+    match = _VARIANT.match(openrouter_id)
+    if match:
+        return match["model"], match["tier"]
+    return openrouter_id, STANDARD_TIER
+
+
+def models_frame(payload: Any, *, location: str) -> pl.DataFrame:
+    """The `data` of a `/models` answer as rows of OPENROUTER_MODELS_SCHEMA."""
+    if not isinstance(payload, dict) or not isinstance(payload.get("data"), list):
+        raise InputError(OPENROUTER_SOURCE, location, "data", "expected an object with a list")
+    rows = [_row(model, location, f"data[{i}]") for i, model in enumerate(payload["data"])]
+    return pl.DataFrame(rows, schema=OPENROUTER_MODELS_SCHEMA)
+
+
+def _row(model: Any, location: str, field: str) -> dict[str, Any]:
+    if not isinstance(model, dict) or not isinstance(model.get("id"), str):
+        raise InputError(OPENROUTER_SOURCE, location, f"{field}.id", "a model needs a string id")
+    pricing = model.get("pricing")
+    if not isinstance(pricing, dict):
+        raise InputError(
+            OPENROUTER_SOURCE, location, f"{field}.pricing", "missing or not an object"
+        )
+    prices = list_prices(pricing, location=location, field=f"{field}.pricing")
+    overrides = pricing.get("overrides") or []
+    for i, override in enumerate(overrides):
+        for key in ("prompt", "completion"):
+            if key in override:
+                parse_price(override[key], location=location, field=f"{field}.overrides[{i}].{key}")
+    architecture = model.get("architecture") or {}
+    model_id, tier = split_variant(model["id"])
+    created = model.get("created")
+    return {
+        "openrouter_id": model["id"],
+        "model_id": model_id,
+        "price_tier": tier,
+        "canonical_slug": model.get("canonical_slug"),
+        "hugging_face_id": model.get("hugging_face_id") or None,
+        "name": model.get("name"),
+        "created_at": dt.datetime.fromtimestamp(created, dt.UTC)
+        if isinstance(created, int | float)
+        else None,
+        "context_length": model.get("context_length"),
+        "input_modalities": architecture.get("input_modalities"),
+        "output_modalities": architecture.get("output_modalities"),
+        "prompt_price": pricing.get("prompt"),
+        "completion_price": pricing.get("completion"),
+        "input_usd_per_mtok": prices.input_usd_per_mtok,
+        "output_usd_per_mtok": prices.output_usd_per_mtok,
+        "price_status": prices.status,
+        "has_overrides": bool(overrides),
+        "overrides": json.dumps(overrides) if overrides else None,
+        "pricing": json.dumps(pricing, sort_keys=True),
+    }

@@ -1,0 +1,57 @@
+"""Replays OpenRouter `/models` answers from a folder: one raw JSON response per UTC day,
+`YYYY-MM-DD.json`. A day without a file is a gap, as for the Hub snapshots."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from ingestion.errors import InputError
+from ingestion.openrouter.pricing import models_frame
+from ingestion.openrouter.schema import OPENROUTER_SOURCE
+
+_RESPONSE_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})\.json$")
+
+
+@dataclass(frozen=True)
+class PriceSnapshot:
+    day: dt.date
+    frame: pl.DataFrame
+    location: str
+    pages: int = 0  # API pages requested (live); 0 for a file
+
+
+@dataclass(frozen=True)
+class RecordedOpenRouterSource:
+    directory: Path
+
+    def available_days(self) -> list[dt.date]:
+        if not self.directory.is_dir():
+            raise InputError(OPENROUTER_SOURCE, str(self.directory), None, "folder not found")
+        days = []
+        for path in sorted(self.directory.glob("*.json")):
+            match = _RESPONSE_NAME.match(path.name)
+            if not match:
+                raise InputError(OPENROUTER_SOURCE, str(path), None, "name is not YYYY-MM-DD.json")
+            try:
+                days.append(dt.date.fromisoformat(match.group(1)))
+            except ValueError as exc:
+                raise InputError(OPENROUTER_SOURCE, str(path), None, f"not a date: {exc}") from exc
+        return days
+
+    def fetch(self, day: dt.date) -> PriceSnapshot | None:
+        path = self.directory / f"{day.isoformat()}.json"
+        if not path.exists():
+            return None
+        try:
+            payload = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise InputError(
+                OPENROUTER_SOURCE, str(path), None, f"not readable JSON: {exc}"
+            ) from exc
+        return PriceSnapshot(day, models_frame(payload, location=str(path)), str(path))
