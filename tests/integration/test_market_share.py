@@ -150,3 +150,16 @@ def test_crossover_and_concentration_are_consistent_with_the_shares(con):
 
     assert crossover == pytest.approx((shares["CN"], shares["US"]))
     assert 0 < hhi <= 10_000
+
+
+def test_api_models_count_the_open_weight_models_of_the_openrouter_snapshot(con):
+    import json
+
+    listing = json.loads((RECORDED / "openrouter" / "2026-08-19.json").read_text())["data"]
+    open_weights = {m["id"].split(":")[0] for m in listing if m.get("hugging_face_id")}
+    (counted,) = con.execute(
+        "select sum(value) from marts.mart_market_share where metric = 'api_models' "
+        "and scope = 'ecosystem' and period_grain = 'month' and period_start = date '2026-08-01'"
+    ).fetchone()
+
+    assert counted == len(open_weights) > 150

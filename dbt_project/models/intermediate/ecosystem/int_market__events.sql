@@ -4,6 +4,8 @@
 --   new_models         a model created that day, attributed to its developer
 --   new_derivatives    a derivative created that day, attributed to its root's developer
 --   derivatives_<rel>  the same, per relation (finetune, adapter, quantized, merge)
+--   api_models         an open-weight model offered on OpenRouter on a snapshot day,
+--                      attributed to its developer (counted once per period downstream)
 -- Scope `ecosystem` keeps everything; `mainline` leaves out repackagings (GGUF, MLX,
 -- quantisations), counting original models only, as the ATOM Project does.
 -- `developer_key` is the registry's developer, or `org:<hub org>` for orgs not in it, so that
@@ -20,6 +22,10 @@ models as (
 
 lineage as (
     select * from {{ ref('fct_model_lineage') }}
+),
+
+api_catalogue as (
+    select * from {{ ref('int_openrouter__models') }}
 ),
 
 downloads as (
@@ -66,12 +72,28 @@ new_derivatives as (
     where created_date is not null
 ),
 
+api_models as (
+    select
+        snapshot_date as event_date,
+        'api_models' as metric,
+        model_id,
+        country,
+        developer_id,
+        split_part(model_id, '/', 1) as hub_org,
+        false as is_repackaging,
+        1 as value
+    from api_catalogue
+    where is_open_weights
+),
+
 events as (
     select * from downloads
     union all
     select * from new_models
     union all
     select * from new_derivatives
+    union all
+    select * from api_models
 ),
 
 scoped as (

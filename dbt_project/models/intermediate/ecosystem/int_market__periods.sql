@@ -2,7 +2,8 @@
 {{ config(materialized='table') }}
 
 -- The events summed per period (week and month), metric, scope and developer: the common
--- ground of the share, crossover and concentration marts.
+-- ground of the share, crossover and concentration marts. `api_models` counts distinct
+-- models: a model offered on every snapshot day of a month is one model that month.
 with
 
 events as (
@@ -22,10 +23,13 @@ final as (
         events.scope,
         events.country,
         events.developer_key,
-        sum(events.value) as value
+        case
+            when events.metric = 'api_models' then count(distinct events.model_id)
+            else sum(events.value)
+        end as value
     from events
     cross join grains
-    group by all
+    group by 1, 2, 3, 4, 5, 6
 )
 
 select * from final
