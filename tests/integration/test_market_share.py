@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -153,8 +154,6 @@ def test_crossover_and_concentration_are_consistent_with_the_shares(con):
 
 
 def test_api_models_count_the_open_weight_models_of_the_openrouter_snapshot(con):
-    import json
-
     listing = json.loads((RECORDED / "openrouter" / "2026-08-19.json").read_text())["data"]
     open_weights = {m["id"].split(":")[0] for m in listing if m.get("hugging_face_id")}
     (counted,) = con.execute(
