@@ -1,4 +1,5 @@
-"""The short summary `make run` prints: rows per mart, leaders and shares of the latest month."""
+"""The short summary `make run` prints: rows per mart, leaders and shares of the latest month,
+and the reference price comparisons of the latest price day."""
 
 from __future__ import annotations
 
@@ -26,6 +27,8 @@ def print_summary(settings: Settings, console: Console) -> None:
             (count,) = con.execute(f'select count(*) from marts."{name}"').fetchone()
             rows.add_row(f"marts.{name}", f"{count:,}")
         console.print(rows)
+        if "mart_cost_ratio" in marts:
+            _print_cost_ratios(con, console)
 
         latest = con.execute(
             "select (select max(period_start) from marts.mart_adoption), "
@@ -64,3 +67,28 @@ def print_summary(settings: Settings, console: Console) -> None:
         ).fetchall():
             shares.add_row(country, f"{downloads:,}", f"{share:.1%}" if share is not None else "-")
         console.print(shares)
+
+
+def _print_cost_ratios(con: duckdb.DuckDBPyConnection, console: Console) -> None:
+    (day,) = con.execute("select max(price_date) from marts.mart_cost_ratio").fetchone()
+    if day is None:
+        return
+    table = Table(
+        title=f"Blended prices against the US closed reference, {day}, standard tier",
+        title_justify="left",
+    )
+    table.add_column("model", overflow="fold")
+    table.add_column("reference", overflow="fold")
+    for column in ("$/Mtok", "ref. $/Mtok", "x cheaper"):
+        table.add_column(column, justify="right", no_wrap=True, min_width=len(column))
+    for model, reference, blended, reference_blended, ratio in con.execute(
+        "select model_id, reference_model_id, blended_usd_per_mtok, reference_blended_usd_per_mtok, "
+        "times_cheaper_than_reference from marts.mart_cost_ratio "
+        "where price_date = ? and price_tier = 'standard' and times_cheaper_than_reference is not null "
+        "order by times_cheaper_than_reference desc",
+        [day],
+    ).fetchall():
+        table.add_row(
+            model, reference, f"{blended:.4f}", f"{reference_blended:.4f}", f"{ratio:.1f}"
+        )
+    console.print(table)

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
-from typing import Protocol
 
 import dagster as dg
 
 from ingestion.openrouter.live import LiveOpenRouterClient, LiveOpenRouterSource
-from ingestion.openrouter.recorded import PriceSnapshot, RecordedOpenRouterSource
+from ingestion.openrouter.recorded import RecordedOpenRouterSource
+from ingestion.openrouter.sources import PriceSnapshotSource
 from orchestration.lib.settings import DEFAULT_OPENROUTER_BASE_URL
-
-
-class PriceSnapshotSource(Protocol):
-    def fetch(self, day: dt.date) -> PriceSnapshot | None: ...
 
 
 class OpenRouterSourceResource(dg.ConfigurableResource):
