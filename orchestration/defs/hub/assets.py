@@ -1,15 +1,32 @@
-"""Raw Hub assets: thin adapters that fetch snapshots and append them to the raw layer."""
+"""Raw Hub assets: thin adapters that fetch snapshots, validate them and append the good ones
+to the raw layer (the bad ones to the quarantine)."""
 
+import dataclasses
 import datetime as dt
+import hashlib
+from pathlib import Path
 
 import dagster as dg
+import polars as pl
 
+from ingestion.errors import InputError, UnavailableError
+from ingestion.hub.quality import unattributed_orgs, unreadable_verdict, validate_hub_snapshot
+from ingestion.quality.expectations import shared_validator
+from ingestion.quality.quarantine import Quarantine, file_hash
+from ingestion.quality.results import RuleResult, Verdict
+from ingestion.raw_store import HASH_CHARS, content_hash
 from orchestration.defs.hub.resources import HubSourceResource
+from orchestration.defs.quality.checks import rule_check_result, suite_check_result
 from orchestration.lib.partitions import DAILY_PARTITIONS, days_in_window
 from orchestration.lib.resources import StorageResource
 
 HUB_SNAPSHOTS_KEY = dg.AssetKey(["raw", "hub_model_snapshots"])
 HUB_CATALOG_KEY = dg.AssetKey(["raw", "hub_model_catalog"])
+
+HUB_SNAPSHOT_EXPECTATIONS_CHECK = "hub_snapshot_expectations"
+HUB_ORGS_IN_REGISTRY_CHECK = "hub_snapshot_orgs_in_registry"
+# What the next day's snapshot is compared with (see ingestion.hub.quality).
+COMPARED_COLUMNS = ("id", "downloadsAllTime")
 
 
 @dg.asset(
@@ -18,11 +35,26 @@ HUB_CATALOG_KEY = dg.AssetKey(["raw", "hub_model_catalog"])
     backfill_policy=dg.BackfillPolicy.single_run(),
     group_name="raw",
     kinds={"huggingface", "parquet"},
+    check_specs=[
+        dg.AssetCheckSpec(
+            HUB_SNAPSHOT_EXPECTATIONS_CHECK,
+            asset=HUB_SNAPSHOTS_KEY,
+            blocking=True,
+            description="Every day's snapshot meets the Hub suite (GX) and does not collapse "
+            "against the previous accepted snapshot; failing days are quarantined.",
+        ),
+        dg.AssetCheckSpec(
+            HUB_ORGS_IN_REGISTRY_CHECK,
+            asset=HUB_SNAPSHOTS_KEY,
+            description="Orgs of accepted snapshots that the developer registry does not know: "
+            "their models count as `unattributed` in the marts.",
+        ),
+    ],
 )
 def hub_model_snapshots(
     context: dg.AssetExecutionContext, hub: HubSourceResource, storage: StorageResource
 ) -> dg.MaterializeResult:
-    """Daily Hub snapshots of the tracked developer orgs.
+    """Daily Hub snapshots of the tracked developer orgs, validated before they are stored.
 
     Grain: one row per model per fetch, in the hub-stats column layout, stamped with
     `snapshot_date`, `fetched_at` and `source_uri`. Source: the recorded snapshot folder
@@ -31,24 +63,69 @@ def hub_model_snapshots(
     lifetime counter that daily downloads are derived from. Append-only: a re-run of a day adds
     a fetch (unless identical to the newest) and never replaces an earlier one. Days without a
     snapshot are recorded as gaps; downstream spreads the counter increase over them.
+    Each day is validated first (GX suite, comparison with the previous accepted day); a day
+    that fails a blocking rule goes to `$DATA_DIR/quarantine/hub_model_snapshots/` as it came,
+    with its reason, and stays out of the raw layer, so dbt sees a gap.
     """
     source = hub.source()
     store = storage.raw_store(HUB_SNAPSHOTS_KEY.path[-1])
+    quarantine = storage.quarantine(HUB_SNAPSHOTS_KEY.path[-1])
+    registry = set(hub.registry_orgs())
+    validator = shared_validator()
     fetched_at = dt.datetime.now(dt.UTC)
+    days = days_in_window(context.partition_time_window)
+    previous = store.newest_before(days[0], columns=list(COMPARED_COLUMNS))
     written, unchanged, gaps, rows, pages = [], [], [], 0, 0
+    verdicts: list[Verdict] = []
+    orgs: list[tuple[str, RuleResult]] = []
     extra_columns: set[str] = set()
-    for day in days_in_window(context.partition_time_window):
-        snapshot = source.fetch(day)
+    for day in days:
+        try:
+            snapshot = source.fetch(day)
+        except UnavailableError:
+            raise
+        except InputError as error:
+            verdict = unreadable_verdict(day, error)
+            _keep(context, quarantine, verdict, fetched_at, original=Path(error.location))
+            verdicts.append(verdict)
+            continue
         if snapshot is None:
             gaps.append(day.isoformat())
+            continue
+        verdict = validate_hub_snapshot(
+            day,
+            snapshot.frame,
+            location=snapshot.location,
+            report=snapshot.report,
+            previous=previous,
+            validator=validator,
+        )
+        digest = _digest(snapshot.location, snapshot.frame)
+        if not verdict.accepted and quarantine.is_admitted(day, digest):
+            verdict = dataclasses.replace(verdict, admitted_by_operator=True)
+        verdicts.append(verdict)
+        if not verdict.accepted:
+            _keep(
+                context,
+                quarantine,
+                verdict,
+                fetched_at,
+                original=Path(snapshot.location),
+                frame=snapshot.frame,
+                digest=digest,
+            )
             continue
         result = store.write(
             day, snapshot.frame, source_uri=snapshot.location, fetched_at=fetched_at
         )
         (written if result.written else unchanged).append(day.isoformat())
+        previous = snapshot.frame.select(COMPARED_COLUMNS)
         rows += result.rows
         pages += snapshot.pages
         extra_columns.update(snapshot.report.extra_columns)
+        orgs.append((day.isoformat(), unattributed_orgs(snapshot.frame, registry)))
+        for warning in verdict.warnings:
+            context.log.warning(f"{day}: {verdict.location}: {warning.describe()}")
         context.log.info(
             f"{day}: {result.rows} models from {snapshot.location} "
             f"({'stored' if result.written else 'unchanged, not stored again'})"
@@ -59,13 +136,53 @@ def hub_model_snapshots(
             "days_stored": dg.MetadataValue.int(len(written)),
             "days_unchanged": dg.MetadataValue.int(len(unchanged)),
             "days_without_snapshot": dg.MetadataValue.int(len(gaps)),
+            "days_quarantined": dg.MetadataValue.int(sum(not v.accepted for v in verdicts)),
             "gap_days": dg.MetadataValue.text(", ".join(gaps) or "none"),
             "api_pages": dg.MetadataValue.int(pages),
             "dropped_extra_columns": dg.MetadataValue.text(
                 ", ".join(sorted(extra_columns)) or "none"
             ),
             "raw_path": dg.MetadataValue.path(str(store.directory)),
-        }
+        },
+        check_results=[
+            suite_check_result(HUB_SNAPSHOT_EXPECTATIONS_CHECK, verdicts, quarantine.directory),
+            rule_check_result(HUB_ORGS_IN_REGISTRY_CHECK, orgs),
+        ],
+    )
+
+
+def _digest(location: str, frame: pl.DataFrame | None) -> str:
+    """What identifies a snapshot's content: the bytes of a file, else the fetched rows."""
+    path = Path(location)
+    if path.is_file():
+        return file_hash(path)
+    if frame is not None:
+        return content_hash(frame)
+    return hashlib.sha256(location.encode()).hexdigest()[:HASH_CHARS]
+
+
+def _keep(
+    context: dg.AssetExecutionContext,
+    quarantine: Quarantine,
+    verdict: Verdict,
+    received_at: dt.datetime,
+    *,
+    original: Path,
+    frame: pl.DataFrame | None = None,
+    digest: str | None = None,
+) -> None:
+    digest = digest or _digest(str(original), frame)
+    if not original.is_file() and frame is None:
+        # An unreadable live answer: the client consumed the body; the reason names the URL.
+        digest = hashlib.sha256(f"{verdict.location}|{verdict.reason()}".encode()).hexdigest()[
+            :HASH_CHARS
+        ]
+    entry, stored = quarantine.put(
+        verdict, digest, received_at=received_at, original=original, frame=frame
+    )
+    context.log.error(
+        f"{verdict.day}: quarantined ({'new' if stored else 'already kept'}) in {entry.directory}: "
+        f"{verdict.reason()}"
     )
 
 
