@@ -1,20 +1,15 @@
 """Raw Hub assets: thin adapters that fetch snapshots, validate them and append the good ones
 to the raw layer (the bad ones to the quarantine)."""
 
-import dataclasses
 import datetime as dt
-import hashlib
-from pathlib import Path
 
 import dagster as dg
-import polars as pl
 
 from ingestion.errors import InputError, UnavailableError
 from ingestion.hub.quality import unattributed_orgs, unreadable_verdict, validate_hub_snapshot
 from ingestion.quality.expectations import shared_validator
-from ingestion.quality.quarantine import Quarantine, file_hash
+from ingestion.quality.gate import Outcome, admit_or_quarantine
 from ingestion.quality.results import RuleResult, Verdict
-from ingestion.raw_store import HASH_CHARS, content_hash
 from orchestration.defs.hub.resources import HubSourceResource
 from orchestration.defs.quality.checks import rule_check_result, suite_check_result
 from orchestration.lib.partitions import DAILY_PARTITIONS, days_in_window
@@ -84,10 +79,15 @@ def hub_model_snapshots(
             snapshot = source.fetch(day)
         except UnavailableError:
             raise
-        except InputError as error:
-            verdict = unreadable_verdict(day, error)
-            _keep(context, quarantine, verdict, fetched_at, original=Path(error.location))
-            verdicts.append(verdict)
+        except InputError as error:  # unreadable: a verdict too, and the file is kept
+            outcome = admit_or_quarantine(
+                unreadable_verdict(day, error),
+                None,
+                store=store,
+                quarantine=quarantine,
+                fetched_at=fetched_at,
+            )
+            verdicts.append(_log(context, outcome))
             continue
         if snapshot is None:
             gaps.append(day.isoformat())
@@ -100,36 +100,18 @@ def hub_model_snapshots(
             previous=previous,
             validator=validator,
         )
-        digest = _digest(snapshot.location, snapshot.frame)
-        if not verdict.accepted and quarantine.is_admitted(day, digest):
-            verdict = dataclasses.replace(verdict, admitted_by_operator=True)
-        verdicts.append(verdict)
-        if not verdict.accepted:
-            _keep(
-                context,
-                quarantine,
-                verdict,
-                fetched_at,
-                original=Path(snapshot.location),
-                frame=snapshot.frame,
-                digest=digest,
-            )
-            continue
-        result = store.write(
-            day, snapshot.frame, source_uri=snapshot.location, fetched_at=fetched_at
+        outcome = admit_or_quarantine(
+            verdict, snapshot.frame, store=store, quarantine=quarantine, fetched_at=fetched_at
         )
-        (written if result.written else unchanged).append(day.isoformat())
+        verdicts.append(_log(context, outcome))
+        if outcome.stored is None:
+            continue
+        (written if outcome.stored.written else unchanged).append(day.isoformat())
         previous = snapshot.frame.select(COMPARED_COLUMNS)
-        rows += result.rows
+        rows += outcome.stored.rows
         pages += snapshot.pages
         extra_columns.update(snapshot.report.extra_columns)
         orgs.append((day.isoformat(), unattributed_orgs(snapshot.frame, registry)))
-        for warning in verdict.warnings:
-            context.log.warning(f"{day}: {verdict.location}: {warning.describe()}")
-        context.log.info(
-            f"{day}: {result.rows} models from {snapshot.location} "
-            f"({'stored' if result.written else 'unchanged, not stored again'})"
-        )
     return dg.MaterializeResult(
         metadata={
             "rows": dg.MetadataValue.int(rows),
@@ -151,39 +133,21 @@ def hub_model_snapshots(
     )
 
 
-def _digest(location: str, frame: pl.DataFrame | None) -> str:
-    """What identifies a snapshot's content: the bytes of a file, else the fetched rows."""
-    path = Path(location)
-    if path.is_file():
-        return file_hash(path)
-    if frame is not None:
-        return content_hash(frame)
-    return hashlib.sha256(location.encode()).hexdigest()[:HASH_CHARS]
-
-
-def _keep(
-    context: dg.AssetExecutionContext,
-    quarantine: Quarantine,
-    verdict: Verdict,
-    received_at: dt.datetime,
-    *,
-    original: Path,
-    frame: pl.DataFrame | None = None,
-    digest: str | None = None,
-) -> None:
-    digest = digest or _digest(str(original), frame)
-    if not original.is_file() and frame is None:
-        # An unreadable live answer: the client consumed the body; the reason names the URL.
-        digest = hashlib.sha256(f"{verdict.location}|{verdict.reason()}".encode()).hexdigest()[
-            :HASH_CHARS
-        ]
-    entry, stored = quarantine.put(
-        verdict, digest, received_at=received_at, original=original, frame=frame
-    )
-    context.log.error(
-        f"{verdict.day}: quarantined ({'new' if stored else 'already kept'}) in {entry.directory}: "
-        f"{verdict.reason()}"
-    )
+def _log(context: dg.AssetExecutionContext, outcome: Outcome) -> Verdict:
+    verdict = outcome.verdict
+    if outcome.quarantined is not None:
+        kept = "new" if outcome.newly_quarantined else "already kept"
+        context.log.error(
+            f"{verdict.day}: quarantined ({kept}) in {outcome.quarantined.directory}: "
+            f"{verdict.reason()}"
+        )
+        return verdict
+    for warning in verdict.warnings:
+        context.log.warning(f"{verdict.day}: {verdict.location}: {warning.describe()}")
+    if outcome.stored is not None:
+        state = "stored" if outcome.stored.written else "unchanged, not stored again"
+        context.log.info(f"{verdict.day}: {verdict.rows} models from {verdict.location} ({state})")
+    return verdict
 
 
 @dg.asset(key=HUB_CATALOG_KEY, group_name="raw", kinds={"huggingface", "parquet"})

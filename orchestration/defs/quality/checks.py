@@ -16,6 +16,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from ingestion.quality.counters import COUNTER_CORRECTIONS
 from ingestion.quality.results import RuleResult, Verdict
 
 MAX_TABLE_ROWS = 50  # rows of a Markdown table in the UI; the full results are in reason.json
@@ -31,7 +32,7 @@ def suite_check_result(
     severity = (
         dg.AssetCheckSeverity.ERROR if quarantined and not accepted else dg.AssetCheckSeverity.WARN
     )
-    corrections = [r for _, r in warnings if r.rule == "counter_corrections"]
+    corrections = [r for _, r in warnings if r.rule == COUNTER_CORRECTIONS]
     return dg.AssetCheckResult(
         check_name=check_name,
         passed=not quarantined,
