@@ -25,9 +25,11 @@ class RuleResult:
 
     def describe(self) -> str:
         where = f" (field {self.field!r})" if self.field else ""
-        text = f"{self.rule}{where}: {self.unexpected_count} of {self.element_count} rows"
-        if self.observed:
-            text += f"; {self.observed}"
+        parts = (
+            [f"{self.unexpected_count} of {self.element_count} rows"] if self.element_count else []
+        )
+        parts += [self.observed] if self.observed else []
+        text = f"{self.rule}{where}: {'; '.join(parts) or 'failed'}"
         if self.sample_ids:
             text += f"; e.g. {', '.join(self.sample_ids)}"
         return text

@@ -112,7 +112,24 @@ def test_a_run_whose_only_day_is_quarantined_fails_with_an_error_check(tmp_path,
     check = checks(result)[HUB_SNAPSHOT_EXPECTATIONS_CHECK]
     assert check.severity == dg.AssetCheckSeverity.ERROR
     assert "counters_went_down_at_once" in check.metadata["failed_expectations"].value
+    # The refused day's rows are not counted as corrections of accepted data.
+    assert check.metadata["counter_corrections"].value == 0
     assert stored_days(data_dir) == list(GOOD_DAYS)
+
+
+def test_the_three_real_corrections_pass_and_are_counted_in_the_metadata(tmp_path):
+    folder = tmp_path / "snapshots"
+    folder.mkdir()
+    for day in ("2026-06-05", "2026-06-15"):
+        shutil.copy(DAILY / f"{day}.parquet", folder / f"{day}.parquet")
+
+    result = materialize(tmp_path / "data", recorded(folder), "2026-06-05", "2026-06-15")
+
+    assert result.success
+    check = checks(result)[HUB_SNAPSHOT_EXPECTATIONS_CHECK]
+    assert check.passed
+    assert check.metadata["counter_corrections"].value == 3
+    assert "Qwen/Qwen2.5-Coder-32B" in check.metadata["warnings"].value
 
 
 def test_a_fixed_file_is_accepted_and_an_admitted_one_is_stored(tmp_path, folder):
@@ -205,3 +222,38 @@ def test_the_cli_lists_quarantined_snapshots_with_their_reasons(
     assert "hub_model_snapshots 2026-07-04 quarantined" in out
     assert "not a readable Parquet file" in out
     assert "2026-07-04.parquet" in out
+
+
+BAD_JULY_4 = {
+    "missing required column": (lambda f: f.drop("downloadsAllTime"), "'downloadsAllTime'"),
+    "wrong type": (lambda f: f.with_columns(pl.lit("many").alias("likes")), "'likes'"),
+    "empty snapshot": (lambda f: f.clear(), "not_empty"),
+    "negative counts": (
+        lambda f: f.with_columns(-pl.col("downloadsAllTime")),
+        "downloadsAllTime_non_negative (field 'downloadsAllTime')",
+    ),
+    "duplicate ids": (lambda f: pl.concat([f, f.head(2)]), "id_unique (field 'id')"),
+    "most counters down": (
+        lambda f: f.with_columns(pl.col("downloadsAllTime") // 2),
+        "counters_went_down_at_once (field 'downloadsAllTime')",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_JULY_4))
+def test_each_bad_snapshot_is_kept_with_a_reason_naming_file_and_field(tmp_path, folder, case):
+    doctor, named = BAD_JULY_4[case]
+    data_dir = tmp_path / "data"
+    assert materialize(data_dir, recorded(folder), "2026-07-01", "2026-07-03").success
+    before = raw_files(data_dir)
+    bad = folder / "2026-07-04.parquet"
+    doctor(pl.read_parquet(DAILY / "2026-07-04.parquet")).write_parquet(bad)
+
+    result = materialize(data_dir, recorded(folder), "2026-07-01", "2026-07-04")
+
+    assert not checks(result)[HUB_SNAPSHOT_EXPECTATIONS_CHECK].passed
+    assert raw_files(data_dir) == before
+    (entry,) = Quarantine(data_dir / "quarantine", DATASET).entries()
+    assert entry.reason["reason"].startswith(f"hub: {bad}: ")
+    assert named in entry.reason["reason"]
+    assert (entry.directory / bad.name).read_bytes() == bad.read_bytes()

@@ -28,7 +28,8 @@ def suite_check_result(
     quarantined = [v for v in verdicts if not v.accepted]
     accepted = [v for v in verdicts if v.accepted]
     failures = [(v, r) for v in verdicts for r in v.blocking_failures]
-    warnings = [(v, r) for v in verdicts for r in v.warnings]
+    # Warnings of a quarantined day are moot: only those of days that were stored count.
+    warnings = [(v, r) for v in accepted for r in v.warnings]
     severity = (
         dg.AssetCheckSeverity.ERROR if quarantined and not accepted else dg.AssetCheckSeverity.WARN
     )
