@@ -114,9 +114,8 @@ def shared_validator() -> SuiteValidator:
 
 def _rule_result(rule: Rule, result: Any, rows: int, suite: Suite) -> RuleResult:
     details: dict[str, Any] = result.result or {}
-    exception = result.exception_info or {}
-    if exception.get("raised_exception"):
-        message = str(exception.get("exception_message", "")).splitlines()[0:1]
+    message = _exception_message(result.exception_info or {})
+    if message is not None:
         return RuleResult(
             rule.name, False, rule.blocking, rule.field, 0, rows, (), f"GX error: {message}"
         )
@@ -131,6 +130,17 @@ def _rule_result(rule: Rule, result: Any, rows: int, suite: Suite) -> RuleResult
         sample_ids=_sample_ids(details.get("unexpected_index_list") or [], suite.id_column),
         observed="" if observed is None else f"observed {observed}",
     )
+
+
+def _exception_message(info: dict[str, Any]) -> str | None:
+    """GX 1.x reports a failed metric as {metric id: {raised_exception, exception_message}};
+    older shapes put those keys at the top. The first line of the first message, or None."""
+    candidates = [info, *(v for v in info.values() if isinstance(v, dict))]
+    for candidate in candidates:
+        if candidate.get("raised_exception"):
+            lines = str(candidate.get("exception_message") or "").splitlines()
+            return lines[0] if lines else "unknown error"
+    return None
 
 
 def _sample_ids(rows: Sequence[Any], id_column: str) -> tuple[str, ...]:
