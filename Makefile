@@ -12,13 +12,14 @@ export DBT_PROFILES_DIR := $(CURDIR)/dbt_project
 export PATH := $(BIN):$(PATH)
 MANIFEST := dbt_project/target/manifest.json
 
-.PHONY: help install run test lint format ui summary bench clean
+.PHONY: help install run test lint format ui summary quarantine bench clean
 
 help:
 	@echo "make run      install, then ingest the bundled snapshots and build the marts"
 	@echo "make test     install, then lint and run the whole test suite"
 	@echo "make ui       the Dagster UI on http://127.0.0.1:3000"
 	@echo "make summary  print what the marts say now"
+	@echo "make quarantine  list quarantined snapshots and why they were refused"
 	@echo "make bench    time the pipeline on the bundled data (figures in bench/)"
 	@echo "make clean    remove data/, the venv and dbt's target/"
 
@@ -40,6 +41,9 @@ run: $(MANIFEST)
 
 summary: install
 	$(BIN)/observatory summary
+
+quarantine: install
+	$(BIN)/observatory quarantine
 
 # sqlfluff's dbt templater opens the profile's DuckDB file: give it a scratch one, so linting
 # never contends with a pipeline run for the warehouse's write lock. Seeds are loaded into it

@@ -15,3 +15,8 @@ class InputError(ValueError):
         if field:
             where += f": field {field!r}"
         super().__init__(f"{where}: {message}")
+
+
+class UnavailableError(InputError):
+    """The source cannot be asked for this at all (the live Hub for a past day): a usage
+    error that fails the run, not a bad snapshot to quarantine."""

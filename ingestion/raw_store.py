@@ -46,6 +46,22 @@ class RawStore:
         """Stored fetches of a day, oldest first (names start with the fetch timestamp)."""
         return sorted(self.partition_dir(day).glob("*.parquet"))
 
+    def days(self) -> list[dt.date]:
+        """Days with at least one stored fetch, oldest first."""
+        return sorted(
+            dt.date.fromisoformat(folder.name.split("=", 1)[1])
+            for folder in self.directory.glob("snapshot_date=*")
+            if any(folder.glob("*.parquet"))
+        )
+
+    def newest_before(self, day: dt.date, columns: list[str] | None = None) -> pl.DataFrame | None:
+        """The newest fetch of the latest stored day before `day`: what a new snapshot is
+        compared with. None when nothing earlier is stored."""
+        earlier = [d for d in self.days() if d < day]
+        if not earlier:
+            return None
+        return pl.read_parquet(self.fetches(earlier[-1])[-1], columns=columns)
+
     def glob(self) -> str:
         return (self.directory / "*" / "*.parquet").as_posix()
 

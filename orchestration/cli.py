@@ -2,6 +2,7 @@
 
     observatory run [--start YYYY-MM-DD] [--end YYYY-MM-DD]
     observatory summary
+    observatory quarantine [--admit YYYY-MM-DD [--dataset NAME] --note TEXT]
     observatory init-home
 
 `run` without dates covers every day of the recorded Hub and price folders (recorded mode) or the
@@ -19,10 +20,11 @@ import dagster as dg
 from rich.console import Console
 
 from ingestion.errors import InputError
-from ingestion.hub.sources import RecordedHubSource
+from ingestion.hub.recorded import SnapshotFolder
 from ingestion.openrouter.recorded import RecordedOpenRouterSource
 from orchestration.defs.jobs import DAILY_JOB_NAME
 from orchestration.lib.instance import ensure_dagster_home, persistent_instance
+from orchestration.lib.quarantine import HUB_DATASET, open_entries, quarantine_command
 from orchestration.lib.settings import Settings, SettingsError
 from orchestration.lib.summary import print_summary
 
@@ -39,6 +41,17 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--start", type=dt.date.fromisoformat)
     run.add_argument("--end", type=dt.date.fromisoformat)
     commands.add_parser("summary", help="print rows per mart and the latest month's leaders")
+    quarantine = commands.add_parser(
+        "quarantine", help="list quarantined snapshots and their reasons, or re-admit one"
+    )
+    quarantine.add_argument(
+        "--admit",
+        type=dt.date.fromisoformat,
+        metavar="YYYY-MM-DD",
+        help="accept the newest quarantined snapshot of this day on the next run",
+    )
+    quarantine.add_argument("--dataset", default=HUB_DATASET)
+    quarantine.add_argument("--note", help="why it is re-admitted (required with --admit)")
     commands.add_parser("init-home", help="create DAGSTER_HOME with telemetry and nux off")
     args = parser.parse_args(argv)
     console = Console(width=min(Console().width, 110))
@@ -47,6 +60,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "init-home":
             ensure_dagster_home(settings.dagster_home)
             return 0
+        if args.command == "quarantine":
+            return quarantine_command(settings, args, console)
         if args.command == "summary":
             print_summary(settings, console)
             return 0
@@ -56,14 +71,22 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
+def warn(message: str) -> None:
+    Console(stderr=True).print(f"[yellow]warning:[/] {message}", highlight=False)
+
+
 def default_range(settings: Settings) -> tuple[dt.date, dt.date]:
     if settings.source_mode == "live":
         yesterday = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=1)
         return yesterday, yesterday
-    # Every recorded day of either source: days one source lacks are gaps for it.
-    hub_days = RecordedHubSource(settings.hub_snapshot_dir).available_days()
+    found, problems = SnapshotFolder(settings.hub_snapshot_dir).scan()
+    hub_days = sorted(found)
+    for problem in problems:
+        # A misnamed file is never read (days are looked up by name): say so, run the rest.
+        warn(f"skipped {problem}")
     if not hub_days:
         raise SettingsError(f"no YYYY-MM-DD.parquet snapshots in {settings.hub_snapshot_dir}")
+    # Every recorded day of either source: days one source lacks are gaps for it.
     price_days = RecordedOpenRouterSource(settings.prices_snapshot_dir).available_days()
     days = sorted([*hub_days, *price_days])
     return days[0], days[-1]
@@ -102,6 +125,15 @@ def _run(settings: Settings, start: dt.date | None, end: dt.date | None, console
         )
         return 1
     console.print(f"[green]run {result.run_id} succeeded[/]")
+    still_out = open_entries(settings, start, end)
+    if still_out:
+        console.print(
+            f"[bold yellow]{len(still_out)} snapshot(s) of this range are quarantined[/] and were "
+            "kept out of the marts: "
+            + ", ".join(sorted({str(e.day) for e in still_out}))
+            + ". See `observatory quarantine`.",
+            highlight=False,
+        )
     print_summary(settings, console)
     return 0
 

@@ -28,6 +28,8 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["HF_ENDPOINT"] = _FAKE_HUB.url
     os.environ["HF_HOME"] = tempfile.mkdtemp(prefix="observatory-hf-home-")
     os.environ.pop("HF_TOKEN", None)
+    # Great Expectations phones home unless told not to (the context also disables it).
+    os.environ["GX_ANALYTICS_ENABLED"] = "false"
     os.environ.pop("HF_HUB_OFFLINE", None)
 
 

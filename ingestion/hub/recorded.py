@@ -43,6 +43,20 @@ class SnapshotFolder:
             days[snapshot_day(path, self.source)] = path
         return days
 
+    def scan(self) -> tuple[dict[dt.date, Path], list[InputError]]:
+        """Like `available_days`, but a misnamed file is reported instead of raised: it is
+        never read (days are looked up by name), and it should not stop the other days."""
+        if not self.directory.is_dir():
+            raise InputError(self.source, str(self.directory), None, "snapshot folder not found")
+        days: dict[dt.date, Path] = {}
+        problems: list[InputError] = []
+        for path in sorted(self.directory.glob("*.parquet")):
+            try:
+                days[snapshot_day(path, self.source)] = path
+            except InputError as error:
+                problems.append(error)
+        return days, problems
+
     def read(self, day: dt.date) -> Snapshot | None:
         path = self.directory / f"{day.isoformat()}.parquet"
         if not path.exists():

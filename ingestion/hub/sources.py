@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from ingestion.errors import InputError
+from ingestion.errors import UnavailableError
 from ingestion.hub.live import LiveHubClient
 from ingestion.hub.recorded import Snapshot, SnapshotFolder
 from ingestion.hub.schema import HUB_SOURCE
@@ -47,7 +47,7 @@ class LiveHubSource:
     def fetch(self, day: dt.date) -> Snapshot:
         today = self.today()
         if day not in (today, today - dt.timedelta(days=1)):
-            raise InputError(
+            raise UnavailableError(
                 HUB_SOURCE,
                 self.client.endpoint,
                 None,

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from ingestion.quality.quarantine import Quarantine
 from ingestion.raw_store import RawStore
 
 
@@ -20,6 +21,10 @@ class StorageResource(dg.ConfigurableResource):
 
     def raw_store(self, dataset: str) -> RawStore:
         return RawStore(self.root / "raw", dataset)
+
+    def quarantine(self, dataset: str) -> Quarantine:
+        """Refused snapshots of a dataset, outside the raw layer dbt reads."""
+        return Quarantine(self.root / "quarantine", dataset)
 
     @property
     def warehouse_path(self) -> Path:

@@ -7,6 +7,8 @@ import pytest
 
 from ingestion.errors import InputError
 from ingestion.hub.recorded import SnapshotFolder
+from orchestration.cli import default_range
+from orchestration.lib.settings import Settings
 from tests.conftest import RECORDED
 
 
@@ -41,3 +43,17 @@ def test_a_missing_required_column_names_the_field(tmp_path):
 
 def test_a_day_without_a_file_is_a_gap_not_an_error(tmp_path):
     assert SnapshotFolder(tmp_path).read(dt.date(2026, 5, 8)) is None
+
+
+def test_a_misnamed_file_is_reported_and_the_other_days_still_run(tmp_path, capsys):
+    frame = pl.DataFrame({"id": ["a/b"], "downloadsAllTime": [1]})
+    frame.write_parquet(tmp_path / "2026-05-03.parquet")
+    frame.write_parquet(tmp_path / "2026-13-01.parquet")
+
+    days, problems = SnapshotFolder(tmp_path).scan()
+    first, last = default_range(Settings.from_env({"HUB_SNAPSHOT_DIR": str(tmp_path)}))
+
+    assert list(days) == [dt.date(2026, 5, 3)]
+    assert [p.location for p in problems] == [str(tmp_path / "2026-13-01.parquet")]
+    assert (first, last) == (dt.date(2026, 5, 3), dt.date(2026, 5, 3))
+    assert "2026-13-01.parquet" in capsys.readouterr().err

@@ -1,15 +1,27 @@
-"""Raw Hub assets: thin adapters that fetch snapshots and append them to the raw layer."""
+"""Raw Hub assets: thin adapters that fetch snapshots, validate them and append the good ones
+to the raw layer (the bad ones to the quarantine)."""
 
 import datetime as dt
 
 import dagster as dg
 
+from ingestion.errors import InputError, UnavailableError
+from ingestion.hub.quality import unattributed_orgs, unreadable_verdict, validate_hub_snapshot
+from ingestion.quality.expectations import shared_validator
+from ingestion.quality.gate import Outcome, admit_or_quarantine
+from ingestion.quality.results import RuleResult, Verdict
 from orchestration.defs.hub.resources import HubSourceResource
+from orchestration.defs.quality.checks import rule_check_result, suite_check_result
 from orchestration.lib.partitions import DAILY_PARTITIONS, days_in_window
 from orchestration.lib.resources import StorageResource
 
 HUB_SNAPSHOTS_KEY = dg.AssetKey(["raw", "hub_model_snapshots"])
 HUB_CATALOG_KEY = dg.AssetKey(["raw", "hub_model_catalog"])
+
+HUB_SNAPSHOT_EXPECTATIONS_CHECK = "hub_snapshot_expectations"
+HUB_ORGS_IN_REGISTRY_CHECK = "hub_snapshot_orgs_in_registry"
+# What the next day's snapshot is compared with (see ingestion.hub.quality).
+COMPARED_COLUMNS = ("id", "downloadsAllTime")
 
 
 @dg.asset(
@@ -18,11 +30,26 @@ HUB_CATALOG_KEY = dg.AssetKey(["raw", "hub_model_catalog"])
     backfill_policy=dg.BackfillPolicy.single_run(),
     group_name="raw",
     kinds={"huggingface", "parquet"},
+    check_specs=[
+        dg.AssetCheckSpec(
+            HUB_SNAPSHOT_EXPECTATIONS_CHECK,
+            asset=HUB_SNAPSHOTS_KEY,
+            blocking=True,
+            description="Every day's snapshot meets the Hub suite (GX) and does not collapse "
+            "against the previous accepted snapshot; failing days are quarantined.",
+        ),
+        dg.AssetCheckSpec(
+            HUB_ORGS_IN_REGISTRY_CHECK,
+            asset=HUB_SNAPSHOTS_KEY,
+            description="Orgs of accepted snapshots that the developer registry does not know: "
+            "their models count as `unattributed` in the marts.",
+        ),
+    ],
 )
 def hub_model_snapshots(
     context: dg.AssetExecutionContext, hub: HubSourceResource, storage: StorageResource
 ) -> dg.MaterializeResult:
-    """Daily Hub snapshots of the tracked developer orgs.
+    """Daily Hub snapshots of the tracked developer orgs, validated before they are stored.
 
     Grain: one row per model per fetch, in the hub-stats column layout, stamped with
     `snapshot_date`, `fetched_at` and `source_uri`. Source: the recorded snapshot folder
@@ -31,42 +58,96 @@ def hub_model_snapshots(
     lifetime counter that daily downloads are derived from. Append-only: a re-run of a day adds
     a fetch (unless identical to the newest) and never replaces an earlier one. Days without a
     snapshot are recorded as gaps; downstream spreads the counter increase over them.
+    Each day is validated first (GX suite, comparison with the previous accepted day); a day
+    that fails a blocking rule goes to `$DATA_DIR/quarantine/hub_model_snapshots/` as it came,
+    with its reason, and stays out of the raw layer, so dbt sees a gap.
     """
     source = hub.source()
     store = storage.raw_store(HUB_SNAPSHOTS_KEY.path[-1])
+    quarantine = storage.quarantine(HUB_SNAPSHOTS_KEY.path[-1])
+    registry = set(hub.registry_orgs())
+    validator = shared_validator()
     fetched_at = dt.datetime.now(dt.UTC)
+    days = days_in_window(context.partition_time_window)
+    previous = store.newest_before(days[0], columns=list(COMPARED_COLUMNS))
     written, unchanged, gaps, rows, pages = [], [], [], 0, 0
+    verdicts: list[Verdict] = []
+    orgs: list[tuple[str, RuleResult]] = []
     extra_columns: set[str] = set()
-    for day in days_in_window(context.partition_time_window):
-        snapshot = source.fetch(day)
+    for day in days:
+        try:
+            snapshot = source.fetch(day)
+        except UnavailableError:
+            raise
+        except InputError as error:  # unreadable: a verdict too, and the file is kept
+            outcome = admit_or_quarantine(
+                unreadable_verdict(day, error),
+                None,
+                store=store,
+                quarantine=quarantine,
+                fetched_at=fetched_at,
+            )
+            verdicts.append(_log(context, outcome))
+            continue
         if snapshot is None:
             gaps.append(day.isoformat())
             continue
-        result = store.write(
-            day, snapshot.frame, source_uri=snapshot.location, fetched_at=fetched_at
+        verdict = validate_hub_snapshot(
+            day,
+            snapshot.frame,
+            location=snapshot.location,
+            report=snapshot.report,
+            previous=previous,
+            validator=validator,
         )
-        (written if result.written else unchanged).append(day.isoformat())
-        rows += result.rows
+        outcome = admit_or_quarantine(
+            verdict, snapshot.frame, store=store, quarantine=quarantine, fetched_at=fetched_at
+        )
+        verdicts.append(_log(context, outcome))
+        if outcome.stored is None:
+            continue
+        (written if outcome.stored.written else unchanged).append(day.isoformat())
+        previous = snapshot.frame.select(COMPARED_COLUMNS)
+        rows += outcome.stored.rows
         pages += snapshot.pages
         extra_columns.update(snapshot.report.extra_columns)
-        context.log.info(
-            f"{day}: {result.rows} models from {snapshot.location} "
-            f"({'stored' if result.written else 'unchanged, not stored again'})"
-        )
+        orgs.append((day.isoformat(), unattributed_orgs(snapshot.frame, registry)))
     return dg.MaterializeResult(
         metadata={
             "rows": dg.MetadataValue.int(rows),
             "days_stored": dg.MetadataValue.int(len(written)),
             "days_unchanged": dg.MetadataValue.int(len(unchanged)),
             "days_without_snapshot": dg.MetadataValue.int(len(gaps)),
+            "days_quarantined": dg.MetadataValue.int(sum(not v.accepted for v in verdicts)),
             "gap_days": dg.MetadataValue.text(", ".join(gaps) or "none"),
             "api_pages": dg.MetadataValue.int(pages),
             "dropped_extra_columns": dg.MetadataValue.text(
                 ", ".join(sorted(extra_columns)) or "none"
             ),
             "raw_path": dg.MetadataValue.path(str(store.directory)),
-        }
+        },
+        check_results=[
+            suite_check_result(HUB_SNAPSHOT_EXPECTATIONS_CHECK, verdicts, quarantine.directory),
+            rule_check_result(HUB_ORGS_IN_REGISTRY_CHECK, orgs),
+        ],
     )
+
+
+def _log(context: dg.AssetExecutionContext, outcome: Outcome) -> Verdict:
+    verdict = outcome.verdict
+    if outcome.quarantined is not None:
+        kept = "new" if outcome.newly_quarantined else "already kept"
+        context.log.error(
+            f"{verdict.day}: quarantined ({kept}) in {outcome.quarantined.directory}: "
+            f"{verdict.reason()}"
+        )
+        return verdict
+    for warning in verdict.warnings:
+        context.log.warning(f"{verdict.day}: {verdict.location}: {warning.describe()}")
+    if outcome.stored is not None:
+        state = "stored" if outcome.stored.written else "unchanged, not stored again"
+        context.log.info(f"{verdict.day}: {verdict.rows} models from {verdict.location} ({state})")
+    return verdict
 
 
 @dg.asset(key=HUB_CATALOG_KEY, group_name="raw", kinds={"huggingface", "parquet"})

@@ -33,5 +33,8 @@ class HubSourceResource(dg.ConfigurableResource):
             return LiveHubSource(client, registry_orgs(Path(self.registry_csv)))
         return RecordedHubSource(Path(self.snapshot_dir))
 
+    def registry_orgs(self) -> list[str]:
+        return registry_orgs(Path(self.registry_csv))
+
     def catalog(self) -> SnapshotFolder:
         return SnapshotFolder(Path(self.catalog_dir))

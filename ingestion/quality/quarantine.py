@@ -1,0 +1,167 @@
+"""The quarantine: snapshots refused by a blocking rule, kept as they came, with the reason.
+
+Layout, beside the accepted raw layer and never read by dbt:
+
+    <root>/<dataset>/snapshot_date=YYYY-MM-DD/<received_at>_<content hash>/
+        <the file as it came>      (a copy of the source file, or snapshot.parquet for a fetch)
+        reason.json                (the verdict: every rule's result, counts and sample ids)
+        admitted.json              (only once an operator re-admits exactly this content)
+
+An entry is written whole or not at all (a hidden folder renamed into place). The same content
+refused twice is stored once. Nothing here is ever deleted by the pipeline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from ingestion.quality.results import Verdict
+from ingestion.raw_store import HASH_CHARS
+
+REASON_FILE = "reason.json"
+ADMITTED_FILE = "admitted.json"
+FRAME_FILE = "snapshot.parquet"
+
+
+def file_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()[:HASH_CHARS]
+
+
+@dataclass(frozen=True)
+class QuarantineEntry:
+    dataset: str
+    day: dt.date
+    directory: Path
+    content_hash: str
+    reason: dict[str, Any]
+
+    @property
+    def admitted(self) -> dict[str, Any] | None:
+        path = self.directory / ADMITTED_FILE
+        return json.loads(path.read_text()) if path.exists() else None
+
+    @property
+    def quarantined_at(self) -> str:
+        return str(self.reason.get("quarantined_at", ""))
+
+    @property
+    def kept_files(self) -> list[Path]:
+        return sorted(
+            p for p in self.directory.iterdir() if p.name not in (REASON_FILE, ADMITTED_FILE)
+        )
+
+
+@dataclass(frozen=True)
+class Quarantine:
+    root: Path
+    dataset: str
+
+    @property
+    def directory(self) -> Path:
+        return self.root / self.dataset
+
+    def day_dir(self, day: dt.date) -> Path:
+        return self.directory / f"snapshot_date={day.isoformat()}"
+
+    def entries(self, day: dt.date | None = None) -> list[QuarantineEntry]:
+        """Entries of one day or of every day, oldest first."""
+        days = [self.day_dir(day)] if day else sorted(self.directory.glob("snapshot_date=*"))
+        found = []
+        for folder in days:
+            for entry in sorted(folder.glob("*_*")):
+                reason_path = entry / REASON_FILE
+                if entry.is_dir() and reason_path.exists():
+                    found.append(
+                        QuarantineEntry(
+                            dataset=self.dataset,
+                            day=dt.date.fromisoformat(folder.name.split("=", 1)[1]),
+                            directory=entry,
+                            content_hash=entry.name.rsplit("_", 1)[1],
+                            reason=json.loads(reason_path.read_text()),
+                        )
+                    )
+        return found
+
+    def find(self, day: dt.date, content_hash: str) -> QuarantineEntry | None:
+        matches = [e for e in self.entries(day) if e.content_hash == content_hash]
+        return matches[-1] if matches else None
+
+    def is_admitted(self, day: dt.date, content_hash: str) -> bool:
+        entry = self.find(day, content_hash)
+        return entry is not None and entry.admitted is not None
+
+    def put(
+        self,
+        verdict: Verdict,
+        content_hash: str,
+        *,
+        received_at: dt.datetime,
+        original: Path | None = None,
+        frame: pl.DataFrame | None = None,
+    ) -> tuple[QuarantineEntry, bool]:
+        """Keep a refused snapshot. Returns the entry and whether it was written now."""
+        existing = self.find(verdict.day, content_hash)
+        if existing is not None:
+            return existing, False
+        day_dir = self.day_dir(verdict.day)
+        day_dir.mkdir(parents=True, exist_ok=True)
+        target = day_dir / f"{received_at.astimezone(dt.UTC):%Y%m%dT%H%M%S%fZ}_{content_hash}"
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=day_dir))
+        staging.chmod(0o755)  # mkdtemp makes it private; the quarantine is for people to read
+        try:
+            if original is not None and original.is_file():
+                shutil.copy2(original, staging / original.name)
+            elif frame is not None:
+                frame.write_parquet(staging / FRAME_FILE)
+            reason = verdict.as_dict() | {
+                "dataset": self.dataset,
+                "content_hash": content_hash,
+                "quarantined_at": received_at.astimezone(dt.UTC).isoformat(),
+                "kept": "the file as it came"
+                if original is not None and original.is_file()
+                else ("the fetched rows" if frame is not None else "nothing: no body was received"),
+            }
+            (staging / REASON_FILE).write_text(json.dumps(reason, indent=2) + "\n")
+            os.replace(staging, target)
+        finally:
+            if staging.exists():
+                shutil.rmtree(staging)
+        entry = self.find(verdict.day, content_hash)
+        assert entry is not None  # just renamed into place
+        return entry, True
+
+    def admit(self, day: dt.date, *, note: str, admitted_at: dt.datetime) -> QuarantineEntry:
+        """Mark the newest entry of a day as re-admitted: the next run that meets exactly this
+        content accepts it despite its blocking failures (which stay reported)."""
+        entries = self.entries(day)
+        if not entries:
+            raise LookupError(f"nothing quarantined in {self.dataset} for {day}")
+        entry = entries[-1]
+        payload = {"admitted_at": admitted_at.astimezone(dt.UTC).isoformat(), "note": note}
+        (entry.directory / ADMITTED_FILE).write_text(json.dumps(payload, indent=2) + "\n")
+        return entry
+
+
+def all_entries(root: Path) -> list[QuarantineEntry]:
+    """Every entry of every dataset under a quarantine root, by dataset then day."""
+    if not root.is_dir():
+        return []
+    return [
+        entry
+        for dataset in sorted(p.name for p in root.iterdir() if p.is_dir())
+        for entry in Quarantine(root, dataset).entries()
+    ]

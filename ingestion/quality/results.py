@@ -1,0 +1,91 @@
+"""What a validation says about one snapshot: one result per rule, and the verdict."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+SAMPLE_SIZE = 5  # sample ids kept per failed rule: enough to look up, short enough to read
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    """One rule on one snapshot. `blocking` rules quarantine the snapshot when they fail;
+    the others are warnings that travel with an accepted snapshot."""
+
+    rule: str
+    passed: bool
+    blocking: bool
+    field: str | None = None
+    unexpected_count: int = 0
+    element_count: int = 0
+    sample_ids: tuple[str, ...] = ()
+    observed: str = ""
+
+    def describe(self) -> str:
+        where = f" (field {self.field!r})" if self.field else ""
+        parts = (
+            [f"{self.unexpected_count} of {self.element_count} rows"] if self.element_count else []
+        )
+        parts += [self.observed] if self.observed else []
+        text = f"{self.rule}{where}: {'; '.join(parts) or 'failed'}"
+        if self.sample_ids:
+            text += f"; e.g. {', '.join(self.sample_ids)}"
+        return text
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "passed": self.passed,
+            "blocking": self.blocking,
+            "field": self.field,
+            "unexpected_count": self.unexpected_count,
+            "element_count": self.element_count,
+            "sample_ids": list(self.sample_ids),
+            "observed": self.observed,
+        }
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Whether a snapshot of one day may enter the accepted raw layer, and why (not)."""
+
+    source: str
+    day: dt.date
+    location: str
+    rows: int
+    results: tuple[RuleResult, ...] = ()
+    admitted_by_operator: bool = False
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def blocking_failures(self) -> list[RuleResult]:
+        return [r for r in self.results if r.blocking and not r.passed]
+
+    @property
+    def warnings(self) -> list[RuleResult]:
+        return [r for r in self.results if not r.blocking and not r.passed]
+
+    @property
+    def accepted(self) -> bool:
+        return self.admitted_by_operator or not self.blocking_failures
+
+    def reason(self) -> str:
+        failures = self.blocking_failures
+        if not failures:
+            return "passed"
+        return "; ".join(f"{self.source}: {self.location}: {r.describe()}" for r in failures)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "snapshot_date": self.day.isoformat(),
+            "location": self.location,
+            "rows": self.rows,
+            "accepted": self.accepted,
+            "admitted_by_operator": self.admitted_by_operator,
+            "reason": self.reason(),
+            "notes": list(self.notes),
+            "results": [r.as_dict() for r in self.results],
+        }

@@ -1,0 +1,245 @@
+"""The Hub suite on real recorded snapshots, doctored one fault at a time.
+
+Each bad input must give a verdict that names the rule, the field and sample ids, and only
+blocking rules may refuse a snapshot.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import polars as pl
+import pytest
+
+from ingestion.conform import ConformReport
+from ingestion.errors import InputError
+from ingestion.hub.quality import (
+    MAX_SHARE_DOWN,
+    ORG_IN_REGISTRY,
+    READABLE,
+    SCHEMA_DRIFT,
+    unattributed_orgs,
+    unreadable_verdict,
+    validate_hub_snapshot,
+)
+from ingestion.hub.recorded import read_snapshot_file
+from ingestion.quality.counters import (
+    COUNTER_CORRECTIONS,
+    COUNTERS_WENT_DOWN_AT_ONCE,
+    ROW_COUNT_COLLAPSED,
+)
+from ingestion.quality.expectations import shared_validator
+from ingestion.quality.results import Verdict
+from ingestion.registry import registry_orgs
+from orchestration.lib.settings import DEVELOPER_REGISTRY_CSV
+from tests.conftest import RECORDED
+
+DAILY = RECORDED / "hub" / "daily"
+DAY = dt.date(2026, 6, 15)
+
+
+def read(day: str) -> pl.DataFrame:
+    return read_snapshot_file(DAILY / f"{day}.parquet", dt.date.fromisoformat(day)).frame
+
+
+@pytest.fixture(scope="module")
+def june_5() -> pl.DataFrame:
+    return read("2026-06-05")
+
+
+@pytest.fixture(scope="module")
+def june_15() -> pl.DataFrame:
+    return read("2026-06-15")
+
+
+def validate(
+    frame: pl.DataFrame, previous: pl.DataFrame | None = None, report: ConformReport | None = None
+) -> Verdict:
+    return validate_hub_snapshot(
+        DAY,
+        frame,
+        location="2026-06-15.parquet",
+        report=report or ConformReport(),
+        previous=previous,
+        validator=shared_validator(),
+    )
+
+
+def failed(verdict: Verdict) -> dict[str, object]:
+    return {r.rule: r for r in verdict.results if not r.passed}
+
+
+def test_real_day_with_three_hub_corrections_is_accepted_with_a_warning(june_5, june_15):
+    verdict = validate(june_15, previous=june_5)
+
+    assert verdict.accepted
+    assert verdict.blocking_failures == []
+    (warning,) = [r for r in verdict.warnings if r.rule == COUNTER_CORRECTIONS]
+    assert warning.unexpected_count == 3
+    assert "Qwen/Qwen2.5-Coder-32B" in warning.sample_ids
+    assert "google/gemma-2b" in warning.sample_ids
+
+
+def test_most_counters_going_down_quarantines_the_snapshot(june_15):
+    stale = june_15.with_columns((pl.col("downloadsAllTime") * 0.9).cast(pl.Int64))
+
+    verdict = validate(stale, previous=june_15)
+
+    assert not verdict.accepted
+    rule = failed(verdict)[COUNTERS_WENT_DOWN_AT_ONCE]
+    assert rule.field == "downloadsAllTime"
+    assert rule.unexpected_count > MAX_SHARE_DOWN * june_15.height
+    assert len(rule.sample_ids) == 5
+    assert "2026-06-15.parquet" in verdict.reason()
+
+
+def test_a_share_just_under_the_threshold_passes_and_just_over_fails(june_15):
+    ranked = june_15.sort("id").with_row_index("n")
+
+    def lowered(count: int) -> pl.DataFrame:
+        return ranked.with_columns(
+            pl.when(pl.col("n") < count)
+            .then(pl.col("downloadsAllTime") - 1)
+            .otherwise(pl.col("downloadsAllTime"))
+            .alias("downloadsAllTime")
+        ).drop("n")
+
+    limit = int(MAX_SHARE_DOWN * june_15.height)  # 20 of 416 is 4.8%, 21 is 5.05%
+    assert validate(lowered(limit), previous=june_15).accepted
+    assert not validate(lowered(limit + 1), previous=june_15).accepted
+
+
+@pytest.mark.parametrize(
+    ("doctor", "rule", "field"),
+    [
+        (lambda f: pl.concat([f, f.head(3)]), "id_unique", "id"),
+        (
+            lambda f: f.with_columns(pl.col("id").str.replace("/", "_").alias("id")),
+            "id_well_formed",
+            "id",
+        ),
+        (
+            lambda f: f.with_columns(-pl.col("downloadsAllTime").alias("downloadsAllTime")),
+            "downloadsAllTime_non_negative",
+            "downloadsAllTime",
+        ),
+        (lambda f: f.with_columns(pl.lit(-1).alias("likes")), "likes_non_negative", "likes"),
+        (
+            lambda f: f.with_columns((pl.col("downloadsAllTime") + 1).alias("downloads")),
+            "downloads_within_all_time",
+            "downloads",
+        ),
+        (
+            lambda f: f.with_columns(
+                pl.lit(dt.datetime(2021, 1, 1, tzinfo=dt.UTC)).alias("createdAt")
+            ),
+            "created_at_after_hub_floor",
+            "createdAt",
+        ),
+    ],
+    ids=[
+        "duplicate ids",
+        "malformed ids",
+        "negative counter",
+        "negative likes",
+        "30d above all-time",
+        "created before the Hub",
+    ],
+)
+def test_each_bad_value_is_refused_naming_rule_field_and_sample_ids(june_15, doctor, rule, field):
+    verdict = validate(doctor(june_15))
+
+    assert not verdict.accepted
+    result = failed(verdict)[rule]
+    assert result.blocking
+    assert result.field == field
+    assert result.unexpected_count > 0
+    assert result.sample_ids and all("/" in s or "_" in s for s in result.sample_ids)
+
+
+def test_an_empty_snapshot_is_refused(june_15):
+    verdict = validate(june_15.clear(), previous=june_15)
+
+    assert not verdict.accepted
+    assert "not_empty" in failed(verdict)
+
+
+def test_a_snapshot_that_lost_a_quarter_of_its_models_is_refused(june_15):
+    without_qwen = june_15.filter(~pl.col("id").str.starts_with("Qwen/"))
+
+    verdict = validate(without_qwen, previous=june_15)
+
+    assert not verdict.accepted
+    collapsed = failed(verdict)[ROW_COUNT_COLLAPSED]
+    assert all(s.startswith("Qwen/") for s in collapsed.sample_ids)
+
+
+def test_an_extra_column_is_accepted_and_reported(tmp_path, june_15):
+    path = tmp_path / "2026-06-15.parquet"
+    june_15.with_columns(pl.lit("x").alias("gated")).write_parquet(path)
+    snapshot = read_snapshot_file(path, DAY)
+
+    verdict = validate(snapshot.frame, report=snapshot.report)
+
+    assert verdict.accepted
+    (drift,) = [r for r in verdict.warnings if r.rule == SCHEMA_DRIFT]
+    assert drift.field == "gated"
+    assert "gated" in drift.observed
+
+
+def test_a_wrong_type_is_an_input_error_naming_file_and_field(tmp_path, june_15):
+    path = tmp_path / "2026-06-15.parquet"
+    june_15.with_columns(pl.lit("many").alias("likes")).write_parquet(path)
+
+    with pytest.raises(InputError) as error:
+        read_snapshot_file(path, DAY)
+    verdict = unreadable_verdict(DAY, error.value)
+
+    assert error.value.field == "likes"
+    assert not verdict.accepted
+    assert verdict.blocking_failures[0].rule == READABLE
+    assert verdict.blocking_failures[0].field == "likes"
+    assert str(path) in verdict.reason()
+
+
+def test_a_truncated_file_is_an_input_error_naming_the_file(tmp_path):
+    path = tmp_path / "2026-06-15.parquet"
+    path.write_bytes((DAILY / "2026-06-15.parquet").read_bytes()[:2000])
+
+    with pytest.raises(InputError, match="not a readable Parquet file") as error:
+        read_snapshot_file(path, DAY)
+
+    assert error.value.location == str(path)
+    assert error.value.source == "hub"
+
+
+def test_orgs_not_in_the_registry_are_a_warning_with_their_models(june_15):
+    newcomer = pl.concat(
+        [
+            june_15,
+            june_15.head(2).with_columns(
+                pl.lit("newlab").alias("author"),
+                (pl.lit("newlab/") + pl.col("id").str.split("/").list.last()).alias("id"),
+            ),
+        ]
+    )
+    registry = set(registry_orgs(DEVELOPER_REGISTRY_CSV))
+
+    known = unattributed_orgs(june_15, registry)
+    result = unattributed_orgs(newcomer, registry)
+
+    assert known.passed
+    assert result.rule == ORG_IN_REGISTRY
+    assert not result.passed and not result.blocking
+    assert result.unexpected_count == 2
+    assert "newlab" in result.observed
+    assert all(s.startswith("newlab/") for s in result.sample_ids)
+
+
+def test_validating_a_day_takes_well_under_a_second(june_15, june_5):
+    validate(june_15, previous=june_5)  # the first call builds the suite
+    started = time.perf_counter()
+    for _ in range(5):
+        validate(june_15, previous=june_5)
+    assert (time.perf_counter() - started) / 5 < 0.5
