@@ -25,7 +25,7 @@ def defs() -> dg.Definitions:
             hub_model_catalog,
             openrouter_models,
             genai_prices,
-            build_dbt_assets(project.manifest_path),
+            *build_dbt_assets(project.manifest_path),
         ],
         jobs=[daily_job],
         schedules=[daily_schedule(running=settings.source_mode == "live")],

@@ -35,3 +35,14 @@
     select 1 as empty_model
     where not exists (select 1 from {{ model }})
 {% endtest %}
+
+
+{#- `relationships` seen from the parent: every value of source_model.source_column is in this
+    column. For a child built before its parent (a daily-partitioned fact and its dimension),
+    so the test runs with the parent. -#}
+{% test contains_all_values_of(model, column_name, source_model, source_column) %}
+    select distinct child.{{ source_column }} as missing_value
+    from {{ source_model }} as child
+    left join {{ model }} as parent on child.{{ source_column }} = parent.{{ column_name }}
+    where child.{{ source_column }} is not null and parent.{{ column_name }} is null
+{% endtest %}

@@ -51,7 +51,9 @@ def test_a_misnamed_file_is_reported_and_the_other_days_still_run(tmp_path, caps
     frame.write_parquet(tmp_path / "2026-13-01.parquet")
 
     days, problems = SnapshotFolder(tmp_path).scan()
-    first, last = default_range(Settings.from_env({"HUB_SNAPSHOT_DIR": str(tmp_path)}))
+    # No price recordings here either, so the range is the Hub's days alone.
+    settings = {"HUB_SNAPSHOT_DIR": str(tmp_path), "PRICES_SNAPSHOT_DIR": str(tmp_path)}
+    first, last = default_range(Settings.from_env(settings))
 
     assert list(days) == [dt.date(2026, 5, 3)]
     assert [p.location for p in problems] == [str(tmp_path / "2026-13-01.parquet")]
