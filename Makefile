@@ -19,6 +19,7 @@ help:
 	@echo "make test     install, then lint and run the whole test suite"
 	@echo "make ui       the Dagster UI on http://127.0.0.1:3000"
 	@echo "make summary  print what the marts say now"
+	@echo "make freshness  how old the newest raw snapshot of each source is"
 	@echo "make quarantine  list quarantined snapshots and why they were refused"
 	@echo "make bench    time the pipeline on the bundled data (figures in bench/)"
 	@echo "make clean    remove data/, the venv and dbt's target/"
@@ -41,6 +42,11 @@ run: $(MANIFEST)
 
 summary: install
 	$(BIN)/observatory summary
+
+# How old the newest snapshot of each raw source is (by the day it describes). On the bundled
+# recordings this reports them as stale, which they are.
+freshness: $(MANIFEST)
+	cd dbt_project && $(BIN)/dbt source freshness
 
 quarantine: install
 	$(BIN)/observatory quarantine
