@@ -12,7 +12,7 @@ export DBT_PROFILES_DIR := $(CURDIR)/dbt_project
 export PATH := $(BIN):$(PATH)
 MANIFEST := dbt_project/target/manifest.json
 
-.PHONY: help install run test lint format ui summary quarantine bench clean
+.PHONY: help install run test lint format ui summary quarantine freshness bench clean
 
 help:
 	@echo "make run      install, then ingest the bundled snapshots and build the marts"
