@@ -25,8 +25,8 @@ ROOT = Path(__file__).resolve().parents[1]
 OBSERVATORY = Path(sys.executable).parent / "observatory"
 
 CASES = (
-    ("cold: 84 days, empty DATA_DIR", []),
-    ("warm: the same 84 days again", []),
+    ("cold: every recorded day, empty DATA_DIR", []),
+    ("warm: the same days again", []),
     ("one day: 2026-07-25", ["--start", "2026-07-25", "--end", "2026-07-25"]),
 )
 
