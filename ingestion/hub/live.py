@@ -59,20 +59,7 @@ class LiveHubClient:
 # The client's ModelInfo -> hub-stats layout. Lineage comes in tags (`base_model:<rel>:<id>`):
 # `baseModels` is refused by list_models, so it stays null in live snapshots.
 _LIVE_ROW_SCHEMA = {
-    "id": pl.String,
-    "author": pl.String,
-    "createdAt": pl.Datetime("us", "UTC"),
-    "lastModified": pl.Datetime("us", "UTC"),
-    "downloads": pl.Int64,
-    "downloadsAllTime": pl.Int64,
-    "likes": pl.Int64,
-    "trendingScore": pl.Float64,
-    "tags": pl.List(pl.String),
-    "pipeline_tag": pl.String,
-    "library_name": pl.String,
-    "cardData": pl.String,
-    "safetensors": pl.Struct({"total": pl.Int64}),
-    "childrenModelCount": pl.Int64,
+    name: dtype for name, dtype in HUB_SNAPSHOT_SCHEMA.items() if name != "baseModels"
 }
 
 

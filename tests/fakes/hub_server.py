@@ -11,23 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import threading
-from collections import deque
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlparse
 
 import polars as pl
 
+from tests.fakes.local_server import Fault, LocalServer, QuietHandler
 
-@dataclass
-class Fault:
-    status: int
-    body: bytes = b""
-    headers: dict[str, str] = field(default_factory=dict)
-    content_type: str = "application/json"
+__all__ = ["FakeHub", "Fault", "api_models_from_parquet"]
 
 
 def api_models_from_parquet(path: Path) -> list[dict[str, Any]]:
@@ -73,34 +66,13 @@ def api_models_from_parquet(path: Path) -> list[dict[str, Any]]:
     return models
 
 
-class FakeHub:
+class FakeHub(LocalServer):
     def __init__(self, models: list[dict[str, Any]], page_size: int = 50) -> None:
-        self.models = models
-        self.page_size = page_size
-        self.faults: deque[Fault] = deque()
-        self.requests: list[str] = []
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        super().__init__(models, page_size)
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def start(self) -> FakeHub:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-    def reset(self) -> None:
-        self.faults.clear()
-        self.requests.clear()
-
-    def fail_next(self, *faults: Fault) -> None:
-        self.faults.extend(faults)
+        return self.address
 
     def model_requests(self) -> list[str]:
         return [r for r in self.requests if r.startswith("/api/models")]
@@ -108,25 +80,21 @@ class FakeHub:
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         hub = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:  # keep pytest output clean
-                pass
-
+        class Handler(QuietHandler):
             def do_HEAD(self) -> None:
-                self._reply(404, b"")
+                self.reply(404, b"")
 
             def do_GET(self) -> None:
                 hub.requests.append(self.path)
                 url = urlparse(self.path)
                 if url.path == "/api/agent-harnesses":
-                    self._reply(404, b'{"error": "not found"}')
+                    self.reply(404, b'{"error": "not found"}')
                     return
                 if url.path != "/api/models":
-                    self._reply(404, b'{"error": "Repository not found"}')
+                    self.reply(404, b'{"error": "Repository not found"}')
                     return
                 if hub.faults:
-                    fault = hub.faults.popleft()
-                    self._reply(fault.status, fault.body, fault.headers, fault.content_type)
+                    self.reply_fault(hub.faults.popleft())
                     return
                 self._list_models(parse_qs(url.query))
 
@@ -148,21 +116,6 @@ class FakeHub:
                     next_query["cursor"] = [str(cursor + hub.page_size)]
                     link = f"{hub.url}/api/models?{urlencode(next_query, doseq=True)}"
                     headers["Link"] = f'<{link}>; rel="next"'
-                self._reply(200, json.dumps(body).encode(), headers)
-
-            def _reply(
-                self,
-                status: int,
-                body: bytes,
-                headers: dict[str, str] | None = None,
-                content_type: str = "application/json",
-            ) -> None:
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(body)))
-                for key, value in (headers or {}).items():
-                    self.send_header(key, value)
-                self.end_headers()
-                self.wfile.write(body)
+                self.reply(200, json.dumps(body).encode(), headers)
 
         return Handler

@@ -8,58 +8,35 @@ truncated body) so retries and error messages are tested for real.
 from __future__ import annotations
 
 import json
-import threading
-from collections import deque
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlparse
 
-from tests.fakes.hub_server import Fault
+from tests.fakes.local_server import LocalServer, QuietHandler
 
 MODELS_PATH = "/api/v1/models"
 
 
-class FakeOpenRouter:
+class FakeOpenRouter(LocalServer):
     def __init__(self, models: list[dict[str, Any]], page_size: int = 200) -> None:
-        self.models = models
-        self.page_size = page_size
-        self.faults: deque[Fault] = deque()
-        self.requests: list[str] = []
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        super().__init__(models, page_size)
 
     @property
     def base_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}/api/v1"
-
-    def start(self) -> FakeOpenRouter:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-    def fail_next(self, *faults: Fault) -> None:
-        self.faults.extend(faults)
+        return f"{self.address}/api/v1"
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:  # keep pytest output clean
-                pass
-
+        class Handler(QuietHandler):
             def do_GET(self) -> None:
                 fake.requests.append(self.path)
                 url = urlparse(self.path)
                 if url.path != MODELS_PATH:
-                    self._reply(404, b'{"error": {"message": "Not Found"}}')
+                    self.reply(404, b'{"error": {"message": "Not Found"}}')
                     return
                 if fake.faults:
-                    fault = fake.faults.popleft()
-                    self._reply(fault.status, fault.body, fault.content_type)
+                    self.reply_fault(fake.faults.popleft())
                     return
                 query = parse_qs(url.query)
                 offset = int(query.get("offset", ["0"])[0])
@@ -70,15 +47,6 @@ class FakeOpenRouter:
                     next_query["offset"] = [str(offset + fake.page_size)]
                     links["next"] = f"{MODELS_PATH}?{urlencode(next_query, doseq=True)}"
                 body = {"data": page, "total_count": len(fake.models), "links": links}
-                self._reply(200, json.dumps(body).encode())
-
-            def _reply(
-                self, status: int, body: bytes, content_type: str = "application/json"
-            ) -> None:
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                self.reply(200, json.dumps(body).encode())
 
         return Handler
