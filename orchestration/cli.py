@@ -54,7 +54,9 @@ def main(argv: list[str] | None = None) -> int:
     quarantine.add_argument("--note", help="why it is re-admitted (required with --admit)")
     commands.add_parser("init-home", help="create DAGSTER_HOME with telemetry and nux off")
     args = parser.parse_args(argv)
-    console = Console(width=min(Console().width, 110))
+    # Piped (make, CI, a log file), rich would wrap the tables at 80 columns.
+    terminal = Console()
+    console = terminal if terminal.is_terminal else Console(width=120)
     try:
         settings = Settings.from_env()
         if args.command == "init-home":
