@@ -5,6 +5,7 @@ the blocking check explains it. Materialized on the real recorded answer of 2026
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 import shutil
 from pathlib import Path
@@ -18,6 +19,7 @@ from orchestration.defs.prices.assets import PRICE_SNAPSHOT_EXPECTATIONS_CHECK, 
 from orchestration.defs.prices.resources import OpenRouterSourceResource
 from orchestration.lib.resources import StorageResource
 from tests.conftest import OPENROUTER_FILE
+from tests.fakes.hub_server import Fault
 
 DATASET = "openrouter_models"
 GOOD_DAY = "2026-08-19"
@@ -31,11 +33,17 @@ def folder(tmp_path) -> Path:
     return answers
 
 
-def materialize(data_dir: Path, folder: Path, start: str, end: str):
+def materialize(
+    data_dir: Path,
+    folder: Path,
+    start: str,
+    end: str,
+    resource: OpenRouterSourceResource | None = None,
+):
     return dg.materialize(
         [openrouter_models],
         resources={
-            "openrouter": OpenRouterSourceResource(snapshot_dir=str(folder)),
+            "openrouter": resource or OpenRouterSourceResource(snapshot_dir=str(folder)),
             "storage": StorageResource(data_dir=str(data_dir)),
         },
         tags={RANGE_START_TAG: start, RANGE_END_TAG: end},
@@ -154,3 +162,40 @@ def test_the_price_check_is_declared_blocking_on_the_raw_asset():
     assert spec.name == PRICE_SNAPSHOT_EXPECTATIONS_CHECK
     assert spec.asset_key == dg.AssetKey(["raw", DATASET])
     assert spec.blocking
+
+
+def test_a_live_html_answer_fails_the_run_and_keeps_its_reason(tmp_path, fake_openrouter):
+    live = OpenRouterSourceResource(
+        mode="live", snapshot_dir=str(tmp_path), base_url=fake_openrouter.base_url
+    )
+    page = b"<html><body><h1>502 Bad Gateway</h1></body></html>"
+    fake_openrouter.fail_next(Fault(200, page, content_type="text/html"))
+    today = dt.datetime.now(dt.UTC).date().isoformat()
+
+    result = materialize(tmp_path / "data", tmp_path, today, today, live)
+
+    assert not result.success
+    assert check(result).severity == dg.AssetCheckSeverity.ERROR
+    (entry,) = Quarantine(tmp_path / "data" / "quarantine", DATASET).entries()
+    assert entry.reason["source"] == "openrouter"
+    assert entry.reason["location"].endswith("/models?output_modalities=all")
+    assert "not JSON (text/html)" in entry.reason["reason"]
+    assert entry.reason["kept"] == "nothing: no body was received"
+    assert not (tmp_path / "data" / "raw" / DATASET).exists()
+
+
+def test_a_live_request_for_a_past_day_fails_the_step_without_a_quarantine(
+    tmp_path, fake_openrouter
+):
+    live = OpenRouterSourceResource(
+        mode="live", snapshot_dir=str(tmp_path), base_url=fake_openrouter.base_url
+    )
+
+    result = materialize(tmp_path / "data", tmp_path, "2026-08-19", "2026-08-19", live)
+
+    assert not result.success
+    assert "OpenRouter keeps no history" in str(
+        result.get_step_failure_events()[0].event_specific_data
+    )
+    assert not (tmp_path / "data" / "quarantine").exists()
+    assert fake_openrouter.requests == []
