@@ -24,7 +24,7 @@ from ingestion.hub.recorded import SnapshotFolder
 from ingestion.openrouter.recorded import RecordedOpenRouterSource
 from orchestration.defs.jobs import DAILY_JOB_NAME
 from orchestration.lib.instance import ensure_dagster_home, persistent_instance
-from orchestration.lib.quarantine import HUB_DATASET, open_entries, quarantine_command
+from orchestration.lib.quarantine import DATASETS, HUB_DATASET, open_entries, quarantine_command
 from orchestration.lib.settings import Settings, SettingsError
 from orchestration.lib.summary import print_summary
 
@@ -50,7 +50,9 @@ def main(argv: list[str] | None = None) -> int:
         metavar="YYYY-MM-DD",
         help="accept the newest quarantined snapshot of this day on the next run",
     )
-    quarantine.add_argument("--dataset", default=HUB_DATASET)
+    quarantine.add_argument(
+        "--dataset", default=HUB_DATASET, choices=DATASETS, help="whose snapshot --admit admits"
+    )
     quarantine.add_argument("--note", help="why it is re-admitted (required with --admit)")
     commands.add_parser("init-home", help="create DAGSTER_HOME with telemetry and nux off")
     args = parser.parse_args(argv)

@@ -21,11 +21,12 @@ import great_expectations.expectations as gxe
 import polars as pl
 
 from ingestion.conform import ConformReport
-from ingestion.errors import InputError
 from ingestion.hub.schema import HUB_SOURCE
 from ingestion.quality.counters import counters_going_down, row_count_collapse
 from ingestion.quality.expectations import Rule, Suite, SuiteValidator
+from ingestion.quality.results import READABLE as READABLE  # re-exported: shared by sources
 from ingestion.quality.results import SAMPLE_SIZE, RuleResult, Verdict
+from ingestion.quality.results import unreadable_verdict as unreadable_verdict
 
 # The Hub's migration date: no repository was created earlier (see API_NOTES.md).
 HUB_CREATED_AT_FLOOR = dt.datetime(2022, 3, 2, tzinfo=dt.UTC)
@@ -38,7 +39,6 @@ MIN_MODELS_DOWN = 5
 MIN_ROW_RATIO = 0.8
 ID_PATTERN = r"^[^/\s]+/[^/\s]+$"
 
-READABLE = "readable_and_conformant"
 SCHEMA_DRIFT = "schema_drift"
 ORG_IN_REGISTRY = "org_in_registry"
 
@@ -92,14 +92,6 @@ def hub_snapshot_suite() -> Suite:
             ),
         ),
     )
-
-
-def unreadable_verdict(day: dt.date, error: InputError) -> Verdict:
-    """The verdict on a snapshot that could not even be read or conformed."""
-    result = RuleResult(
-        READABLE, passed=False, blocking=True, field=error.field, observed=error.message
-    )
-    return Verdict(error.source, day, error.location, rows=0, results=(result,))
 
 
 def validate_hub_snapshot(

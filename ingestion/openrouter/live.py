@@ -18,7 +18,7 @@ import httpx
 import polars as pl
 import tenacity
 
-from ingestion.errors import InputError
+from ingestion.errors import InputError, UnavailableError
 from ingestion.openrouter.pricing import models_frame
 from ingestion.openrouter.recorded import PriceSnapshot
 from ingestion.openrouter.schema import OPENROUTER_MODELS_SCHEMA, OPENROUTER_SOURCE
@@ -102,7 +102,8 @@ class LiveOpenRouterSource:
     def fetch(self, day: dt.date) -> PriceSnapshot:
         today = self.today()
         if day not in (today, today - dt.timedelta(days=1)):
-            raise InputError(
+            # A usage error that fails the run, not a bad snapshot to quarantine.
+            raise UnavailableError(
                 OPENROUTER_SOURCE,
                 self.client.base_url,
                 None,

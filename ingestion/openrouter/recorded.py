@@ -49,9 +49,21 @@ class RecordedOpenRouterSource:
         if not path.exists():
             return None
         try:
-            payload = json.loads(path.read_text(encoding="utf-8"))
+            text = path.read_text(encoding="utf-8")
+            payload = json.loads(text)
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            # No field can be named in a body that does not parse; say what it looks like.
+            kind = "an HTML page, " if text_start(path).startswith("<") else ""
             raise InputError(
-                OPENROUTER_SOURCE, str(path), None, f"not readable JSON: {exc}"
+                OPENROUTER_SOURCE, str(path), None, f"{kind}not readable JSON: {exc}"
             ) from exc
         return PriceSnapshot(day, models_frame(payload, location=str(path)), str(path))
+
+
+def text_start(path: Path) -> str:
+    """The first non-blank characters of a file, to tell an HTML error page from bad JSON."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(512).decode("utf-8", errors="replace").lstrip().lower()
+    except OSError:
+        return ""

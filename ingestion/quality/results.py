@@ -6,7 +6,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from ingestion.errors import InputError
+
 SAMPLE_SIZE = 5  # sample ids kept per failed rule: enough to look up, short enough to read
+READABLE = "readable_and_conformant"
 
 
 @dataclass(frozen=True)
@@ -89,3 +92,12 @@ class Verdict:
             "notes": list(self.notes),
             "results": [r.as_dict() for r in self.results],
         }
+
+
+def unreadable_verdict(day: dt.date, error: InputError) -> Verdict:
+    """The verdict on a snapshot that could not even be read or conformed: one blocking
+    failure naming the source, the file (or URL) and the field of the error."""
+    result = RuleResult(
+        READABLE, passed=False, blocking=True, field=error.field, observed=error.message
+    )
+    return Verdict(error.source, day, error.location, rows=0, results=(result,))

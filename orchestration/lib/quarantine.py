@@ -20,6 +20,8 @@ from ingestion.raw_store import RawStore
 from orchestration.lib.settings import Settings, SettingsError
 
 HUB_DATASET = "hub_model_snapshots"
+PRICE_DATASET = "openrouter_models"
+DATASETS = (HUB_DATASET, PRICE_DATASET)  # the raw assets that quarantine; listing reads any
 QUARANTINED, ACCEPTED_SINCE, READMITTED = "quarantined", "accepted since", "re-admitted"
 
 

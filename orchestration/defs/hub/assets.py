@@ -8,10 +8,10 @@ import dagster as dg
 from ingestion.errors import InputError, UnavailableError
 from ingestion.hub.quality import unattributed_orgs, unreadable_verdict, validate_hub_snapshot
 from ingestion.quality.expectations import shared_validator
-from ingestion.quality.gate import Outcome, admit_or_quarantine
+from ingestion.quality.gate import admit_or_quarantine
 from ingestion.quality.results import RuleResult, Verdict
 from orchestration.defs.hub.resources import HubSourceResource
-from orchestration.defs.quality.checks import rule_check_result, suite_check_result
+from orchestration.defs.quality.checks import log_outcome, rule_check_result, suite_check_result
 from orchestration.lib.partitions import DAILY_PARTITIONS, days_in_window
 from orchestration.lib.resources import StorageResource
 
@@ -87,7 +87,7 @@ def hub_model_snapshots(
                 quarantine=quarantine,
                 fetched_at=fetched_at,
             )
-            verdicts.append(_log(context, outcome))
+            verdicts.append(log_outcome(context, outcome))
             continue
         if snapshot is None:
             gaps.append(day.isoformat())
@@ -103,7 +103,7 @@ def hub_model_snapshots(
         outcome = admit_or_quarantine(
             verdict, snapshot.frame, store=store, quarantine=quarantine, fetched_at=fetched_at
         )
-        verdicts.append(_log(context, outcome))
+        verdicts.append(log_outcome(context, outcome))
         if outcome.stored is None:
             continue
         (written if outcome.stored.written else unchanged).append(day.isoformat())
@@ -131,23 +131,6 @@ def hub_model_snapshots(
             rule_check_result(HUB_ORGS_IN_REGISTRY_CHECK, orgs),
         ],
     )
-
-
-def _log(context: dg.AssetExecutionContext, outcome: Outcome) -> Verdict:
-    verdict = outcome.verdict
-    if outcome.quarantined is not None:
-        kept = "new" if outcome.newly_quarantined else "already kept"
-        context.log.error(
-            f"{verdict.day}: quarantined ({kept}) in {outcome.quarantined.directory}: "
-            f"{verdict.reason()}"
-        )
-        return verdict
-    for warning in verdict.warnings:
-        context.log.warning(f"{verdict.day}: {verdict.location}: {warning.describe()}")
-    if outcome.stored is not None:
-        state = "stored" if outcome.stored.written else "unchanged, not stored again"
-        context.log.info(f"{verdict.day}: {verdict.rows} models from {verdict.location} ({state})")
-    return verdict
 
 
 @dg.asset(key=HUB_CATALOG_KEY, group_name="raw", kinds={"huggingface", "parquet"})

@@ -1,16 +1,25 @@
-"""Raw price assets: thin adapters that fetch price lists and append them to the raw layer."""
+"""Raw price assets: thin adapters that fetch price lists, validate the OpenRouter ones and
+append the good ones to the raw layer (the bad ones to the quarantine)."""
 
 import datetime as dt
 
 import dagster as dg
 
+from ingestion.errors import InputError, UnavailableError
 from ingestion.genai_prices.loader import GENAI_PRICES_PACKAGE, load_prices, package_version
+from ingestion.openrouter.quality import ID_COLUMN, validate_price_snapshot
+from ingestion.quality.expectations import shared_validator
+from ingestion.quality.gate import admit_or_quarantine
+from ingestion.quality.results import Verdict, unreadable_verdict
 from orchestration.defs.prices.resources import OpenRouterSourceResource
+from orchestration.defs.quality.checks import log_outcome, suite_check_result
 from orchestration.lib.partitions import DAILY_PARTITIONS, days_in_window
 from orchestration.lib.resources import StorageResource
 
 OPENROUTER_MODELS_KEY = dg.AssetKey(["raw", "openrouter_models"])
 GENAI_PRICES_KEY = dg.AssetKey(["raw", "genai_prices"])
+
+PRICE_SNAPSHOT_EXPECTATIONS_CHECK = "price_snapshot_expectations"
 
 
 @dg.asset(
@@ -19,13 +28,23 @@ GENAI_PRICES_KEY = dg.AssetKey(["raw", "genai_prices"])
     backfill_policy=dg.BackfillPolicy.single_run(),
     group_name="raw",
     kinds={"openrouter", "parquet"},
+    check_specs=[
+        dg.AssetCheckSpec(
+            PRICE_SNAPSHOT_EXPECTATIONS_CHECK,
+            asset=OPENROUTER_MODELS_KEY,
+            blocking=True,
+            description="Every day's price list reads, meets the price suite (GX: ids, decimal "
+            "prices or the -1 sentinel) and does not collapse against the previous accepted "
+            "day; failing days are quarantined.",
+        ),
+    ],
 )
 def openrouter_models(
     context: dg.AssetExecutionContext,
     openrouter: OpenRouterSourceResource,
     storage: StorageResource,
 ) -> dg.MaterializeResult:
-    """OpenRouter's model and price list, one snapshot per UTC day.
+    """OpenRouter's model and price list, one snapshot per UTC day, validated before it is stored.
 
     Grain: one row per OpenRouter id (variants such as `:free` and `:batch` are their own rows)
     per fetch, stamped with `snapshot_date`, `fetched_at` and `source_uri`. Source: the recorded
@@ -34,32 +53,65 @@ def openrouter_models(
     per token as OpenRouter states them (verbatim strings) with their exact decimal parse in
     USD per million tokens, a price status (priced, free, unknown for sentinels like -1) and the
     prompt-size or time-of-day overrides, flagged. Append-only; days without a file are gaps.
+    Each day is validated first (price suite, comparison with the previous accepted day); a day
+    that cannot be parsed or fails a blocking rule goes to
+    `$DATA_DIR/quarantine/openrouter_models/` as it came, with its reason, and stays out of the
+    raw layer, so dbt sees a gap.
     """
     source = openrouter.source()
-    store = storage.raw_store(OPENROUTER_MODELS_KEY.path[-1])
+    dataset = OPENROUTER_MODELS_KEY.path[-1]
+    store = storage.raw_store(dataset)
+    quarantine = storage.quarantine(dataset)
+    validator = shared_validator()
     fetched_at = dt.datetime.now(dt.UTC)
+    days = days_in_window(context.partition_time_window)
+    previous = store.newest_before(days[0], columns=[ID_COLUMN])
     written, unchanged, gaps, rows, pages = [], [], [], 0, 0
-    for day in days_in_window(context.partition_time_window):
-        snapshot = source.fetch(day)
+    verdicts: list[Verdict] = []
+    for day in days:
+        try:
+            snapshot = source.fetch(day)
+        except UnavailableError:
+            raise
+        except InputError as error:  # unreadable or unparsable (`abc`): kept with its reason
+            outcome = admit_or_quarantine(
+                unreadable_verdict(day, error),
+                None,
+                store=store,
+                quarantine=quarantine,
+                fetched_at=fetched_at,
+            )
+            verdicts.append(log_outcome(context, outcome))
+            continue
         if snapshot is None:
             gaps.append(day.isoformat())
             continue
-        result = store.write(
-            day, snapshot.frame, source_uri=snapshot.location, fetched_at=fetched_at
+        verdict = validate_price_snapshot(
+            day, snapshot.frame, location=snapshot.location, previous=previous, validator=validator
         )
-        (written if result.written else unchanged).append(day.isoformat())
-        rows += result.rows
+        outcome = admit_or_quarantine(
+            verdict, snapshot.frame, store=store, quarantine=quarantine, fetched_at=fetched_at
+        )
+        verdicts.append(log_outcome(context, outcome))
+        if outcome.stored is None:
+            continue
+        (written if outcome.stored.written else unchanged).append(day.isoformat())
+        previous = snapshot.frame.select(ID_COLUMN)
+        rows += outcome.stored.rows
         pages += snapshot.pages
-        context.log.info(f"{day}: {result.rows} models from {snapshot.location}")
     return dg.MaterializeResult(
         metadata={
             "rows": dg.MetadataValue.int(rows),
             "days_stored": dg.MetadataValue.int(len(written)),
             "days_unchanged": dg.MetadataValue.int(len(unchanged)),
             "days_without_snapshot": dg.MetadataValue.int(len(gaps)),
+            "days_quarantined": dg.MetadataValue.int(sum(not v.accepted for v in verdicts)),
             "api_pages": dg.MetadataValue.int(pages),
             "raw_path": dg.MetadataValue.path(str(store.directory)),
-        }
+        },
+        check_results=[
+            suite_check_result(PRICE_SNAPSHOT_EXPECTATIONS_CHECK, verdicts, quarantine.directory)
+        ],
     )
 
 

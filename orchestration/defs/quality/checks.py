@@ -17,6 +17,7 @@ from pathlib import Path
 import dagster as dg
 
 from ingestion.quality.counters import COUNTER_CORRECTIONS
+from ingestion.quality.gate import Outcome
 from ingestion.quality.results import RuleResult, Verdict
 
 MAX_TABLE_ROWS = 50  # rows of a Markdown table in the UI; the full results are in reason.json
@@ -60,6 +61,24 @@ def suite_check_result(
             "quarantine_path": dg.MetadataValue.path(str(quarantine_dir)),
         },
     )
+
+
+def log_outcome(context: dg.AssetExecutionContext, outcome: Outcome) -> Verdict:
+    """Logs what the gate did with one day (stored, unchanged or quarantined) and its warnings."""
+    verdict = outcome.verdict
+    if outcome.quarantined is not None:
+        kept = "new" if outcome.newly_quarantined else "already kept"
+        context.log.error(
+            f"{verdict.day}: quarantined ({kept}) in {outcome.quarantined.directory}: "
+            f"{verdict.reason()}"
+        )
+        return verdict
+    for warning in verdict.warnings:
+        context.log.warning(f"{verdict.day}: {verdict.location}: {warning.describe()}")
+    if outcome.stored is not None:
+        state = "stored" if outcome.stored.written else "unchanged, not stored again"
+        context.log.info(f"{verdict.day}: {verdict.rows} models from {verdict.location} ({state})")
+    return verdict
 
 
 def rule_check_result(

@@ -1,0 +1,134 @@
+"""The OpenRouter price snapshot's quality rules, and the verdict on one day's `/models` answer.
+
+The suite runs on the parsed frame (`models_frame`), so a price that is not a decimal at all
+(`"abc"`) never reaches it: parsing raises an InputError naming the source, the file and the
+field (`data[12].pricing.prompt`), and the raw asset turns it into an `unreadable_verdict`.
+
+Blocking rules (the snapshot is quarantined when one fails):
+- the frame has the declared columns and types (`OPENROUTER_MODELS_SCHEMA`);
+- at least one model; ids present, unique in the snapshot (the full id, `:variant` included)
+  and shaped `author/slug` with an optional `:variant`;
+- prompt and completion price strings are a non-negative decimal or the sentinel `-1`, their
+  parse in USD per million tokens is not negative, and the price status is a known one;
+- against the previous accepted snapshot: not fewer than `MIN_ROW_RATIO` of its models
+  (argued in docs/quality.md).
+Warnings (the snapshot is accepted and they are reported): models whose price is the `-1`
+sentinel (`unknown`: routers whose price depends on the model they pick).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import great_expectations.expectations as gxe
+import polars as pl
+
+from ingestion.openrouter.schema import OPENROUTER_MODELS_SCHEMA, OPENROUTER_SOURCE
+from ingestion.quality.counters import row_count_collapse
+from ingestion.quality.expectations import Rule, Suite, SuiteValidator
+from ingestion.quality.results import READABLE, RuleResult, Verdict
+
+ID_COLUMN = "openrouter_id"
+# `author/slug`, optionally `:variant` (`:free`, `:batch`, ...), as pricing.split_variant reads it.
+ID_PATTERN = r"^[^/\s:]+/[^/\s:]+(?::[a-z0-9][a-z0-9_-]*)?$"
+# A list price is a plain non-negative decimal string, or `-1`: OpenRouter's "unknown" sentinel.
+PRICE_STRING_PATTERN = r"^(?:\d+(?:\.\d+)?|-1)$"
+PRICE_STATUSES = ("priced", "free", "unknown")
+# 150 of the 549 models of 2026-08-19 (27 %) output something other than text: a request that
+# lost `output_modalities=all` (the default list is text-only) or a page lost in pagination
+# shrinks the list by a fifth or more; models are retired a few at a time.
+MIN_ROW_RATIO = 0.8
+REQUIRED_COLUMNS = (
+    ID_COLUMN,
+    "prompt_price",
+    "completion_price",
+    "input_usd_per_mtok",
+    "output_usd_per_mtok",
+    "price_status",
+)
+UNKNOWN_PRICE = "price_unknown_sentinel"
+
+
+def price_snapshot_suite() -> Suite:
+    def rule(name: str, expectation: gxe.Expectation, field: str | None, blocking=True) -> Rule:
+        return Rule(name, expectation, field, blocking)
+
+    return Suite(
+        name="openrouter_models_snapshot",
+        id_column=ID_COLUMN,
+        rules=(
+            rule("not_empty", gxe.ExpectTableRowCountToBeBetween(min_value=1), None),
+            rule("id_present", gxe.ExpectColumnValuesToNotBeNull(column=ID_COLUMN), ID_COLUMN),
+            rule("id_unique", gxe.ExpectColumnValuesToBeUnique(column=ID_COLUMN), ID_COLUMN),
+            rule(
+                "id_well_formed",
+                gxe.ExpectColumnValuesToMatchRegex(column=ID_COLUMN, regex=ID_PATTERN),
+                ID_COLUMN,
+            ),
+            *(
+                rule(
+                    f"{column}_decimal_or_sentinel",
+                    gxe.ExpectColumnValuesToMatchRegex(column=column, regex=PRICE_STRING_PATTERN),
+                    column,
+                )
+                for column in ("prompt_price", "completion_price")
+            ),
+            *(
+                rule(
+                    f"{column}_non_negative",
+                    gxe.ExpectColumnValuesToBeBetween(column=column, min_value=0),
+                    column,
+                )
+                for column in ("input_usd_per_mtok", "output_usd_per_mtok")
+            ),
+            rule(
+                "price_status_known",
+                gxe.ExpectColumnValuesToBeInSet(column="price_status", value_set=PRICE_STATUSES),
+                "price_status",
+            ),
+            rule(
+                UNKNOWN_PRICE,
+                gxe.ExpectColumnValuesToNotBeInSet(column="price_status", value_set=["unknown"]),
+                "price_status",
+                blocking=False,
+            ),
+        ),
+    )
+
+
+def schema_result(frame: pl.DataFrame) -> RuleResult:
+    """Blocking: every required column is there with its declared type."""
+    wrong = [
+        f"{name}: {frame.schema.get(name, 'missing')} (want {OPENROUTER_MODELS_SCHEMA[name]})"
+        for name in REQUIRED_COLUMNS
+        if frame.schema.get(name) != OPENROUTER_MODELS_SCHEMA[name]
+    ]
+    return RuleResult(
+        READABLE,
+        passed=not wrong,
+        blocking=True,
+        field=", ".join(w.split(":", 1)[0] for w in wrong) or None,
+        element_count=frame.height,
+        observed="; ".join(wrong) or "required columns present with their types",
+    )
+
+
+def validate_price_snapshot(
+    day: dt.date,
+    frame: pl.DataFrame,
+    *,
+    location: str,
+    previous: pl.DataFrame | None,
+    validator: SuiteValidator,
+) -> Verdict:
+    """The verdict on one day's parsed price list; `previous` is the last accepted day's
+    (at least its `openrouter_id` column), or None when there is none."""
+    schema = schema_result(frame)
+    if not schema.passed:  # the suite would read columns that are missing or mistyped
+        return Verdict(OPENROUTER_SOURCE, day, location, rows=frame.height, results=(schema,))
+    results = [schema, *validator.validate(frame, price_snapshot_suite())]
+    if previous is not None and frame.height > 0:
+        results.append(
+            row_count_collapse(frame, previous, id_column=ID_COLUMN, min_ratio=MIN_ROW_RATIO)
+        )
+    return Verdict(OPENROUTER_SOURCE, day, location, rows=frame.height, results=tuple(results))
