@@ -72,16 +72,32 @@ class RawStore:
         existing = self.fetches(day)
         if existing and existing[-1].stem.endswith(digest):
             return WriteResult(existing[-1], frame.height, written=False, content_hash=digest)
-        stamped = frame.with_columns(
-            pl.lit(day, dtype=pl.Date).alias("snapshot_date"),
-            pl.lit(fetched_at.astimezone(dt.UTC), dtype=pl.Datetime("us", "UTC")).alias(
-                "fetched_at"
-            ),
-            pl.lit(source_uri, dtype=pl.String).alias("source_uri"),
-        )
+        stamped = _stamp(frame, day, fetched_at.astimezone(dt.UTC), source_uri)
         target = self.partition_dir(day) / f"{fetched_at:%Y%m%dT%H%M%S%fZ}_{digest}.parquet"
         write_parquet_atomically(stamped, target)
         return WriteResult(target, frame.height, written=True, content_hash=digest)
+
+    def ensure_readable(self, schema: pl.Schema) -> None:
+        """Keep the dataset's glob readable before its first fetch.
+
+        DuckDB's `read_parquet` fails on a glob that matches nothing, so a run in which every
+        day of a source was a gap or quarantined (a fresh DATA_DIR, a range before the first
+        price snapshot) would break every view over it. A zero-row file with the declared
+        columns, outside any `snapshot_date=` folder, answers "no rows" instead.
+        """
+        target = self.directory / "_schema" / "empty.parquet"
+        if not target.exists():
+            write_parquet_atomically(_stamp(pl.DataFrame(schema=schema), None, None, None), target)
+
+
+def _stamp(
+    frame: pl.DataFrame, day: dt.date | None, fetched_at: dt.datetime | None, source_uri: str | None
+) -> pl.DataFrame:
+    return frame.with_columns(
+        pl.lit(day, dtype=pl.Date).alias("snapshot_date"),
+        pl.lit(fetched_at, dtype=pl.Datetime("us", "UTC")).alias("fetched_at"),
+        pl.lit(source_uri, dtype=pl.String).alias("source_uri"),
+    )
 
 
 def content_hash(frame: pl.DataFrame) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dagster as dg
+import polars as pl
 
 from ingestion.quality.quarantine import Quarantine
 from ingestion.raw_store import RawStore
@@ -19,8 +20,11 @@ class StorageResource(dg.ConfigurableResource):
     def root(self) -> Path:
         return Path(self.data_dir)
 
-    def raw_store(self, dataset: str) -> RawStore:
-        return RawStore(self.root / "raw", dataset)
+    def raw_store(self, dataset: str, schema: pl.Schema) -> RawStore:
+        """The dataset's raw store, readable by dbt even before its first fetch."""
+        store = RawStore(self.root / "raw", dataset)
+        store.ensure_readable(schema)
+        return store
 
     def quarantine(self, dataset: str) -> Quarantine:
         """Refused snapshots of a dataset, outside the raw layer dbt reads."""

@@ -60,7 +60,7 @@ def test_catalog_export_is_stored_once(tmp_path):
     dg.materialize([hub_model_catalog], resources=resources(tmp_path))
     again = dg.materialize([hub_model_catalog], resources=resources(tmp_path))
 
-    files = list((tmp_path / "raw" / "hub_model_catalog").rglob("*.parquet"))
+    files = list((tmp_path / "raw" / "hub_model_catalog").glob("snapshot_date=*/*.parquet"))
     assert len(files) == 1
     assert pl.read_parquet(files[0]).height == 4167
     assert materialization(again)["exports_stored"] == 0

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import duckdb
 import polars as pl
 
 from ingestion.raw_store import RawStore, content_hash
@@ -52,3 +53,17 @@ def test_no_temporary_file_is_left_behind(tmp_path):
 def test_content_hash_ignores_row_order_but_not_values():
     assert content_hash(frame(1)) == content_hash(frame(1).reverse())
     assert content_hash(frame(1)) != content_hash(frame(2))
+
+
+def test_a_dataset_without_any_fetch_reads_as_zero_rows_not_an_error(tmp_path):
+    store = RawStore(tmp_path, "prices")
+    schema = pl.Schema({"id": pl.String, "downloadsAllTime": pl.Int64})
+
+    store.ensure_readable(schema)
+    store.ensure_readable(schema)  # idempotent
+
+    rows = duckdb.sql(
+        f"select id, snapshot_date, fetched_at from read_parquet('{store.glob()}', union_by_name = true)"
+    ).fetchall()
+    assert rows == []
+    assert store.fetches(DAY) == []

@@ -7,6 +7,7 @@ import dagster as dg
 
 from ingestion.errors import InputError, UnavailableError
 from ingestion.hub.quality import unattributed_orgs, unreadable_verdict, validate_hub_snapshot
+from ingestion.hub.schema import HUB_SNAPSHOT_SCHEMA
 from ingestion.quality.expectations import shared_validator
 from ingestion.quality.gate import admit_or_quarantine
 from ingestion.quality.results import RuleResult, Verdict
@@ -63,7 +64,7 @@ def hub_model_snapshots(
     with its reason, and stays out of the raw layer, so dbt sees a gap.
     """
     source = hub.source()
-    store = storage.raw_store(HUB_SNAPSHOTS_KEY.path[-1])
+    store = storage.raw_store(HUB_SNAPSHOTS_KEY.path[-1], HUB_SNAPSHOT_SCHEMA)
     quarantine = storage.quarantine(HUB_SNAPSHOTS_KEY.path[-1])
     registry = set(hub.registry_orgs())
     validator = shared_validator()
@@ -143,7 +144,7 @@ def hub_model_catalog(hub: HubSourceResource, storage: StorageResource) -> dg.Ma
     data) and the `baseModels` lineage of derivatives. Stored append-only like the snapshots.
     """
     folder = hub.catalog()
-    store = storage.raw_store(HUB_CATALOG_KEY.path[-1])
+    store = storage.raw_store(HUB_CATALOG_KEY.path[-1], HUB_SNAPSHOT_SCHEMA)
     fetched_at = dt.datetime.now(dt.UTC)
     stored, rows = 0, 0
     for day in folder.available_days():

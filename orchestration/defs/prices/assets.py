@@ -6,8 +6,14 @@ import datetime as dt
 import dagster as dg
 
 from ingestion.errors import InputError, UnavailableError
-from ingestion.genai_prices.loader import GENAI_PRICES_PACKAGE, load_prices, package_version
+from ingestion.genai_prices.loader import (
+    GENAI_PRICES_PACKAGE,
+    GENAI_PRICES_SCHEMA,
+    load_prices,
+    package_version,
+)
 from ingestion.openrouter.quality import ID_COLUMN, validate_price_snapshot
+from ingestion.openrouter.schema import OPENROUTER_MODELS_SCHEMA
 from ingestion.quality.expectations import shared_validator
 from ingestion.quality.gate import admit_or_quarantine
 from ingestion.quality.results import Verdict, unreadable_verdict
@@ -60,7 +66,7 @@ def openrouter_models(
     """
     source = openrouter.source()
     dataset = OPENROUTER_MODELS_KEY.path[-1]
-    store = storage.raw_store(dataset)
+    store = storage.raw_store(dataset, OPENROUTER_MODELS_SCHEMA)
     quarantine = storage.quarantine(dataset)
     validator = shared_validator()
     fetched_at = dt.datetime.now(dt.UTC)
@@ -128,7 +134,7 @@ def genai_prices(storage: StorageResource) -> dg.MaterializeResult:
     """
     version = package_version()
     frame = load_prices()
-    store = storage.raw_store(GENAI_PRICES_KEY.path[-1])
+    store = storage.raw_store(GENAI_PRICES_KEY.path[-1], GENAI_PRICES_SCHEMA)
     now = dt.datetime.now(dt.UTC)
     result = store.write(
         now.date(), frame, source_uri=f"{GENAI_PRICES_PACKAGE}=={version}", fetched_at=now
