@@ -205,7 +205,7 @@ def test_a_bad_live_answer_fails_the_run_and_keeps_its_reason(tmp_path, fake_hub
     assert entry.reason["source"] == "hub"
     assert "/api/models?author=moonshotai" in entry.reason["location"]
     assert "readable_and_conformant" in entry.reason["reason"]
-    assert not (tmp_path / "data" / "raw" / DATASET).exists()
+    assert not list((tmp_path / "data" / "raw" / DATASET).glob("snapshot_date=*"))
 
 
 def test_the_cli_lists_quarantined_snapshots_with_their_reasons(

@@ -181,7 +181,7 @@ def test_a_live_html_answer_fails_the_run_and_keeps_its_reason(tmp_path, fake_op
     assert entry.reason["location"].endswith("/models?output_modalities=all")
     assert "not JSON (text/html)" in entry.reason["reason"]
     assert entry.reason["kept"] == "nothing: no body was received"
-    assert not (tmp_path / "data" / "raw" / DATASET).exists()
+    assert not list((tmp_path / "data" / "raw" / DATASET).glob("snapshot_date=*"))
 
 
 def test_a_live_request_for_a_past_day_fails_the_step_without_a_quarantine(
