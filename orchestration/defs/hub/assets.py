@@ -5,14 +5,12 @@ import datetime as dt
 
 import dagster as dg
 
-from ingestion.errors import InputError, UnavailableError
-from ingestion.hub.quality import unattributed_orgs, unreadable_verdict, validate_hub_snapshot
+from ingestion.hub.quality import unattributed_orgs, validate_hub_snapshot
 from ingestion.hub.schema import HUB_SNAPSHOT_SCHEMA
 from ingestion.quality.expectations import shared_validator
-from ingestion.quality.gate import admit_or_quarantine
-from ingestion.quality.results import RuleResult, Verdict
 from orchestration.defs.hub.resources import HubSourceResource
-from orchestration.defs.quality.checks import log_outcome, rule_check_result, suite_check_result
+from orchestration.defs.quality.checks import rule_check_result, suite_check_result
+from orchestration.defs.quality.daily_ingest import ingest_days
 from orchestration.lib.partitions import DAILY_PARTITIONS, days_in_window
 from orchestration.lib.resources import StorageResource
 
@@ -63,72 +61,35 @@ def hub_model_snapshots(
     that fails a blocking rule goes to `$DATA_DIR/quarantine/hub_model_snapshots/` as it came,
     with its reason, and stays out of the raw layer, so dbt sees a gap.
     """
-    source = hub.source()
     store = storage.raw_store(HUB_SNAPSHOTS_KEY.path[-1], HUB_SNAPSHOT_SCHEMA)
     quarantine = storage.quarantine(HUB_SNAPSHOTS_KEY.path[-1])
-    registry = set(hub.registry_orgs())
     validator = shared_validator()
-    fetched_at = dt.datetime.now(dt.UTC)
-    days = days_in_window(context.partition_time_window)
-    previous = store.newest_before(days[0], columns=list(COMPARED_COLUMNS))
-    written, unchanged, gaps, rows, pages = [], [], [], 0, 0
-    verdicts: list[Verdict] = []
-    orgs: list[tuple[str, RuleResult]] = []
-    extra_columns: set[str] = set()
-    for day in days:
-        try:
-            snapshot = source.fetch(day)
-        except UnavailableError:
-            raise
-        except InputError as error:  # unreadable: a verdict too, and the file is kept
-            outcome = admit_or_quarantine(
-                unreadable_verdict(day, error),
-                None,
-                store=store,
-                quarantine=quarantine,
-                fetched_at=fetched_at,
-            )
-            verdicts.append(log_outcome(context, outcome))
-            continue
-        if snapshot is None:
-            gaps.append(day.isoformat())
-            continue
-        verdict = validate_hub_snapshot(
+    run = ingest_days(
+        context,
+        source=hub.source(),
+        days=days_in_window(context.partition_time_window),
+        store=store,
+        quarantine=quarantine,
+        validate=lambda day, snapshot, previous: validate_hub_snapshot(
             day,
             snapshot.frame,
             location=snapshot.location,
             report=snapshot.report,
             previous=previous,
             validator=validator,
-        )
-        outcome = admit_or_quarantine(
-            verdict, snapshot.frame, store=store, quarantine=quarantine, fetched_at=fetched_at
-        )
-        verdicts.append(log_outcome(context, outcome))
-        if outcome.stored is None:
-            continue
-        (written if outcome.stored.written else unchanged).append(day.isoformat())
-        previous = snapshot.frame.select(COMPARED_COLUMNS)
-        rows += outcome.stored.rows
-        pages += snapshot.pages
-        extra_columns.update(snapshot.report.extra_columns)
-        orgs.append((day.isoformat(), unattributed_orgs(snapshot.frame, registry)))
+        ),
+        compared_columns=COMPARED_COLUMNS,
+    )
+    registry = set(hub.registry_orgs())
+    orgs = [(s.day.isoformat(), unattributed_orgs(s.frame, registry)) for s in run.accepted]
+    extra_columns = sorted({c for s in run.accepted for c in s.report.extra_columns})
     return dg.MaterializeResult(
         metadata={
-            "rows": dg.MetadataValue.int(rows),
-            "days_stored": dg.MetadataValue.int(len(written)),
-            "days_unchanged": dg.MetadataValue.int(len(unchanged)),
-            "days_without_snapshot": dg.MetadataValue.int(len(gaps)),
-            "days_quarantined": dg.MetadataValue.int(sum(not v.accepted for v in verdicts)),
-            "gap_days": dg.MetadataValue.text(", ".join(gaps) or "none"),
-            "api_pages": dg.MetadataValue.int(pages),
-            "dropped_extra_columns": dg.MetadataValue.text(
-                ", ".join(sorted(extra_columns)) or "none"
-            ),
-            "raw_path": dg.MetadataValue.path(str(store.directory)),
+            **run.metadata(store),
+            "dropped_extra_columns": dg.MetadataValue.text(", ".join(extra_columns) or "none"),
         },
         check_results=[
-            suite_check_result(HUB_SNAPSHOT_EXPECTATIONS_CHECK, verdicts, quarantine.directory),
+            suite_check_result(HUB_SNAPSHOT_EXPECTATIONS_CHECK, run.verdicts, quarantine.directory),
             rule_check_result(HUB_ORGS_IN_REGISTRY_CHECK, orgs),
         ],
     )

@@ -5,7 +5,6 @@ import datetime as dt
 
 import dagster as dg
 
-from ingestion.errors import InputError, UnavailableError
 from ingestion.genai_prices.loader import (
     GENAI_PRICES_PACKAGE,
     GENAI_PRICES_SCHEMA,
@@ -15,10 +14,9 @@ from ingestion.genai_prices.loader import (
 from ingestion.openrouter.quality import ID_COLUMN, validate_price_snapshot
 from ingestion.openrouter.schema import OPENROUTER_MODELS_SCHEMA
 from ingestion.quality.expectations import shared_validator
-from ingestion.quality.gate import admit_or_quarantine
-from ingestion.quality.results import Verdict, unreadable_verdict
 from orchestration.defs.prices.resources import OpenRouterSourceResource
-from orchestration.defs.quality.checks import log_outcome, suite_check_result
+from orchestration.defs.quality.checks import suite_check_result
+from orchestration.defs.quality.daily_ingest import ingest_days
 from orchestration.lib.partitions import DAILY_PARTITIONS, days_in_window
 from orchestration.lib.resources import StorageResource
 
@@ -64,59 +62,27 @@ def openrouter_models(
     `$DATA_DIR/quarantine/openrouter_models/` as it came, with its reason, and stays out of the
     raw layer, so dbt sees a gap.
     """
-    source = openrouter.source()
     dataset = OPENROUTER_MODELS_KEY.path[-1]
     store = storage.raw_store(dataset, OPENROUTER_MODELS_SCHEMA)
     quarantine = storage.quarantine(dataset)
     validator = shared_validator()
-    fetched_at = dt.datetime.now(dt.UTC)
-    days = days_in_window(context.partition_time_window)
-    previous = store.newest_before(days[0], columns=[ID_COLUMN])
-    written, unchanged, gaps, rows, pages = [], [], [], 0, 0
-    verdicts: list[Verdict] = []
-    for day in days:
-        try:
-            snapshot = source.fetch(day)
-        except UnavailableError:
-            raise
-        except InputError as error:  # unreadable or unparsable (`abc`): kept with its reason
-            outcome = admit_or_quarantine(
-                unreadable_verdict(day, error),
-                None,
-                store=store,
-                quarantine=quarantine,
-                fetched_at=fetched_at,
-            )
-            verdicts.append(log_outcome(context, outcome))
-            continue
-        if snapshot is None:
-            gaps.append(day.isoformat())
-            continue
-        verdict = validate_price_snapshot(
+    run = ingest_days(
+        context,
+        source=openrouter.source(),
+        days=days_in_window(context.partition_time_window),
+        store=store,
+        quarantine=quarantine,
+        validate=lambda day, snapshot, previous: validate_price_snapshot(
             day, snapshot.frame, location=snapshot.location, previous=previous, validator=validator
-        )
-        outcome = admit_or_quarantine(
-            verdict, snapshot.frame, store=store, quarantine=quarantine, fetched_at=fetched_at
-        )
-        verdicts.append(log_outcome(context, outcome))
-        if outcome.stored is None:
-            continue
-        (written if outcome.stored.written else unchanged).append(day.isoformat())
-        previous = snapshot.frame.select(ID_COLUMN)
-        rows += outcome.stored.rows
-        pages += snapshot.pages
+        ),
+        compared_columns=[ID_COLUMN],
+    )
     return dg.MaterializeResult(
-        metadata={
-            "rows": dg.MetadataValue.int(rows),
-            "days_stored": dg.MetadataValue.int(len(written)),
-            "days_unchanged": dg.MetadataValue.int(len(unchanged)),
-            "days_without_snapshot": dg.MetadataValue.int(len(gaps)),
-            "days_quarantined": dg.MetadataValue.int(sum(not v.accepted for v in verdicts)),
-            "api_pages": dg.MetadataValue.int(pages),
-            "raw_path": dg.MetadataValue.path(str(store.directory)),
-        },
+        metadata=run.metadata(store),
         check_results=[
-            suite_check_result(PRICE_SNAPSHOT_EXPECTATIONS_CHECK, verdicts, quarantine.directory)
+            suite_check_result(
+                PRICE_SNAPSHOT_EXPECTATIONS_CHECK, run.verdicts, quarantine.directory
+            )
         ],
     )
 
