@@ -30,9 +30,6 @@ class RecordedHubSource:
     def fetch(self, day: dt.date) -> Snapshot | None:
         return SnapshotFolder(self.directory).read(day)
 
-    def available_days(self) -> list[dt.date]:
-        return sorted(SnapshotFolder(self.directory).available_days())
-
 
 def _utc_today() -> dt.date:
     return dt.datetime.now(dt.UTC).date()
