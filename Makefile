@@ -12,17 +12,23 @@ export DBT_PROFILES_DIR := $(CURDIR)/dbt_project
 export PATH := $(BIN):$(PATH)
 MANIFEST := dbt_project/target/manifest.json
 
-.PHONY: help install run test lint format ui summary quarantine freshness bench clean
+# The real recordings (developers and CI have ../shared; users do not). They get their own
+# DATA_DIR: demo and observed data never share a raw layer (see orchestration/lib/origin.py).
+RECORDINGS_DIR ?= $(CURDIR)/../shared/data
+RECORDED_DATA_DIR ?= $(CURDIR)/data-recorded
+
+.PHONY: help install run run-recorded test lint format ui summary quarantine freshness bench clean
 
 help:
-	@echo "make run      install, then ingest the bundled snapshots and build the marts"
+	@echo "make run      install, generate the demo data, ingest it and build the marts"
+	@echo "make run-recorded  the same on the real recordings in ../shared/data (data-recorded/)"
 	@echo "make test     install, then lint and run the whole test suite"
 	@echo "make ui       the Dagster UI on http://127.0.0.1:3000"
 	@echo "make summary  print what the marts say now"
 	@echo "make freshness  how old the newest raw snapshot of each source is"
 	@echo "make quarantine  list quarantined snapshots and why they were refused"
 	@echo "make bench    time the pipeline on the bundled data (figures in bench/)"
-	@echo "make clean    remove data/, the venv and dbt's target/"
+	@echo "make clean    remove data/, data-recorded/, the venv and dbt's target/"
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +45,10 @@ $(MANIFEST): $(STAMP) $(shell find dbt_project -path dbt_project/target -prune -
 
 run: $(MANIFEST)
 	$(BIN)/observatory run
+
+run-recorded: $(MANIFEST)
+	@test -d "$(RECORDINGS_DIR)" || { echo "no recordings at $(RECORDINGS_DIR): set RECORDINGS_DIR"; exit 2; }
+	$(MAKE) --no-print-directory run DATA_DIR=$(RECORDED_DATA_DIR) RECORDINGS_DIR=$(abspath $(RECORDINGS_DIR))
 
 summary: install
 	$(BIN)/observatory summary
@@ -80,4 +90,4 @@ bench: $(MANIFEST)
 	$(BIN)/python bench/run_bench.py
 
 clean:
-	rm -rf data $(VENV) $(LINT_DATA) dbt_project/target dbt_project/logs
+	rm -rf data data-recorded $(VENV) $(LINT_DATA) dbt_project/target dbt_project/logs

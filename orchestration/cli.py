@@ -6,7 +6,10 @@
     observatory init-home
 
 `run` without dates covers every day of the recorded Hub and price folders (recorded mode) or the
-day that just ended (live mode), as one Dagster run with one dbt build.
+day that just ended (live mode), as one Dagster run with one dbt build. Recorded mode reads
+`RECORDINGS_DIR` (the real recordings, `../shared/data`, or any folder in that layout); without it,
+`run` first generates the demo data into `$DATA_DIR/demo` (deterministic: the same files on every
+machine) and runs on that.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from ingestion.errors import InputError
 from ingestion.hub.recorded import SnapshotFolder
 from ingestion.openrouter.recorded import RecordedOpenRouterSource
 from orchestration.defs.jobs import DAILY_JOB_NAME
+from orchestration.lib import origin
 from orchestration.lib.instance import ensure_dagster_home, persistent_instance
 from orchestration.lib.quarantine import DATASETS, HUB_DATASET, open_entries, quarantine_command
 from orchestration.lib.settings import Settings, SettingsError
@@ -97,6 +101,16 @@ def default_range(settings: Settings) -> tuple[dt.date, dt.date]:
 
 
 def _run(settings: Settings, start: dt.date | None, end: dt.date | None, console: Console) -> int:
+    if origin.claim(settings) == origin.DEMO:
+        from ingestion.demo import ensure_demo  # only demo runs need the generator
+
+        made = ensure_demo(settings.recordings_dir)
+        console.print(
+            f"[bold yellow]Demo data[/]: {'generated' if made else 'reusing'} "
+            f"{settings.recordings_dir}. These numbers are GENERATED, not observed; set "
+            "RECORDINGS_DIR (for example `make run-recorded`) to run on real recordings.",
+            highlight=False,
+        )
     first, last = default_range(settings) if start is None or end is None else (start, end)
     start, end = start or first, end or last
     if end < start:

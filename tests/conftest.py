@@ -1,36 +1,91 @@
-"""Shared fixtures. The only fakes are network servers on 127.0.0.1."""
+"""Shared fixtures. The only fakes are network servers on 127.0.0.1.
+
+Two kinds of data feed the tests, and neither is in the repository:
+- the demo data, generated here by `ingestion.demo` (deterministic, always available);
+- the real recordings in `../shared/data` (developers and CI have them, users do not). Tests
+  that read them are marked `real_data` and skip, saying why, where the folder is missing.
+"""
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import tempfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from ingestion.demo import DemoSpec, DemoSummary, generate_demo
 from tests.fakes.hub_server import FakeHub, api_models_from_parquet
 from tests.fakes.openrouter_server import FakeOpenRouter
 
 ROOT = Path(__file__).resolve().parents[1]
-RECORDED = ROOT / "recorded"
-CATALOG_FILE = RECORDED / "hub" / "catalog" / "2026-05-21.parquet"
+SHARED_DATA = Path(os.environ.get("OBSERVATORY_SHARED_DATA", ROOT.parent / "shared" / "data"))
+HAS_SHARED_DATA = (SHARED_DATA / "hub" / "daily").is_dir()
+requires_real_data = pytest.mark.skipif(
+    not HAS_SHARED_DATA,
+    reason=f"the real recordings are not at {SHARED_DATA} (developers and CI have "
+    "../shared/data; users of the project do not): real-data test skipped",
+)
+REAL_HUB_DAILY = SHARED_DATA / "hub" / "daily"
+REAL_PRICE_DAILY = SHARED_DATA / "openrouter" / "daily"
+REAL_RANKINGS = SHARED_DATA / "openrouter" / "rankings_daily"
 
+# The demo every test shares: generated once per session into a temporary folder.
+DEMO_DIR = Path(tempfile.mkdtemp(prefix="observatory-demo-")) / "demo"
+_DEMO: DemoSummary | None = None
 _FAKE_HUB: FakeHub | None = None
+
+
+def real_catalog_file() -> Path:
+    (path,) = sorted((SHARED_DATA / "hub").glob("hub_stats_*.parquet"))[-1:]
+    return path
+
+
+def demo_catalog_file() -> Path:
+    (path,) = sorted((DEMO_DIR / "hub").glob("hub_stats_*.parquet"))
+    return path
+
+
+def clean_demo_days(count: int) -> list[Path]:
+    """`count` consecutive demo snapshot files with no planted fault among them or the day
+    before: plain days for tests that plant their own faults."""
+    assert _DEMO is not None
+    faulty = {_DEMO.stale_day, _DEMO.partly_stale_day, _DEMO.correction_day, _DEMO.bad_day}
+    faulty |= set(_DEMO.gap_days)
+    days = sorted(_DEMO.hub_days)
+    for offset in range(1, len(days) - count):
+        run = days[offset - 1 : offset + count]
+        consecutive = (run[-1] - run[0]).days == count
+        if consecutive and not faulty & set(run):
+            return [DEMO_DIR / "hub" / "daily" / f"{d.isoformat()}.parquet" for d in run[1:]]
+    raise AssertionError(f"no {count} clean consecutive days in the demo")
+
+
+def read_answer(path: Path) -> dict:
+    """A raw OpenRouter answer, `.json` or `.json.gz`."""
+    raw = path.read_bytes()
+    return json.loads(gzip.decompress(raw) if path.suffix == ".gz" else raw)
 
 
 def pytest_configure(config: pytest.Config) -> None:
     # huggingface_hub reads HF_ENDPOINT and HF_HOME at import and asks the endpoint for
     # /api/agent-harnesses: start the fake Hub before any test module imports the client.
-    global _FAKE_HUB
-    _FAKE_HUB = FakeHub(api_models_from_parquet(CATALOG_FILE)).start()
+    global _DEMO, _FAKE_HUB
+    _DEMO = generate_demo(DEMO_DIR, DemoSpec())
+    _FAKE_HUB = FakeHub(api_models_from_parquet(demo_catalog_file())).start()
     os.environ["HF_ENDPOINT"] = _FAKE_HUB.url
     os.environ["HF_HOME"] = tempfile.mkdtemp(prefix="observatory-hf-home-")
     os.environ.pop("HF_TOKEN", None)
     # Great Expectations phones home unless told not to (the context also disables it).
     os.environ["GX_ANALYTICS_ENABLED"] = "false"
     os.environ.pop("HF_HUB_OFFLINE", None)
+    # A developer's own settings must not leak into the tests' runs.
+    for name in ("RECORDINGS_DIR", "HUB_SNAPSHOT_DIR", "HUB_CATALOG_DIR", "PRICES_SNAPSHOT_DIR"):
+        os.environ.pop(name, None)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -39,20 +94,79 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(scope="session")
-def pipeline_data_dir(tmp_path_factory) -> Iterator[Path]:
-    """A DATA_DIR where the whole pipeline ran once on the bundled recordings, as `make run`
-    runs it. Tests that run it again must leave the marts as they found them."""
+def demo() -> DemoSummary:
+    """The generated demo data set (in `DEMO_DIR`) and where its faults are."""
+    assert _DEMO is not None
+    return _DEMO
+
+
+def run_pipeline(data_dir: Path, *args: str, recordings: Path | None = None) -> None:
+    """`observatory run` as `make run` runs it, on the demo (default) or on recordings."""
     from orchestration.cli import main
 
-    path = tmp_path_factory.mktemp("data")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DATA_DIR", str(path))
+        patch.setenv("DATA_DIR", str(data_dir))
         patch.setenv("SOURCE_MODE", "recorded")
-        patch.delenv("HUB_SNAPSHOT_DIR", raising=False)
-        patch.delenv("HUB_CATALOG_DIR", raising=False)
         patch.delenv("DAGSTER_HOME", raising=False)
-        assert main(["run"]) == 0
-        yield path
+        if recordings is not None:
+            patch.setenv("RECORDINGS_DIR", str(recordings))
+        assert main(["run", *args]) == 0
+
+
+# The real-data run covers every Hub day and the months around them; the price history before
+# May 2026 is checked by the price tests on its own.
+REAL_RUN_RANGE = ("--start", "2026-05-01", "--end", "2026-07-31")
+
+
+@dataclass(frozen=True)
+class PipelineCase:
+    """A DATA_DIR where the pipeline ran once, as `make run` runs it, on the demo data or on the
+    real recordings, with what a test needs to recompute the marts from the source files."""
+
+    name: str
+    data_dir: Path
+    recordings: Path
+    run_args: tuple[str, ...] = ()
+
+    @property
+    def is_demo(self) -> bool:
+        return self.name == "demo"
+
+    @property
+    def warehouse(self) -> Path:
+        return self.data_dir / "warehouse.duckdb"
+
+    @property
+    def hub_daily(self) -> Path:
+        return self.recordings / "hub" / "daily"
+
+    @property
+    def price_daily(self) -> Path:
+        return self.recordings / "openrouter" / "daily"
+
+    def catalog_file(self) -> Path:
+        return sorted((self.recordings / "hub").glob("hub_stats_*.parquet"))[-1]
+
+    def run(self, *args: str) -> None:
+        """Run the pipeline again on the same DATA_DIR (the first run's range by default)."""
+        recordings = None if self.is_demo else self.recordings
+        run_pipeline(self.data_dir, *(args or self.run_args), recordings=recordings)
+
+
+@pytest.fixture(
+    scope="session",
+    params=["demo", pytest.param("real", marks=requires_real_data)],
+)
+def pipeline(request, tmp_path_factory) -> PipelineCase:
+    """The pipeline run once per session on each data set. Tests that run it again must leave
+    the marts as they found them."""
+    data_dir = tmp_path_factory.mktemp(f"{request.param}-data")
+    if request.param == "demo":
+        case = PipelineCase("demo", data_dir, data_dir / "demo")
+    else:
+        case = PipelineCase("real", data_dir, SHARED_DATA, REAL_RUN_RANGE)
+    case.run()
+    return case
 
 
 @pytest.fixture
@@ -63,12 +177,29 @@ def fake_hub() -> Iterator[FakeHub]:
     _FAKE_HUB.reset()
 
 
-OPENROUTER_FILE = RECORDED / "openrouter" / "2026-08-19.json"
+@pytest.fixture(
+    scope="session",
+    params=[
+        # The demo's last day with its `:batch` variant listed.
+        lambda: DEMO_DIR / "openrouter" / "daily" / f"{_DEMO.batch_days[1].isoformat()}.json.gz",
+        pytest.param(
+            lambda: sorted((SHARED_DATA / "openrouter").glob("models_*.json"))[-1],
+            marks=requires_real_data,
+        ),
+    ],
+    ids=["demo", "real"],
+)
+def price_models(request) -> list[dict]:
+    """The models of one OpenRouter answer: one of the demo's, and the real
+    `output_modalities=all` answer of the recordings (skipped where they are absent)."""
+    return read_answer(request.param())["data"]
 
 
 @pytest.fixture(scope="session")
-def openrouter_models() -> list[dict]:
-    return json.loads(OPENROUTER_FILE.read_text())["data"]
+def openrouter_models(demo) -> list[dict]:
+    """The models of the demo's newest OpenRouter answer."""
+    newest = sorted((DEMO_DIR / "openrouter" / "daily").glob("*.json*"))[-1]
+    return read_answer(newest)["data"]
 
 
 @pytest.fixture

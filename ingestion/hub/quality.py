@@ -34,7 +34,7 @@ HUB_CREATED_AT_FLOOR = dt.datetime(2022, 3, 2, tzinfo=dt.UTC)
 # replayed snapshot sends down nearly every model downloaded since (>90% on a normal day).
 MAX_SHARE_DOWN = 0.05
 MIN_MODELS_DOWN = 5
-# The bundled days never shrink by more than 2.5%; losing a fifth means a truncated export or
+# The real recorded days never shrink by more than 2.5%; losing a fifth means a truncated export or
 # a lost org (Qwen alone is a quarter of the tracked models).
 MIN_ROW_RATIO = 0.8
 ID_PATTERN = r"^[^/\s]+/[^/\s]+$"
@@ -104,7 +104,7 @@ def validate_hub_snapshot(
     validator: SuiteValidator,
 ) -> Verdict:
     results = validator.validate(frame, hub_snapshot_suite())
-    # Optional columns missing are normal (the bundled recordings lack several); a column we
+    # Optional columns missing are normal (the real recordings lack several); a column we
     # do not know is drift worth a warning: the source changed its layout.
     results.append(
         RuleResult(

@@ -1,6 +1,6 @@
 """Replays Hub snapshots from a folder: one Parquet file per UTC day, `YYYY-MM-DD.parquet`.
 
-This is how the bundled data runs, and how a user backfills history from the public hub-stats
+This is how the recordings and the demo data run, and how a user backfills history from the public hub-stats
 archive: any file in that layout works, missing columns become nulls, extra ones are dropped.
 """
 
@@ -17,7 +17,9 @@ from ingestion.conform import ConformReport, conform
 from ingestion.errors import InputError
 from ingestion.hub.schema import HUB_SNAPSHOT_SCHEMA, HUB_SOURCE, REQUIRED_COLUMNS
 
-_SNAPSHOT_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})\.parquet$")
+# `YYYY-MM-DD.parquet` for daily snapshots; catalog exports may carry the dataset's name as a
+# prefix, as the hub-stats exports do (`hub_stats_2026-05-21.parquet`).
+_SNAPSHOT_NAME = re.compile(r"^(?:hub_stats_)?(\d{4}-\d{2}-\d{2})\.parquet$")
 
 
 @dataclass(frozen=True)
@@ -58,16 +60,19 @@ class SnapshotFolder:
         return days, problems
 
     def read(self, day: dt.date) -> Snapshot | None:
-        path = self.directory / f"{day.isoformat()}.parquet"
-        if not path.exists():
-            return None
-        return read_snapshot_file(path, day, self.source)
+        for name in (f"{day.isoformat()}.parquet", f"hub_stats_{day.isoformat()}.parquet"):
+            path = self.directory / name
+            if path.exists():
+                return read_snapshot_file(path, day, self.source)
+        return None
 
 
 def snapshot_day(path: Path, source: str = HUB_SOURCE) -> dt.date:
     match = _SNAPSHOT_NAME.match(path.name)
     if not match:
-        raise InputError(source, str(path), None, "file name is not YYYY-MM-DD.parquet")
+        raise InputError(
+            source, str(path), None, "file name is not YYYY-MM-DD.parquet (or hub_stats_YYYY-MM-DD)"
+        )
     try:
         return dt.date.fromisoformat(match.group(1))
     except ValueError as exc:

@@ -16,7 +16,6 @@ from typing import Literal
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
-RECORDED_DIR = PROJECT_ROOT / "recorded"
 DEVELOPER_REGISTRY_CSV = DBT_PROJECT_DIR / "seeds" / "developer_registry.csv"
 
 SourceMode = Literal["recorded", "live"]
@@ -31,14 +30,27 @@ class SettingsError(ValueError):
 
 @dataclass(frozen=True)
 class Settings:
+    """Where each source's files are, and where the pipeline writes.
+
+    Recorded mode reads a folder in the layout of `../shared/data` (`RECORDINGS_DIR`): Hub daily
+    snapshots in `hub/daily/`, catalog exports in `hub/`, OpenRouter answers in
+    `openrouter/daily/` and usage rankings in `openrouter/rankings_daily/`. Without
+    `RECORDINGS_DIR` that folder is `$DATA_DIR/demo`, which the CLI fills with generated demo
+    data (`ingestion.demo`): the project ships no third-party data. Each source's own setting
+    (`HUB_SNAPSHOT_DIR`, ...) still overrides its folder.
+    """
+
     data_dir: Path
     source_mode: SourceMode
+    recordings_dir: Path
+    uses_demo: bool
     hub_snapshot_dir: Path
     hub_catalog_dir: Path
     hf_endpoint: str
     hf_token: str | None
     openrouter_base_url: str
     prices_snapshot_dir: Path
+    rankings_snapshot_dir: Path
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -46,15 +58,27 @@ class Settings:
         mode = env.get("SOURCE_MODE", "recorded").strip().lower()
         if mode not in SOURCE_MODES:
             raise SettingsError(f"SOURCE_MODE={mode!r} is not one of {', '.join(SOURCE_MODES)}")
+        data_dir = _path(env.get("DATA_DIR"), PROJECT_ROOT / "data")
+        uses_demo = not env.get("RECORDINGS_DIR")
+        recordings = _path(env.get("RECORDINGS_DIR"), data_dir / "demo")
+        if not uses_demo and not recordings.is_dir():
+            raise SettingsError(f"RECORDINGS_DIR={recordings} is not a folder")
         return cls(
-            data_dir=_path(env.get("DATA_DIR"), PROJECT_ROOT / "data"),
+            data_dir=data_dir,
             source_mode=mode,  # type: ignore[arg-type]  # checked against SOURCE_MODES above
-            hub_snapshot_dir=_path(env.get("HUB_SNAPSHOT_DIR"), RECORDED_DIR / "hub" / "daily"),
-            hub_catalog_dir=_path(env.get("HUB_CATALOG_DIR"), RECORDED_DIR / "hub" / "catalog"),
+            recordings_dir=recordings,
+            uses_demo=uses_demo,
+            hub_snapshot_dir=_path(env.get("HUB_SNAPSHOT_DIR"), recordings / "hub" / "daily"),
+            hub_catalog_dir=_path(env.get("HUB_CATALOG_DIR"), recordings / "hub"),
             hf_endpoint=env.get("HF_ENDPOINT") or DEFAULT_HF_ENDPOINT,
             hf_token=env.get("HF_TOKEN") or None,
             openrouter_base_url=env.get("OPENROUTER_BASE_URL") or DEFAULT_OPENROUTER_BASE_URL,
-            prices_snapshot_dir=_path(env.get("PRICES_SNAPSHOT_DIR"), RECORDED_DIR / "openrouter"),
+            prices_snapshot_dir=_path(
+                env.get("PRICES_SNAPSHOT_DIR"), recordings / "openrouter" / "daily"
+            ),
+            rankings_snapshot_dir=_path(
+                env.get("RANKINGS_SNAPSHOT_DIR"), recordings / "openrouter" / "rankings_daily"
+            ),
         )
 
     @property

@@ -1,6 +1,6 @@
 """A local HTTP server that answers like the Hugging Face Hub API, for the live client's tests.
 
-It serves real model rows (the bundled catalog export) in the API's JSON shape, pages them with
+It serves the model rows of a hub-stats export (the tests use the demo's catalog) in the API's JSON shape, pages them with
 a `Link: <...&cursor=N>; rel="next"` header that carries its own address, honours `author` and
 the `expand` whitelist, answers `/api/agent-harnesses` with 404 as the client expects off the
 real Hub, and can be told to fail the next requests (429 with a `RateLimit` header, 500, an HTML
@@ -57,7 +57,8 @@ def api_models_from_parquet(path: Path) -> list[dict[str, Any]]:
             if isinstance(value, dt.datetime):
                 model[key] = value.strftime("%Y-%m-%dT%H:%M:%S.000Z")
         if row.get("safetensors"):
-            params = {k: v for k, v in row["safetensors"]["parameters"].items() if v is not None}
+            declared = row["safetensors"].get("parameters") or {}
+            params = {k: v for k, v in declared.items() if v is not None}
             model["safetensors"] = {"parameters": params, "total": row["safetensors"]["total"]}
         if row.get("cardData"):
             model["cardData"] = json.loads(row["cardData"])

@@ -1,5 +1,5 @@
 """The raw Hub assets materialized through Dagster, live against the local fake Hub and
-recorded from the bundled folder, each run twice to show a re-run stores nothing new."""
+recorded from the demo data, each run twice to show a re-run stores nothing new."""
 
 from __future__ import annotations
 
@@ -11,15 +11,15 @@ import polars as pl
 from orchestration.defs.hub.assets import hub_model_catalog, hub_model_snapshots
 from orchestration.defs.hub.resources import HubSourceResource
 from orchestration.lib.resources import StorageResource
-from tests.conftest import RECORDED
+from tests.conftest import DEMO_DIR, demo_catalog_file
 
 
 def resources(tmp_path, **hub) -> dict[str, object]:
     return {
         "storage": StorageResource(data_dir=str(tmp_path)),
         "hub": HubSourceResource(
-            snapshot_dir=str(RECORDED / "hub" / "daily"),
-            catalog_dir=str(RECORDED / "hub" / "catalog"),
+            snapshot_dir=str(DEMO_DIR / "hub" / "daily"),
+            catalog_dir=str(DEMO_DIR / "hub"),
             **hub,
         ),
     }
@@ -46,14 +46,13 @@ def test_live_snapshot_of_yesterday_lands_in_the_raw_layer_once(tmp_path, fake_h
     assert materialization(second)["days_unchanged"] == 1
 
 
-def test_recorded_gap_day_is_reported_not_failed(tmp_path):
-    result = dg.materialize(
-        [hub_model_snapshots], resources=resources(tmp_path), partition_key="2026-05-08"
-    )
+def test_recorded_gap_day_is_reported_not_failed(tmp_path, demo):
+    gap = demo.gap_days[0].isoformat()
+    result = dg.materialize([hub_model_snapshots], resources=resources(tmp_path), partition_key=gap)
 
     metadata = materialization(result)
     assert metadata["days_without_snapshot"] == 1
-    assert metadata["gap_days"] == "2026-05-08"
+    assert metadata["gap_days"] == gap
 
 
 def test_catalog_export_is_stored_once(tmp_path):
@@ -62,5 +61,5 @@ def test_catalog_export_is_stored_once(tmp_path):
 
     files = list((tmp_path / "raw" / "hub_model_catalog").glob("snapshot_date=*/*.parquet"))
     assert len(files) == 1
-    assert pl.read_parquet(files[0]).height == 4167
+    assert pl.read_parquet(files[0]).height == pl.read_parquet(demo_catalog_file()).height
     assert materialization(again)["exports_stored"] == 0

@@ -1,11 +1,14 @@
 """The raw Hub asset validates each day before storing it: bad days go to the quarantine as
 they came, good days of the same run are stored, and the checks explain it in their metadata.
-Materialized with real recorded snapshots (and the fake Hub server for live mode)."""
+Materialized with plain days of the demo data, filed under July 2026 dates (a file's day is its
+name), the real recordings for the Hub's own corrections, and the fake Hub server for live mode."""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import shutil
+import tempfile
 from pathlib import Path
 
 import dagster as dg
@@ -21,12 +24,22 @@ from orchestration.defs.hub.assets import (
 )
 from orchestration.defs.hub.resources import HubSourceResource
 from orchestration.lib.resources import StorageResource
-from tests.conftest import RECORDED
+from tests.conftest import DEMO_DIR, REAL_HUB_DAILY, clean_demo_days, requires_real_data
 from tests.fakes.hub_server import Fault
+from tests.helpers import correction_days
 
-DAILY = RECORDED / "hub" / "daily"
 DATASET = "hub_model_snapshots"
 GOOD_DAYS = ("2026-07-01", "2026-07-02", "2026-07-03")
+JULY = ("2026-07-01", "2026-07-02", "2026-07-03", "2026-07-04", "2026-07-05", "2026-07-06")
+
+
+@functools.cache
+def daily() -> Path:
+    """Six plain consecutive demo days, named 2026-07-01 to 07-06."""
+    folder = Path(tempfile.mkdtemp(prefix="observatory-july-"))
+    for day, path in zip(JULY, clean_demo_days(len(JULY)), strict=True):
+        shutil.copy(path, folder / f"{day}.parquet")
+    return folder
 
 
 @pytest.fixture
@@ -34,7 +47,7 @@ def folder(tmp_path) -> Path:
     snapshots = tmp_path / "snapshots"
     snapshots.mkdir()
     for day in GOOD_DAYS:
-        shutil.copy(DAILY / f"{day}.parquet", snapshots / f"{day}.parquet")
+        shutil.copy(daily() / f"{day}.parquet", snapshots / f"{day}.parquet")
     return snapshots
 
 
@@ -71,10 +84,10 @@ def test_bad_days_are_quarantined_as_they_came_and_good_days_of_the_run_are_stor
     assert materialize(data_dir, recorded(folder), "2026-07-01", "2026-07-03").success
     before = raw_files(data_dir)
     july_4 = folder / "2026-07-04.parquet"
-    july_4.write_bytes((DAILY / "2026-07-04.parquet").read_bytes()[:3000])  # truncated
-    july_5 = pl.read_parquet(DAILY / "2026-07-05.parquet")
+    july_4.write_bytes((daily() / "2026-07-04.parquet").read_bytes()[:3000])  # truncated
+    july_5 = pl.read_parquet(daily() / "2026-07-05.parquet")
     pl.concat([july_5, july_5.head(4)]).write_parquet(folder / "2026-07-05.parquet")
-    shutil.copy(DAILY / "2026-07-06.parquet", folder / "2026-07-06.parquet")
+    shutil.copy(daily() / "2026-07-06.parquet", folder / "2026-07-06.parquet")
 
     result = materialize(data_dir, recorded(folder), "2026-07-01", "2026-07-06")
 
@@ -103,7 +116,7 @@ def test_bad_days_are_quarantined_as_they_came_and_good_days_of_the_run_are_stor
 def test_a_run_whose_only_day_is_quarantined_fails_with_an_error_check(tmp_path, folder):
     data_dir = tmp_path / "data"
     assert materialize(data_dir, recorded(folder), "2026-07-01", "2026-07-03").success
-    stale = pl.read_parquet(DAILY / "2026-07-04.parquet")
+    stale = pl.read_parquet(daily() / "2026-07-04.parquet")
     stale.with_columns(pl.col("downloadsAllTime") // 2).write_parquet(folder / "2026-07-04.parquet")
 
     result = materialize(data_dir, recorded(folder), "2026-07-04", "2026-07-04")
@@ -117,35 +130,42 @@ def test_a_run_whose_only_day_is_quarantined_fails_with_an_error_check(tmp_path,
     assert stored_days(data_dir) == list(GOOD_DAYS)
 
 
-def test_the_three_real_corrections_pass_and_are_counted_in_the_metadata(tmp_path):
+@pytest.mark.parametrize(
+    "source",
+    [DEMO_DIR / "hub" / "daily", pytest.param(REAL_HUB_DAILY, marks=requires_real_data)],
+    ids=["demo", "real"],
+)
+def test_the_hubs_own_corrections_pass_and_are_counted_in_the_metadata(tmp_path, source):
+    day, down = correction_days(source)[0]
+    previous = max(p.stem for p in source.glob("*.parquet") if p.stem < day)
     folder = tmp_path / "snapshots"
     folder.mkdir()
-    for day in ("2026-06-05", "2026-06-15"):
-        shutil.copy(DAILY / f"{day}.parquet", folder / f"{day}.parquet")
+    for name in (previous, day):
+        shutil.copy(source / f"{name}.parquet", folder / f"{name}.parquet")
 
-    result = materialize(tmp_path / "data", recorded(folder), "2026-06-05", "2026-06-15")
+    result = materialize(tmp_path / "data", recorded(folder), previous, day)
 
     assert result.success
     check = checks(result)[HUB_SNAPSHOT_EXPECTATIONS_CHECK]
     assert check.passed
-    assert check.metadata["counter_corrections"].value == 3
-    assert "Qwen/Qwen2.5-Coder-32B" in check.metadata["warnings"].value
+    assert check.metadata["counter_corrections"].value == len(down) > 0
+    assert down[0] in check.metadata["warnings"].value
 
 
 def test_a_fixed_file_is_accepted_and_an_admitted_one_is_stored(tmp_path, folder):
     data_dir = tmp_path / "data"
     july_4 = folder / "2026-07-04.parquet"
-    real = pl.read_parquet(DAILY / "2026-07-04.parquet")
+    real = pl.read_parquet(daily() / "2026-07-04.parquet")
     real.clear().write_parquet(july_4)  # an empty snapshot
     assert materialize(data_dir, recorded(folder), "2026-07-01", "2026-07-04").success
     assert "2026-07-04" not in stored_days(data_dir)
 
-    shutil.copy(DAILY / "2026-07-04.parquet", july_4)  # the fixed file
+    shutil.copy(daily() / "2026-07-04.parquet", july_4)  # the fixed file
     assert materialize(data_dir, recorded(folder), "2026-07-04", "2026-07-04").success
     assert "2026-07-04" in stored_days(data_dir)
 
     # An operator trusts a snapshot the rules refuse: 30 % of the models gone on 07-05.
-    july_5 = pl.read_parquet(DAILY / "2026-07-05.parquet")
+    july_5 = pl.read_parquet(daily() / "2026-07-05.parquet")
     july_5.sample(fraction=0.7, seed=1).write_parquet(folder / "2026-07-05.parquet")
     refused = materialize(data_dir, recorded(folder), "2026-07-05", "2026-07-05")
     assert not refused.success
@@ -181,7 +201,7 @@ def test_orgs_not_in_the_registry_are_stored_and_listed_in_a_warning(tmp_path, f
     "fault",
     [
         Fault(200, b"<html><body><h1>502 Bad Gateway</h1></body></html>", content_type="text/html"),
-        Fault(200, b'[{"id": "moonshotai/Kimi-K2-Instr'),
+        Fault(200, b'[{"id": "moonshotai/Kimi-K2-Instr'),  # cut mid-body
     ],
     ids=["html page", "truncated json"],
 )
@@ -247,7 +267,7 @@ def test_each_bad_snapshot_is_kept_with_a_reason_naming_file_and_field(tmp_path,
     assert materialize(data_dir, recorded(folder), "2026-07-01", "2026-07-03").success
     before = raw_files(data_dir)
     bad = folder / "2026-07-04.parquet"
-    doctor(pl.read_parquet(DAILY / "2026-07-04.parquet")).write_parquet(bad)
+    doctor(pl.read_parquet(daily() / "2026-07-04.parquet")).write_parquet(bad)
 
     result = materialize(data_dir, recorded(folder), "2026-07-01", "2026-07-04")
 

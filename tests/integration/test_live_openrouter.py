@@ -19,27 +19,31 @@ def client(server) -> LiveOpenRouterClient:
     return LiveOpenRouterClient(server.base_url, timeout=5, wait=tenacity.wait_none())
 
 
+PAGE = 25
+
+
 def test_follows_links_next_across_pages(fake_openrouter, openrouter_models):
-    fake_openrouter.page_size = 200
+    fake_openrouter.page_size = PAGE
     snapshot = client(fake_openrouter).snapshot(DAY)
 
     assert snapshot.frame.schema == OPENROUTER_MODELS_SCHEMA
     assert snapshot.frame["openrouter_id"].to_list() == [m["id"] for m in openrouter_models]
-    # 549 models in pages of 200: three requests, the later ones at the relative `next` link.
-    assert snapshot.pages == 3
+    # Pages of 25: the later requests go to the relative `next` link.
+    pages = -(-len(openrouter_models) // PAGE)
+    assert snapshot.pages == pages > 1
     assert fake_openrouter.requests == [
         "/api/v1/models?output_modalities=all",
-        "/api/v1/models?output_modalities=all&offset=200",
-        "/api/v1/models?output_modalities=all&offset=400",
+        *(f"/api/v1/models?output_modalities=all&offset={PAGE * n}" for n in range(1, pages)),
     ]
 
 
 def test_retries_a_rate_limit_and_a_server_error(fake_openrouter, openrouter_models):
+    fake_openrouter.page_size = PAGE
     fake_openrouter.fail_next(Fault(429, b'{"error": "rate limited"}'), Fault(502, b"bad gateway"))
     snapshot = client(fake_openrouter).snapshot(DAY)
 
     assert snapshot.frame.height == len(openrouter_models)
-    assert len(fake_openrouter.requests) == 2 + 3
+    assert len(fake_openrouter.requests) == 2 + -(-len(openrouter_models) // PAGE)
 
 
 def test_gives_up_after_the_last_attempt_and_names_the_url(fake_openrouter):
@@ -80,9 +84,9 @@ def test_a_4xx_other_than_429_is_not_retried(fake_openrouter):
     assert len(fake_openrouter.requests) == 1
 
 
-def test_the_live_source_refuses_past_days(fake_openrouter):
+def test_the_live_source_refuses_past_days(fake_openrouter, openrouter_models):
     source = LiveOpenRouterSource(client(fake_openrouter), today=lambda: DAY)
 
-    assert source.fetch(DAY - dt.timedelta(days=1)).frame.height > 500
+    assert source.fetch(DAY - dt.timedelta(days=1)).frame.height == len(openrouter_models)
     with pytest.raises(InputError, match="keeps no history"):
         source.fetch(DAY - dt.timedelta(days=30))

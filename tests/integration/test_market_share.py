@@ -1,9 +1,9 @@
-"""Market share and lineage on the bundled data, checked against the recordings themselves."""
+"""Market share and lineage on the demo data and the real recordings, checked against the
+source files themselves. The month checked is the last whole month of Hub observations."""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,7 +12,9 @@ import duckdb
 import polars as pl
 import pytest
 
-from tests.conftest import CATALOG_FILE, RECORDED, ROOT
+from ingestion.quality.quarantine import Quarantine
+from tests.conftest import ROOT, PipelineCase, read_answer
+from tests.helpers import daily_counters
 
 pytestmark = pytest.mark.e2e
 
@@ -20,22 +22,29 @@ REGISTRY = pl.read_csv(ROOT / "dbt_project" / "seeds" / "developer_registry.csv"
 
 
 @pytest.fixture(scope="module")
-def con(pipeline_data_dir: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    with duckdb.connect(str(pipeline_data_dir / "warehouse.duckdb"), read_only=True) as connection:
+def con(pipeline: PipelineCase) -> Iterator[duckdb.DuckDBPyConnection]:
+    with duckdb.connect(str(pipeline.warehouse), read_only=True) as connection:
         yield connection
 
 
-def july_downloads_by_country_from_the_files() -> dict[str, float]:
-    """Spread every counter increase evenly over its gap and keep the July days: the mart's
+@pytest.fixture(scope="module")
+def month(pipeline) -> dt.date:
+    """The first day of the last month whose every day lies within the Hub observations."""
+    days = daily_counters(pipeline.hub_daily)["day"]
+    last = days.max() + dt.timedelta(days=1)
+    return (last.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+
+
+def downloads_by_country_from_the_files(pipeline: PipelineCase, month: dt.date) -> dict[str, float]:
+    """Spread every counter increase evenly over its gap and keep the month's days: the mart's
     rule, computed here independently with floats from the snapshot files."""
+    quarantined = {
+        e.day for e in Quarantine(pipeline.data_dir / "quarantine", "hub_model_snapshots").entries()
+    }
     counters = (
-        pl.read_parquet(RECORDED / "hub" / "daily" / "*.parquet", include_file_paths="path")
-        .select(
-            "id",
-            "author",
-            pl.col("path").str.extract(r"(\d{4}-\d{2}-\d{2})\.parquet$").str.to_date().alias("day"),
-            pl.col("downloadsAllTime").alias("counter"),
-        )
+        daily_counters(pipeline.hub_daily)
+        .filter(~pl.col("day").is_in(sorted(quarantined)))
+        .rename({"model_id": "id"})
         .sort("id", "day")
     )
     totals: Counter[str] = Counter()
@@ -47,18 +56,19 @@ def july_downloads_by_country_from_the_files() -> dict[str, float]:
         for previous_day, day, previous, value in pairs:
             gap = (day - previous_day).days
             covered = (previous_day + dt.timedelta(days=n) for n in range(1, gap + 1))
-            july_days = sum(1 for d in covered if (d.year, d.month) == (2026, 7))
-            totals[country] += max(value - previous, 0) * july_days / gap
+            in_month = sum(1 for d in covered if (d.year, d.month) == (month.year, month.month))
+            totals[country] += max(value - previous, 0) * in_month / gap
     return dict(totals)
 
 
-def test_july_download_shares_agree_with_the_snapshot_files(con):
-    expected = july_downloads_by_country_from_the_files()
+def test_monthly_download_shares_agree_with_the_snapshot_files(con, pipeline, month):
+    expected = downloads_by_country_from_the_files(pipeline, month)
     total = sum(expected.values())
     rows = con.execute(
         "select country, share from marts.mart_market_share "
         "where metric = 'downloads' and scope = 'ecosystem' and period_grain = 'month' "
-        "and period_start = date '2026-07-01'"
+        "and period_start = ?",
+        [month],
     ).fetchall()
 
     assert {country for country, _ in rows} == {c for c, v in expected.items() if v > 0}
@@ -79,26 +89,28 @@ def test_shares_of_every_period_and_metric_sum_to_one(con):
     assert {"downloads", "new_models", "new_derivatives", "derivatives_merge"} <= metrics
 
 
-def test_mainline_leaves_out_repackagings(con):
+def test_mainline_leaves_out_repackagings(con, month):
     (repackaged,) = con.execute(
         "select sum(d.downloads) from marts.fct_model_downloads_daily d "
         "join marts.dim_models m using (model_id) "
-        "where m.is_repackaging and d.download_date >= date '2026-07-01'"
+        "where m.is_repackaging and date_trunc('month', d.download_date) = ?",
+        [month],
     ).fetchone()
     (gap,) = con.execute(
         "select sum(value) filter (where scope = 'ecosystem') "
         "- sum(value) filter (where scope = 'mainline') from marts.mart_market_share "
-        "where metric = 'downloads' and period_grain = 'month' and period_start = date '2026-07-01'"
+        "where metric = 'downloads' and period_grain = 'month' and period_start = ?",
+        [month],
     ).fetchone()
 
     assert repackaged > 0
     assert gap == repackaged
 
 
-def walk_roots_from_the_catalog() -> dict[str, str]:
-    """A direct recursive walk of `baseModels` in the bundled hub-stats file, with the parent
+def walk_roots_from_the_catalog(catalog_file: Path) -> dict[str, str]:
+    """A direct recursive walk of `baseModels` in the hub-stats export, with the parent
     rule of the marts: for several parents, the first of those published by a registry org."""
-    catalog = pl.read_parquet(CATALOG_FILE).filter(pl.col("baseModels").is_not_null())
+    catalog = pl.read_parquet(catalog_file).filter(pl.col("baseModels").is_not_null())
     orgs = set(REGISTRY["hub_org"])
     parent: dict[str, str | None] = {}
     for model_id, base in catalog.select("id", "baseModels").iter_rows():
@@ -116,24 +128,28 @@ def walk_roots_from_the_catalog() -> dict[str, str]:
     return {model_id: root(model_id) for model_id in parent}
 
 
-def test_every_derivative_has_its_root_and_qwen_roots_agree_with_a_direct_walk(con):
-    walked = walk_roots_from_the_catalog()
+def test_every_derivative_has_its_root_and_qwen_roots_agree_with_a_direct_walk(con, pipeline):
+    walked = walk_roots_from_the_catalog(pipeline.catalog_file())
     lineage = dict(
         con.execute("select model_id, root_model_id from marts.fct_model_lineage").fetchall()
     )
 
-    assert len(walked) == 2586
+    assert len(walked) > 0
     assert set(walked) <= set(lineage)
     assert all(lineage[m] for m in walked)
     qwen_walked = sum(1 for r in walked.values() if r.startswith("Qwen/"))
     (qwen_mart,) = con.execute(
         "select count(*) from marts.fct_model_lineage where root_model_id like 'Qwen/%'"
     ).fetchone()
-    assert qwen_mart == qwen_walked > 300
+    assert qwen_mart == qwen_walked > 0
     assert {m: lineage[m] for m in walked} == walked
 
 
 def test_crossover_and_concentration_are_consistent_with_the_shares(con):
+    (latest,) = con.execute(
+        "select max(period_start) from marts.mart_market_share where metric = 'downloads' "
+        "and scope = 'ecosystem' and period_grain = 'month'"
+    ).fetchone()
     crossover = con.execute(
         "select china_share_latest, us_share_latest from marts.mart_share_crossovers "
         "where metric = 'downloads' and scope = 'ecosystem' and period_grain = 'month'"
@@ -141,24 +157,35 @@ def test_crossover_and_concentration_are_consistent_with_the_shares(con):
     shares = dict(
         con.execute(
             "select country, share from marts.mart_market_share where metric = 'downloads' "
-            "and scope = 'ecosystem' and period_grain = 'month' and period_start = date '2026-07-01'"
+            "and scope = 'ecosystem' and period_grain = 'month' and period_start = ?",
+            [latest],
         ).fetchall()
     )
     (hhi,) = con.execute(
         "select hhi from marts.mart_market_concentration where metric = 'downloads' "
-        "and scope = 'ecosystem' and period_grain = 'month' and period_start = date '2026-07-01'"
+        "and scope = 'ecosystem' and period_grain = 'month' and period_start = ?",
+        [latest],
     ).fetchone()
 
     assert crossover == pytest.approx((shares["CN"], shares["US"]))
     assert 0 < hhi <= 10_000
 
 
-def test_api_models_count_the_open_weight_models_of_the_openrouter_snapshot(con):
-    listing = json.loads((RECORDED / "openrouter" / "2026-08-19.json").read_text())["data"]
-    open_weights = {m["id"].split(":")[0] for m in listing if m.get("hugging_face_id")}
+def test_api_models_count_the_open_weight_models_of_the_month_s_price_lists(con, pipeline):
+    (day,) = con.execute(
+        "select max(price_date) from marts.mart_cost_ratio where price_source = 'openrouter'"
+    ).fetchone()
+    month = day.replace(day=1)
+    open_weights = set()
+    for path in pipeline.price_daily.glob(f"{month:%Y-%m}-*.json*"):
+        if dt.date.fromisoformat(path.name[:10]) > day:
+            continue  # after the run's range
+        listing = read_answer(path)["data"]
+        open_weights |= {m["id"].split(":")[0] for m in listing if m.get("hugging_face_id")}
     (counted,) = con.execute(
         "select sum(value) from marts.mart_market_share where metric = 'api_models' "
-        "and scope = 'ecosystem' and period_grain = 'month' and period_start = date '2026-08-01'"
+        "and scope = 'ecosystem' and period_grain = 'month' and period_start = ?",
+        [month],
     ).fetchone()
 
-    assert counted == len(open_weights) > 150
+    assert counted == len(open_weights) > 0

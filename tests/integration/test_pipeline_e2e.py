@@ -1,98 +1,72 @@
-"""The whole pipeline on the bundled recordings, run as `make run` runs it, then run again.
+"""The whole pipeline on the demo data and on the real recordings, run as `make run` runs it,
+then run again.
 
-The marts are checked against the snapshot files themselves, read here with Polars, so the
-dbt logic is tested against an independent computation and not against itself.
+The marts are checked against the source files themselves, read here with Polars and `json`,
+so the dbt logic is tested against an independent computation and not against itself. Nothing
+compared with is pasted from the data: every expected value is computed from the files.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 import re
-from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path
 
 import duckdb
 import polars as pl
 import pytest
 
-from orchestration.cli import main
-from tests.conftest import OPENROUTER_FILE, RECORDED, ROOT
+from ingestion.quality.quarantine import Quarantine
+from tests.conftest import ROOT, PipelineCase, read_answer
+from tests.helpers import (
+    consecutive_changes,
+    correction_days,
+    daily_counters,
+    mart_hashes,
+    read_marts,
+)
 
 pytestmark = pytest.mark.e2e
 
-MARTS = (
-    "dim_developers",
-    "dim_models",
-    "fct_model_downloads_daily",
-    "mart_adoption",
-    "fct_model_lineage",
-    "mart_market_share",
-    "mart_share_crossovers",
-    "mart_market_concentration",
-    "mart_cost_ratio",
-    "mart_price_summary",
-)
-
-
-def read_marts(warehouse: Path) -> dict[str, list[tuple]]:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        return {
-            name: sorted(con.execute(f"select * from marts.{name}").fetchall(), key=repr)
-            for name in MARTS
-        }
+PAIRS = pl.read_csv(ROOT / "dbt_project" / "seeds" / "reference_model_pairs.csv")
 
 
 @pytest.fixture(scope="module")
-def data_dir(pipeline_data_dir, monkeypatch_module) -> Path:
-    monkeypatch_module.setenv("DATA_DIR", str(pipeline_data_dir))
-    monkeypatch_module.setenv("SOURCE_MODE", "recorded")
-    monkeypatch_module.delenv("HUB_SNAPSHOT_DIR", raising=False)
-    monkeypatch_module.delenv("DAGSTER_HOME", raising=False)
-    return pipeline_data_dir
+def first_run(pipeline: PipelineCase) -> dict[str, list[tuple]]:
+    return read_marts(pipeline.warehouse)
 
 
 @pytest.fixture(scope="module")
-def monkeypatch_module() -> Iterator[pytest.MonkeyPatch]:
-    with pytest.MonkeyPatch.context() as patch:
-        yield patch
-
-
-@pytest.fixture(scope="module")
-def first_run(data_dir) -> dict[str, list[tuple]]:
-    return read_marts(data_dir / "warehouse.duckdb")
-
-
-@pytest.fixture(scope="module")
-def con(data_dir, first_run) -> Iterator[duckdb.DuckDBPyConnection]:
-    with duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True) as connection:
+def con(pipeline, first_run):
+    with duckdb.connect(str(pipeline.warehouse), read_only=True) as connection:
         yield connection
 
 
+def quarantined_days(pipeline: PipelineCase) -> set[dt.date]:
+    entries = Quarantine(pipeline.data_dir / "quarantine", "hub_model_snapshots").entries()
+    return {entry.day for entry in entries}
+
+
 @pytest.fixture(scope="module")
-def snapshot_counters() -> pl.DataFrame:
-    return pl.read_parquet(
-        RECORDED / "hub" / "daily" / "*.parquet", include_file_paths="path"
-    ).select(
-        pl.col("id").alias("model_id"),
-        pl.col("path").str.extract(r"(\d{4}-\d{2}-\d{2})\.parquet$").str.to_date().alias("day"),
-        pl.col("downloadsAllTime").alias("counter"),
-    )
+def snapshot_counters(pipeline) -> pl.DataFrame:
+    """Every counter of the snapshot files of the run, but those of quarantined days."""
+    counters = daily_counters(pipeline.hub_daily)
+    if pipeline.run_args:
+        start, end = (dt.date.fromisoformat(d) for d in pipeline.run_args[1::2])
+        counters = counters.filter(pl.col("day").is_between(start, end))
+    return counters.filter(~pl.col("day").is_in(sorted(quarantined_days(pipeline))))
+
+
+def test_only_the_broken_snapshot_is_quarantined(pipeline, demo):
+    expected = {demo.bad_day} if pipeline.is_demo else set()
+    assert quarantined_days(pipeline) == expected
 
 
 def test_daily_downloads_between_two_observations_sum_to_the_counter_increase(
     con, snapshot_counters
 ):
-    expected = (
-        snapshot_counters.sort("model_id", "day")
-        .with_columns(
-            previous_day=pl.col("day").shift(1).over("model_id"),
-            increase=(pl.col("counter") - pl.col("counter").shift(1).over("model_id")),
-        )
-        .drop_nulls("previous_day")
-    )
+    expected = consecutive_changes(snapshot_counters)
     daily = con.sql(
         "select model_id, download_date as day, downloads from marts.fct_model_downloads_daily"
     ).pl()
@@ -106,7 +80,7 @@ def test_daily_downloads_between_two_observations_sum_to_the_counter_increase(
     )
     checked = expected.join(summed, on=["model_id", "day"], how="left")
 
-    assert checked.height > 13_000
+    assert checked.height == expected.height > 0
     gaps_filled = checked.filter(
         pl.col("days") != (pl.col("day") - pl.col("previous_day")).dt.total_days()
     )
@@ -118,18 +92,20 @@ def test_daily_downloads_between_two_observations_sum_to_the_counter_increase(
     assert falling.filter(pl.col("summed") != 0).height == 0
 
 
-def test_the_three_counter_corrections_of_june_15_are_flagged_not_negative(con):
-    corrected = con.execute(
-        "select model_id from marts.fct_model_downloads_daily "
-        "where is_counter_correction order by model_id"
-    ).fetchall()
+def test_the_hubs_counter_corrections_are_flagged_not_negative(con, pipeline):
+    corrected = {
+        model_id
+        for (model_id,) in con.execute(
+            "select model_id from marts.fct_model_downloads_daily where is_counter_correction"
+        ).fetchall()
+    }
     negatives = con.execute(
         "select count(*) from marts.fct_model_downloads_daily where downloads < 0"
     ).fetchone()[0]
 
-    assert ("Qwen/Qwen2.5-Coder-32B",) in corrected
-    assert ("google/gemma-2b",) in corrected
-    assert len(corrected) == 3
+    from_files = {m for _, down in correction_days(pipeline.hub_daily) for m in down}
+    assert corrected == from_files
+    assert len(corrected) > 0
     assert negatives == 0
 
 
@@ -150,16 +126,22 @@ def test_every_model_of_the_tracked_orgs_is_attributed(con):
     assert unattributed == 0
 
 
-def test_a_second_run_leaves_every_mart_with_the_same_rows(data_dir, first_run):
-    assert main(["run"]) == 0
+def test_a_second_run_leaves_every_mart_byte_for_byte_the_same(pipeline, first_run):
+    before = mart_hashes(pipeline.warehouse)
 
-    assert read_marts(data_dir / "warehouse.duckdb") == first_run
+    pipeline.run()
+
+    assert read_marts(pipeline.warehouse) == first_run
+    assert mart_hashes(pipeline.warehouse) == before
 
 
-def test_rerunning_one_partition_is_idempotent(data_dir, first_run):
-    assert main(["run", "--start", "2026-06-15", "--end", "2026-06-16"]) == 0
+def test_rerunning_two_partitions_is_idempotent(pipeline, first_run):
+    day, _ = correction_days(pipeline.hub_daily)[0]
+    before = (dt.date.fromisoformat(day) - dt.timedelta(days=1)).isoformat()
 
-    assert read_marts(data_dir / "warehouse.duckdb") == first_run
+    pipeline.run("--start", before, "--end", day)
+
+    assert read_marts(pipeline.warehouse) == first_run
 
 
 def test_readme_sql_runs_and_returns_rows(con):
@@ -171,22 +153,40 @@ def test_readme_sql_runs_and_returns_rows(con):
         assert con.execute(query).fetchall(), f"no rows from:\n{query}"
 
 
-def test_partitions_outside_the_recordings_are_gaps_not_failures(data_dir, first_run):
-    assert main(["run", "--start", "2026-07-26", "--end", "2026-07-27"]) == 0
+def test_partitions_after_the_recordings_are_gaps_not_failures(pipeline, first_run):
+    (last,) = {max(row[1] for row in first_run["fct_model_downloads_daily"])}
+    after = [(last + dt.timedelta(days=n)).isoformat() for n in (60, 61)]
 
-    assert read_marts(data_dir / "warehouse.duckdb") == first_run
-    assert dt.date(2026, 7, 26) not in {row[1] for row in first_run["fct_model_downloads_daily"]}
+    pipeline.run("--start", after[0], "--end", after[1])
+
+    assert read_marts(pipeline.warehouse) == first_run
 
 
-PRICE_DAY = dt.date(2026, 8, 19)
+def price_day(con) -> dt.date:
+    (day,) = con.execute(
+        "select max(price_date) from marts.mart_cost_ratio where price_source = 'openrouter'"
+    ).fetchone()
+    return day
 
 
-def openrouter_row(con, model_id: str, tier: str) -> dict:
+def answer_of(pipeline: PipelineCase, day: dt.date) -> list[dict]:
+    (path,) = pipeline.price_daily.glob(f"{day.isoformat()}.json*")
+    return read_answer(path)["data"]
+
+
+def blended(model: dict) -> Decimal | None:
+    """(3 x input + output) / 4 per million tokens, from the raw strings with Decimal."""
+    prompt = Decimal(model["pricing"]["prompt"])
+    completion = Decimal(model["pricing"]["completion"])
+    return None if prompt < 0 else (3 * prompt + completion) / 4 * 1_000_000
+
+
+def openrouter_row(con, day: dt.date, model_id: str, tier: str) -> dict:
     rows = (
         con.sql(
             "select * from marts.mart_cost_ratio where price_date = ? and model_id = ? "
             "and price_tier = ?",
-            params=[PRICE_DAY, model_id, tier],
+            params=[day, model_id, tier],
         )
         .pl()
         .to_dicts()
@@ -195,88 +195,87 @@ def openrouter_row(con, model_id: str, tier: str) -> dict:
     return rows[0]
 
 
-def test_every_text_model_has_exactly_the_blended_price_its_raw_json_implies(con):
+def test_every_text_model_has_exactly_the_blended_price_its_raw_json_implies(con, pipeline):
+    day = price_day(con)
     # Computed here from the JSON with Decimal, independently of the ingestion code.
     expected = {}
-    for model in json.loads(OPENROUTER_FILE.read_text())["data"]:
+    for model in answer_of(pipeline, day):
         if model["architecture"]["output_modalities"] != ["text"]:
             continue
         base, _, suffix = model["id"].partition(":")
-        prompt = Decimal(model["pricing"]["prompt"])
-        completion = Decimal(model["pricing"]["completion"])
-        blended = None if prompt < 0 else (3 * prompt + completion) / 4 * 1_000_000
-        expected[(base, suffix or "standard")] = blended
+        expected[(base, suffix or "standard")] = blended(model)
     mart = {
         (row[0], row[1]): row[2]
         for row in con.execute(
             "select model_id, price_tier, blended_usd_per_mtok from marts.mart_cost_ratio "
             "where price_date = ? and is_text_model and price_source = 'openrouter'",
-            [PRICE_DAY],
+            [day],
         ).fetchall()
     }
 
-    assert len(expected) == 399
+    assert len(expected) > 10
     assert mart == expected
 
 
-def test_times_cheaper_agrees_with_the_two_blended_prices(con):
-    rows = con.execute(
-        "select model.model_id, model.blended_usd_per_mtok, reference.blended_usd_per_mtok, "
-        "model.times_cheaper_than_reference "
-        "from marts.mart_cost_ratio as model "
-        "inner join marts.mart_cost_ratio as reference "
-        "on model.reference_model_id = reference.model_id "
-        "and model.price_date = reference.price_date and model.price_tier = reference.price_tier "
-        "where model.price_date = ? and model.times_cheaper_than_reference is not null",
-        [PRICE_DAY],
-    ).fetchall()
-
-    assert len(rows) >= 10
-    for model_id, blended, reference, ratio in rows:
-        assert math.isclose(ratio, float(reference / blended), rel_tol=1e-12), model_id
-    deepseek = openrouter_row(con, "deepseek/deepseek-v4-pro", "standard")
-    # GPT-5.5 (5 and 30 USD per million) against DeepSeek V4 Pro (0.66 and 1.98): 11.25 / 0.99.
-    assert deepseek["reference_model_id"] == "openai/gpt-5.5"
-    assert math.isclose(deepseek["times_cheaper_than_reference"], 11.25 / 0.99)
+def test_times_cheaper_is_the_ratio_of_the_two_raw_blended_prices(con, pipeline):
+    day = price_day(con)
+    prices = {m["id"]: blended(m) for m in answer_of(pipeline, day)}
+    checked = 0
+    for model_id, reference_id in PAIRS.select("model_id", "reference_model_id").iter_rows():
+        model, reference = prices.get(model_id), prices.get(reference_id)
+        if not model or not reference:
+            continue
+        row = openrouter_row(con, day, model_id, "standard")
+        assert row["reference_model_id"] == reference_id
+        assert math.isclose(row["times_cheaper_than_reference"], float(reference / model))
+        checked += 1
+    assert checked >= len(PAIRS) // 2
 
 
-def test_free_batch_sentinel_and_override_rows_of_the_snapshot(con):
-    free = openrouter_row(con, "z-ai/glm-5.2", "free")
-    assert (free["price_status"], free["blended_usd_per_mtok"]) == ("free", Decimal(0))
-    assert free["times_cheaper_than_reference"] is None
+def test_free_batch_sentinel_and_override_rows_of_the_snapshot(con, pipeline):
+    day = price_day(con)
+    models = answer_of(pipeline, day)
+    ids = {m["id"] for m in models}
 
-    batch = openrouter_row(con, "openai/gpt-5.5", "batch")
-    assert batch["price_status"] == "priced"
-    assert batch["blended_usd_per_mtok"] == Decimal("5.625")  # half of the standard 11.25
+    free = next(m for m in models if m["id"].endswith(":free"))
+    row = openrouter_row(con, day, free["id"].removesuffix(":free"), "free")
+    assert (row["price_status"], row["blended_usd_per_mtok"]) == ("free", Decimal(0))
+    assert row["times_cheaper_than_reference"] is None
 
-    router = openrouter_row(con, "openrouter/auto", "standard")
-    assert router["price_status"] == "unknown"
-    assert router["blended_usd_per_mtok"] is None
-    assert router["developer_id"] == "unattributed"
+    router = next(m for m in models if m["pricing"]["prompt"] == "-1")
+    row = openrouter_row(con, day, router["id"], "standard")
+    assert row["price_status"] == "unknown"
+    assert row["blended_usd_per_mtok"] is None
 
-    override = openrouter_row(con, "deepseek/deepseek-v4-pro-0813", "standard")
-    assert override["has_overrides"] is True
-    assert override["blended_usd_per_mtok"] == Decimal("0.99")  # the list price, not the peak
+    batches = [m for m in models if m["id"].endswith(":batch") and m["id"][:-6] in ids]
+    for batch in batches:
+        row = openrouter_row(con, day, batch["id"][:-6], "batch")
+        assert row["blended_usd_per_mtok"] == blended(batch)
 
-    embedding = openrouter_row(con, "qwen/qwen3-embedding-8b", "standard")
-    assert embedding["is_text_model"] is False
-    assert embedding["times_cheaper_than_reference"] is None
+    for override in [m for m in models if m["pricing"].get("overrides")]:
+        row = openrouter_row(con, day, override["id"], "standard")
+        assert row["has_overrides"] is True
+        assert row["blended_usd_per_mtok"] == blended(override)  # the list price, not the peak
+
+    for other in [m for m in models if m["architecture"]["output_modalities"] != ["text"]]:
+        base, _, tier = other["id"].partition(":")
+        row = openrouter_row(con, day, base, tier or "standard")
+        assert row["is_text_model"] is False
+        assert row["times_cheaper_than_reference"] is None
 
 
-def test_priced_models_are_attributed_and_linked_to_the_hub(con):
-    kimi = openrouter_row(con, "moonshotai/kimi-k2.6", "standard")
-    assert (kimi["developer_id"], kimi["country"], kimi["is_open_weights"]) == (
-        "moonshot",
-        "CN",
-        True,
-    )
-    assert kimi["hub_model_id"] == "moonshotai/Kimi-K2.6"
-    claude = openrouter_row(con, "anthropic/claude-opus-4.7", "standard")
-    assert (claude["developer_id"], claude["country"], claude["is_open_weights"]) == (
-        "anthropic",
-        "US",
-        False,
-    )
+def test_reference_pairs_are_attributed_and_linked_to_the_hub(con, pipeline):
+    day = price_day(con)
+    hugging_face = {m["id"]: m.get("hugging_face_id") or None for m in answer_of(pipeline, day)}
+    for model_id, reference_id in PAIRS.select("model_id", "reference_model_id").iter_rows():
+        if model_id not in hugging_face or reference_id not in hugging_face:
+            continue
+        model = openrouter_row(con, day, model_id, "standard")
+        reference = openrouter_row(con, day, reference_id, "standard")
+        assert (model["country"], model["is_open_weights"]) == ("CN", True), model_id
+        assert (reference["country"], reference["is_open_weights"]) == ("US", False)
+        if model["hub_model_id"] is not None:
+            assert model["hub_model_id"].lower() == hugging_face[model_id].lower()
 
 
 def test_genai_prices_give_a_history_before_the_first_openrouter_snapshot(con):
@@ -285,8 +284,7 @@ def test_genai_prices_give_a_history_before_the_first_openrouter_snapshot(con):
             "select price_source, min(price_date) from marts.mart_cost_ratio group by all"
         ).fetchall()
     )
-    assert sources["openrouter"] == PRICE_DAY
-    assert sources["genai_prices"] == dt.date(2025, 1, 1)
+    assert sources["genai_prices"] < sources["openrouter"]
     # A price that did not change is one row of the history, not one per day.
     ranges, days = con.execute(
         "select (select count(*) from intermediate.int_prices__price_history "
@@ -296,4 +294,9 @@ def test_genai_prices_give_a_history_before_the_first_openrouter_snapshot(con):
         "and price_tier = 'standard' and price_source = 'genai_prices')"
     ).fetchone()
     assert ranges < 5
-    assert days > 500
+    assert days > 5 * ranges
+
+
+def test_the_data_dir_says_where_its_numbers_come_from(pipeline):
+    stamp = (pipeline.data_dir / "DATA_ORIGIN").read_text().strip()
+    assert stamp == ("demo" if pipeline.is_demo else "observed")

@@ -1,6 +1,6 @@
 """The raw OpenRouter asset validates each day before storing it: unreadable, unparsable or
 collapsed days go to the quarantine as they came, good days of the same run are stored, and
-the blocking check explains it. Materialized on the real recorded answer of 2026-08-19."""
+the blocking check explains it. Materialized on the demo's newest answer, filed as 2026-08-19."""
 
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ from orchestration.cli import RANGE_END_TAG, RANGE_START_TAG, main
 from orchestration.defs.prices.assets import PRICE_SNAPSHOT_EXPECTATIONS_CHECK, openrouter_models
 from orchestration.defs.prices.resources import OpenRouterSourceResource
 from orchestration.lib.resources import StorageResource
-from tests.conftest import OPENROUTER_FILE
 from tests.fakes.hub_server import Fault
 
 DATASET = "openrouter_models"
@@ -26,10 +25,10 @@ GOOD_DAY = "2026-08-19"
 
 
 @pytest.fixture
-def folder(tmp_path) -> Path:
+def folder(tmp_path, openrouter_models) -> Path:
     answers = tmp_path / "answers"
     answers.mkdir()
-    shutil.copy(OPENROUTER_FILE, answers / f"{GOOD_DAY}.json")
+    write_answer(answers / f"{GOOD_DAY}.json", openrouter_models)
     return answers
 
 
@@ -81,13 +80,13 @@ def test_bad_days_are_quarantined_with_reasons_and_good_days_are_stored(
     before = raw_files(data_dir)
     assert stored_days(data_dir) == [GOOD_DAY]
 
-    real = OPENROUTER_FILE.read_text()
+    real = (folder / f"{GOOD_DAY}.json").read_text()
     (folder / "2026-08-20.json").write_text(real[: len(real) // 2])  # truncated
     (folder / "2026-08-21.json").write_text("<html><body>502 Bad Gateway</body></html>")
     abc = copy.deepcopy(openrouter_models)
     abc[4]["pricing"]["prompt"] = "abc"
     write_answer(folder / "2026-08-22.json", abc)
-    shutil.copy(OPENROUTER_FILE, folder / "2026-08-23.json")
+    shutil.copy(folder / f"{GOOD_DAY}.json", folder / "2026-08-23.json")
     write_answer(folder / "2026-08-24.json", openrouter_models[: len(openrouter_models) // 10])
 
     result = materialize(data_dir, folder, GOOD_DAY, "2026-08-24")

@@ -2,7 +2,7 @@
 
 a snapshot in which most lifetime counters went down is quarantined, the marts stay exactly
 as they were, the run still succeeds for the other days, and a fixed file is taken later.
-Runs on a few real recorded days copied to a temporary snapshot folder.
+Runs on five plain demo days filed under July 2026 dates, in a recordings folder of their own.
 """
 
 from __future__ import annotations
@@ -13,30 +13,27 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import dagster as dg
-import duckdb
 import polars as pl
 import pytest
 
 from ingestion.quality.quarantine import Quarantine
 from orchestration.cli import main
 from orchestration.defs.hub.assets import HUB_SNAPSHOT_EXPECTATIONS_CHECK
-from tests.conftest import RECORDED
+from tests.conftest import clean_demo_days
+from tests.helpers import read_marts as all_marts
 
 pytestmark = pytest.mark.e2e
 
-DAILY = RECORDED / "hub" / "daily"
 MARTS = ("dim_developers", "dim_models", "fct_model_downloads_daily", "mart_adoption")
+JULY = ("2026-07-01", "2026-07-02", "2026-07-03", "2026-07-04", "2026-07-05")
 # 2026-07-04 is missing at first (a gap), then arrives stale.
 FIRST_DAYS = ("2026-07-01", "2026-07-02", "2026-07-03", "2026-07-05")
 STALE_DAY = "2026-07-04"
 
 
 def read_marts(warehouse: Path) -> dict[str, list[tuple]]:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        return {
-            name: sorted(con.execute(f"select * from marts.{name}").fetchall(), key=repr)
-            for name in MARTS
-        }
+    marts = all_marts(warehouse)
+    return {name: marts[name] for name in MARTS}
 
 
 def downloads_dates(marts: dict[str, list[tuple]]) -> set[dt.date]:
@@ -46,14 +43,18 @@ def downloads_dates(marts: dict[str, list[tuple]]) -> set[dt.date]:
 @pytest.fixture(scope="module")
 def env(tmp_path_factory) -> Iterator[tuple[Path, Path]]:
     root = tmp_path_factory.mktemp("quarantine-e2e")
-    data_dir, snapshots = root / "data", root / "snapshots"
-    snapshots.mkdir()
+    data_dir, recordings = root / "data", root / "recordings"
+    snapshots, daily = recordings / "hub" / "daily", root / "july"
+    for folder in (snapshots, daily, recordings / "openrouter" / "daily"):
+        folder.mkdir(parents=True)
+    for day, path in zip(JULY, clean_demo_days(len(JULY)), strict=True):
+        shutil.copy(path, daily / f"{day}.parquet")
     for day in FIRST_DAYS:
-        shutil.copy(DAILY / f"{day}.parquet", snapshots / f"{day}.parquet")
+        shutil.copy(daily / f"{day}.parquet", snapshots / f"{day}.parquet")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DATA_DIR", str(data_dir))
         patch.setenv("SOURCE_MODE", "recorded")
-        patch.setenv("HUB_SNAPSHOT_DIR", str(snapshots))
+        patch.setenv("RECORDINGS_DIR", str(recordings))
         patch.delenv("DAGSTER_HOME", raising=False)
         assert main(["run"]) == 0
         yield data_dir, snapshots
@@ -70,11 +71,13 @@ def after_stale_day(env, good_marts):
     """Feed a copy of the real 2026-07-04 with most lifetime counters lowered by 10 %, plus a
     file named with an impossible date, and run everything again."""
     data_dir, snapshots = env
-    real = pl.read_parquet(DAILY / f"{STALE_DAY}.parquet")
+    real = pl.read_parquet(snapshots.parent.parent.parent / "july" / f"{STALE_DAY}.parquet")
     real.with_columns((pl.col("downloadsAllTime") * 0.9).cast(pl.Int64)).write_parquet(
         snapshots / f"{STALE_DAY}.parquet"
     )
-    shutil.copy(DAILY / "2026-07-05.parquet", snapshots / "2026-02-30.parquet")  # skipped, warned
+    shutil.copy(
+        snapshots / "2026-07-05.parquet", snapshots / "2026-02-30.parquet"
+    )  # skipped, warned
     exit_code = main(["run"])
     return exit_code, read_marts(data_dir / "warehouse.duckdb")
 
@@ -120,7 +123,8 @@ def test_the_failed_check_and_its_metadata_are_recorded_for_the_ui(env, after_st
 
 def test_a_fixed_file_for_the_quarantined_day_is_accepted(env, after_stale_day, capsys):
     data_dir, snapshots = env
-    shutil.copy(DAILY / f"{STALE_DAY}.parquet", snapshots / f"{STALE_DAY}.parquet")
+    july = snapshots.parent.parent.parent / "july"
+    shutil.copy(july / f"{STALE_DAY}.parquet", snapshots / f"{STALE_DAY}.parquet")
 
     assert main(["run", "--start", STALE_DAY, "--end", STALE_DAY]) == 0
     assert main(["quarantine"]) == 0

@@ -1,10 +1,11 @@
-"""The price suite on real rows of the bundled OpenRouter answer (2026-08-19), doctored one
-fault at a time. Refusals must name the rule, the field and sample ids; `-1` is a warning."""
+"""The price suite on an OpenRouter answer of the demo data and of the real recordings,
+doctored one fault at a time. Refusals must name the rule, the field and sample ids; `-1` is a warning."""
 
 from __future__ import annotations
 
 import copy
 import datetime as dt
+import json
 
 import polars as pl
 import pytest
@@ -16,15 +17,14 @@ from ingestion.openrouter.recorded import RecordedOpenRouterSource
 from ingestion.quality.counters import ROW_COUNT_COLLAPSED
 from ingestion.quality.expectations import shared_validator
 from ingestion.quality.results import READABLE, Verdict, unreadable_verdict
-from tests.conftest import OPENROUTER_FILE
 
 DAY = dt.date(2026, 8, 19)
-LOCATION = "recorded/openrouter/2026-08-19.json"
+LOCATION = "openrouter/daily/2026-08-19.json"
 
 
 @pytest.fixture(scope="module")
-def frame(openrouter_models) -> pl.DataFrame:
-    return models_frame({"data": openrouter_models}, location=LOCATION)
+def frame(price_models) -> pl.DataFrame:
+    return models_frame({"data": price_models}, location=LOCATION)
 
 
 def validate(frame: pl.DataFrame, previous: pl.DataFrame | None = None) -> Verdict:
@@ -37,7 +37,7 @@ def failed(verdict: Verdict) -> dict[str, object]:
     return {r.rule: r for r in verdict.results if not r.passed}
 
 
-def test_the_real_day_passes_with_its_unknown_prices_as_a_warning(frame):
+def test_a_recorded_day_passes_with_its_unknown_prices_as_a_warning(frame):
     verdict = validate(frame, previous=frame)
 
     assert verdict.accepted
@@ -52,8 +52,8 @@ def test_the_real_day_passes_with_its_unknown_prices_as_a_warning(frame):
     assert set(warning.sample_ids) <= set(unknown["openrouter_id"].to_list())
 
 
-def test_a_minus_one_price_is_flagged_not_refused(openrouter_models):
-    models = copy.deepcopy(openrouter_models)
+def test_a_minus_one_price_is_flagged_not_refused(price_models):
+    models = copy.deepcopy(price_models)
     models[0]["pricing"]["prompt"] = "-1"
     verdict = validate(models_frame({"data": models}, location=LOCATION))
 
@@ -61,8 +61,8 @@ def test_a_minus_one_price_is_flagged_not_refused(openrouter_models):
     assert models[0]["id"] in failed(verdict)[UNKNOWN_PRICE].sample_ids
 
 
-def test_a_price_abc_is_refused_naming_source_file_and_field(openrouter_models):
-    models = copy.deepcopy(openrouter_models)
+def test_a_price_abc_is_refused_naming_source_file_and_field(price_models):
+    models = copy.deepcopy(price_models)
     models[7]["pricing"]["completion"] = "abc"
     with pytest.raises(InputError) as error:
         models_frame({"data": models}, location=LOCATION)
@@ -153,8 +153,10 @@ def test_a_missing_required_column_is_refused_naming_it(frame):
     ],
     ids=["truncated json", "html page", "wrong shape"],
 )
-def test_a_bad_recorded_file_is_an_input_error_naming_the_file(tmp_path, content, named):
-    real = OPENROUTER_FILE.read_text()
+def test_a_bad_recorded_file_is_an_input_error_naming_the_file(
+    tmp_path, price_models, content, named
+):
+    real = json.dumps({"data": price_models})
     path = tmp_path / "2026-08-20.json"
     path.write_text(content(real))
 

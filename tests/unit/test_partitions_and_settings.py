@@ -34,15 +34,32 @@ def test_a_range_covers_every_day_with_an_inclusive_end():
     )
 
 
-def test_settings_default_to_the_bundled_recordings():
+def test_settings_default_to_the_demo_data_in_the_data_dir():
     settings = Settings.from_env({})
 
     assert settings.source_mode == "recorded"
+    assert settings.uses_demo
     assert settings.data_dir == PROJECT_ROOT / "data"
     assert settings.warehouse_path == PROJECT_ROOT / "data" / "warehouse.duckdb"
-    assert settings.hub_snapshot_dir == PROJECT_ROOT / "recorded" / "hub" / "daily"
-    assert settings.prices_snapshot_dir == PROJECT_ROOT / "recorded" / "openrouter"
+    assert settings.hub_snapshot_dir == PROJECT_ROOT / "data" / "demo" / "hub" / "daily"
+    assert settings.hub_catalog_dir == PROJECT_ROOT / "data" / "demo" / "hub"
+    assert settings.prices_snapshot_dir == PROJECT_ROOT / "data" / "demo" / "openrouter" / "daily"
     assert settings.openrouter_base_url == "https://openrouter.ai/api/v1"
+
+
+def test_recordings_dir_points_every_source_at_the_shared_layout(tmp_path):
+    settings = Settings.from_env({"RECORDINGS_DIR": str(tmp_path)})
+
+    assert not settings.uses_demo
+    assert settings.hub_snapshot_dir == tmp_path / "hub" / "daily"
+    assert settings.hub_catalog_dir == tmp_path / "hub"
+    assert settings.prices_snapshot_dir == tmp_path / "openrouter" / "daily"
+    assert settings.rankings_snapshot_dir == tmp_path / "openrouter" / "rankings_daily"
+
+
+def test_a_recordings_dir_that_is_not_a_folder_is_refused(tmp_path):
+    with pytest.raises(SettingsError, match="RECORDINGS_DIR"):
+        Settings.from_env({"RECORDINGS_DIR": str(tmp_path / "nowhere")})
 
 
 def test_price_settings_come_from_the_environment(tmp_path):
@@ -54,8 +71,11 @@ def test_price_settings_come_from_the_environment(tmp_path):
     assert settings.openrouter_base_url == "http://127.0.0.1:9/api/v1"
 
 
-def test_the_default_run_covers_the_hub_and_the_price_recordings():
-    assert default_range(Settings.from_env({})) == (dt.date(2026, 5, 3), dt.date(2026, 8, 19))
+def test_the_default_run_covers_the_hub_and_the_price_days(demo):
+    settings = Settings.from_env({"RECORDINGS_DIR": demo.out_dir})
+    days = [*demo.hub_days, *demo.price_days]
+
+    assert default_range(settings) == (min(days), max(days))
 
 
 def test_relative_paths_are_taken_from_the_working_directory(tmp_path, monkeypatch):

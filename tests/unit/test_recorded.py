@@ -9,15 +9,31 @@ from ingestion.errors import InputError
 from ingestion.hub.recorded import SnapshotFolder
 from orchestration.cli import default_range
 from orchestration.lib.settings import Settings
-from tests.conftest import RECORDED
+from tests.conftest import DEMO_DIR, REAL_HUB_DAILY, requires_real_data
 
 
-def test_bundled_folder_has_the_43_recorded_days():
-    days = SnapshotFolder(RECORDED / "hub" / "daily").available_days()
+@pytest.mark.parametrize(
+    "folder",
+    [DEMO_DIR / "hub" / "daily", pytest.param(REAL_HUB_DAILY, marks=requires_real_data)],
+    ids=["demo", "real"],
+)
+def test_every_file_of_a_recorded_folder_is_a_day(folder):
+    days = SnapshotFolder(folder).available_days()
+    names = sorted(path.stem for path in folder.glob("*.parquet"))
 
-    assert len(days) == 43
-    assert min(days) == dt.date(2026, 5, 3)
-    assert max(days) == dt.date(2026, 7, 25)
+    assert [day.isoformat() for day in days] == names
+    assert len(days) > 30
+
+
+def test_a_catalog_export_named_like_the_hub_stats_files_is_read(tmp_path):
+    pl.DataFrame({"id": ["a/b"], "downloadsAllTime": [1]}).write_parquet(
+        tmp_path / "hub_stats_2026-05-21.parquet"
+    )
+
+    folder = SnapshotFolder(tmp_path)
+
+    assert list(folder.available_days()) == [dt.date(2026, 5, 21)]
+    assert folder.read(dt.date(2026, 5, 21)).frame["id"].to_list() == ["a/b"]
 
 
 def test_a_file_named_with_an_impossible_date_is_named_in_the_error(tmp_path):

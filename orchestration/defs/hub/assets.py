@@ -96,11 +96,14 @@ def hub_model_snapshots(
 
 
 @dg.asset(key=HUB_CATALOG_KEY, group_name="raw", kinds={"huggingface", "parquet"})
-def hub_model_catalog(hub: HubSourceResource, storage: StorageResource) -> dg.MaterializeResult:
+def hub_model_catalog(
+    context: dg.AssetExecutionContext, hub: HubSourceResource, storage: StorageResource
+) -> dg.MaterializeResult:
     """Whole-Hub catalog exports in the hub-stats layout (`HUB_CATALOG_DIR`).
 
-    Grain: one row per model per export. Source: files named `YYYY-MM-DD.parquet` (the bundled
-    one is the public hub-stats data as of 2026-05-21: 4,167 models, community ones included).
+    Grain: one row per model per export. Source: files named `hub_stats_YYYY-MM-DD.parquet` or
+    `YYYY-MM-DD.parquet` (the real recordings hold the public hub-stats data as of 2026-05-21,
+    community models included; the demo data a generated export).
     Meaning: the attributes the daily snapshots lack (creation time, parameter counts, card
     data) and the `baseModels` lineage of derivatives. Stored append-only like the snapshots.
     """
@@ -108,6 +111,13 @@ def hub_model_catalog(hub: HubSourceResource, storage: StorageResource) -> dg.Ma
     store = storage.raw_store(HUB_CATALOG_KEY.path[-1], HUB_SNAPSHOT_SCHEMA)
     fetched_at = dt.datetime.now(dt.UTC)
     stored, rows = 0, 0
+    if not folder.directory.is_dir():
+        # Live mode needs no export (the Hub's own derivative counts come with the snapshots);
+        # the lineage marts then rest on the exports already stored, if any.
+        context.log.warning(f"no catalog folder at {folder.directory}: no export stored")
+        return dg.MaterializeResult(
+            metadata={"rows": 0, "exports_stored": 0, "raw_path": str(store.directory)}
+        )
     for day in folder.available_days():
         snapshot = folder.read(day)
         if snapshot is None:

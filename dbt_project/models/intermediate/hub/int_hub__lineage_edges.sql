@@ -4,7 +4,7 @@
 -- One row per (derivative, parent) edge. Lineage comes from the newest record of each model
 -- that carries any: the hub-stats `baseModels` field, or else the `base_model:<relation>:<id>`
 -- tags, which is all the live API sends. A repo may name itself as its base (the Hub allows it;
--- five do in the bundled catalog): such edges are kept, flagged `is_self_reference` and ranked
+-- five do in the real catalog export): such edges are kept, flagged `is_self_reference` and ranked
 -- last, so a model naming only itself is recorded as its own root and never walked in a loop.
 --
 -- Merges have several parents and the Hub keeps no order of importance among them (it lists

@@ -1,0 +1,79 @@
+"""Helpers the tests share: reading the marts, and reading the source files independently of
+the pipeline's own code, so the marts are checked against a second computation."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+MARTS = (
+    "dim_developers",
+    "dim_models",
+    "fct_model_downloads_daily",
+    "mart_adoption",
+    "fct_model_lineage",
+    "mart_market_share",
+    "mart_share_crossovers",
+    "mart_market_concentration",
+    "mart_cost_ratio",
+    "mart_price_summary",
+)
+
+
+def read_marts(warehouse: Path) -> dict[str, list[tuple]]:
+    """Every mart's rows, in a stable order."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return {
+            name: sorted(con.execute(f"select * from marts.{name}").fetchall(), key=repr)
+            for name in MARTS
+        }
+
+
+def mart_hashes(warehouse: Path) -> dict[str, str]:
+    """A SHA-256 of each mart's rows in their stable order: equal hashes, identical contents."""
+    return {
+        name: hashlib.sha256(repr(rows).encode()).hexdigest()
+        for name, rows in read_marts(warehouse).items()
+    }
+
+
+def daily_counters(folder: Path) -> pl.DataFrame:
+    """`model_id, day, counter, author` of every daily snapshot file in a folder."""
+    return pl.read_parquet(
+        folder / "*.parquet", include_file_paths="path", missing_columns="insert"
+    ).select(
+        pl.col("id").alias("model_id"),
+        pl.col("author"),
+        pl.col("path").str.extract(r"(\d{4}-\d{2}-\d{2})\.parquet$").str.to_date().alias("day"),
+        pl.col("downloadsAllTime").alias("counter"),
+    )
+
+
+def consecutive_changes(counters: pl.DataFrame) -> pl.DataFrame:
+    """Each model's counter against its previous file: `previous_day`, `increase`."""
+    return (
+        counters.sort("model_id", "day")
+        .with_columns(
+            previous_day=pl.col("day").shift(1).over("model_id"),
+            increase=pl.col("counter") - pl.col("counter").shift(1).over("model_id"),
+        )
+        .drop_nulls("previous_day")
+    )
+
+
+def correction_days(folder: Path, max_share: float = 0.05) -> list[tuple[str, list[str]]]:
+    """Days on which some, but at most `max_share`, of the models' counters went down: the
+    Hub's own corrections. (day, the ids that went down), computed from the files."""
+    changes = consecutive_changes(daily_counters(folder))
+    per_day = changes.group_by("day").agg(
+        pl.len().alias("models"),
+        pl.col("model_id").filter(pl.col("increase") < 0).sort().alias("down"),
+    )
+    return [
+        (day.isoformat(), down)
+        for day, models, down in per_day.sort("day").iter_rows()
+        if 0 < len(down) <= max_share * models
+    ]
