@@ -95,13 +95,13 @@ def test_mainline_leaves_out_repackagings(con, month):
         "join marts.dim_models m using (model_id) "
         "where m.is_repackaging and date_trunc('month', d.download_date) = ?",
         [month],
-    ).fetchone()
+    ).fetchall()[0]
     (gap,) = con.execute(
         "select sum(value) filter (where scope = 'ecosystem') "
         "- sum(value) filter (where scope = 'mainline') from marts.mart_market_share "
         "where metric = 'downloads' and period_grain = 'month' and period_start = ?",
         [month],
-    ).fetchone()
+    ).fetchall()[0]
 
     assert repackaged > 0
     assert gap == repackaged
@@ -140,7 +140,7 @@ def test_every_derivative_has_its_root_and_qwen_roots_agree_with_a_direct_walk(c
     qwen_walked = sum(1 for r in walked.values() if r.startswith("Qwen/"))
     (qwen_mart,) = con.execute(
         "select count(*) from marts.fct_model_lineage where root_model_id like 'Qwen/%'"
-    ).fetchone()
+    ).fetchall()[0]
     assert qwen_mart == qwen_walked > 0
     assert {m: lineage[m] for m in walked} == walked
 
@@ -149,11 +149,11 @@ def test_crossover_and_concentration_are_consistent_with_the_shares(con):
     (latest,) = con.execute(
         "select max(period_start) from marts.mart_market_share where metric = 'downloads' "
         "and scope = 'ecosystem' and period_grain = 'month'"
-    ).fetchone()
+    ).fetchall()[0]
     crossover = con.execute(
         "select china_share_latest, us_share_latest from marts.mart_share_crossovers "
         "where metric = 'downloads' and scope = 'ecosystem' and period_grain = 'month'"
-    ).fetchone()
+    ).fetchall()[0]
     shares = dict(
         con.execute(
             "select country, share from marts.mart_market_share where metric = 'downloads' "
@@ -165,7 +165,7 @@ def test_crossover_and_concentration_are_consistent_with_the_shares(con):
         "select hhi from marts.mart_market_concentration where metric = 'downloads' "
         "and scope = 'ecosystem' and period_grain = 'month' and period_start = ?",
         [latest],
-    ).fetchone()
+    ).fetchall()[0]
 
     assert crossover == pytest.approx((shares["CN"], shares["US"]))
     assert 0 < hhi <= 10_000
@@ -174,7 +174,7 @@ def test_crossover_and_concentration_are_consistent_with_the_shares(con):
 def test_api_models_count_the_open_weight_models_of_the_month_s_price_lists(con, pipeline):
     (day,) = con.execute(
         "select max(price_date) from marts.mart_cost_ratio where price_source = 'openrouter'"
-    ).fetchone()
+    ).fetchall()[0]
     month = day.replace(day=1)
     open_weights = set()
     for path in pipeline.price_daily.glob(f"{month:%Y-%m}-*.json*"):
@@ -186,6 +186,6 @@ def test_api_models_count_the_open_weight_models_of_the_month_s_price_lists(con,
         "select sum(value) from marts.mart_market_share where metric = 'api_models' "
         "and scope = 'ecosystem' and period_grain = 'month' and period_start = ?",
         [month],
-    ).fetchone()
+    ).fetchall()[0]
 
     assert counted == len(open_weights) > 0
