@@ -5,7 +5,7 @@ import datetime as dt
 
 import dagster as dg
 
-from ingestion.hub.quality import unattributed_orgs, validate_hub_snapshot
+from ingestion.hub.quality import hub_snapshot_suite, unattributed_orgs, validate_hub_snapshot
 from ingestion.hub.schema import HUB_SNAPSHOT_SCHEMA
 from ingestion.quality.expectations import shared_validator
 from orchestration.defs.hub.resources import HubSourceResource
@@ -79,6 +79,7 @@ def hub_model_snapshots(
             validator=validator,
         ),
         compared_columns=COMPARED_COLUMNS,
+        prime=lambda frames: validator.prime(frames, hub_snapshot_suite()),
     )
     registry = set(hub.registry_orgs())
     orgs = [(s.day.isoformat(), unattributed_orgs(s.frame, registry)) for s in run.accepted]

@@ -11,7 +11,7 @@ from ingestion.genai_prices.loader import (
     load_prices,
     package_version,
 )
-from ingestion.openrouter.quality import ID_COLUMN, validate_price_snapshot
+from ingestion.openrouter.quality import ID_COLUMN, price_snapshot_suite, validate_price_snapshot
 from ingestion.openrouter.schema import OPENROUTER_MODELS_SCHEMA
 from ingestion.quality.expectations import shared_validator
 from orchestration.defs.prices.resources import OpenRouterSourceResource
@@ -76,6 +76,7 @@ def openrouter_models(
             day, snapshot.frame, location=snapshot.location, previous=previous, validator=validator
         ),
         compared_columns=[ID_COLUMN],
+        prime=lambda frames: validator.prime(frames, price_snapshot_suite()),
     )
     return dg.MaterializeResult(
         metadata=run.metadata(store),

@@ -2,7 +2,11 @@
 previous accepted day, then store it in the raw layer or keep it in the quarantine.
 
 A day the source cannot answer for at all (`UnavailableError`: a live source asked for the
-past) fails the step; an unreadable answer is a verdict like any other and is quarantined."""
+past) fails the step; an unreadable answer is a verdict like any other and is quarantined.
+
+Days are fetched a chunk at a time and the chunk's snapshots are handed to `prime` first, so the
+suite validates them in one Great Expectations call instead of one per day (see
+`ingestion.quality.expectations`); each day is then judged in order, as before."""
 
 from __future__ import annotations
 
@@ -28,6 +32,10 @@ class DailySource(Protocol):
 
 # (day, snapshot, previous accepted frame or None) -> verdict
 Validate = Callable[[dt.date, Any, pl.DataFrame | None], Verdict]
+# The frames of a chunk of days, validated ahead together (a cache for `Validate`).
+Prime = Callable[[list[pl.DataFrame]], None]
+# Days fetched and validated together: bounds the memory a long backfill holds at once.
+CHUNK_DAYS = 31
 
 
 @dataclass
@@ -62,41 +70,69 @@ def ingest_days(
     quarantine: Quarantine,
     validate: Validate,
     compared_columns: Sequence[str],
+    prime: Prime | None = None,
 ) -> DayRun:
-    fetched_at = dt.datetime.now(dt.UTC)
-    previous = store.newest_before(days[0], columns=list(compared_columns))
-    run = DayRun()
-    for day in days:
-        try:
-            snapshot = source.fetch(day)
-        except UnavailableError:
-            raise
-        except InputError as error:  # unreadable or unparsable: kept with its reason
-            outcome = admit_or_quarantine(
-                unreadable_verdict(day, error),
-                None,
-                store=store,
-                quarantine=quarantine,
-                fetched_at=fetched_at,
-            )
-            run.verdicts.append(log_outcome(context, outcome))
-            continue
+    judge = _Judge(
+        context,
+        store,
+        quarantine,
+        validate,
+        compared_columns,
+        fetched_at=dt.datetime.now(dt.UTC),
+        previous=store.newest_before(days[0], columns=list(compared_columns)),
+    )
+    for first in range(0, len(days), CHUNK_DAYS):
+        chunk = [(day, _fetch(source, day)) for day in days[first : first + CHUNK_DAYS]]
+        if prime is not None:
+            prime([s.frame for _, s in chunk if s is not None and not isinstance(s, InputError)])
+        for day, snapshot in chunk:
+            judge(day, snapshot)
+    return judge.run
+
+
+def _fetch(source: DailySource, day: dt.date) -> Any:
+    """The day's snapshot, None for a gap, or the InputError of an unreadable answer."""
+    try:
+        return source.fetch(day)
+    except UnavailableError:
+        raise
+    except InputError as error:
+        return error
+
+
+@dataclass
+class _Judge:
+    """Stores or quarantines the days of a run, in order, each against the last accepted one."""
+
+    context: dg.AssetExecutionContext
+    store: RawStore
+    quarantine: Quarantine
+    validate: Validate
+    compared_columns: Sequence[str]
+    fetched_at: dt.datetime
+    previous: pl.DataFrame | None
+    run: DayRun = field(default_factory=DayRun)
+
+    def __call__(self, day: dt.date, snapshot: Any) -> None:
         if snapshot is None:
-            run.gaps.append(day.isoformat())
-            continue
+            self.run.gaps.append(day.isoformat())
+            return
+        if isinstance(snapshot, InputError):  # unreadable or unparsable: kept with its reason
+            verdict, frame = unreadable_verdict(day, snapshot), None
+        else:
+            verdict, frame = self.validate(day, snapshot, self.previous), snapshot.frame
         outcome = admit_or_quarantine(
-            validate(day, snapshot, previous),
-            snapshot.frame,
-            store=store,
-            quarantine=quarantine,
-            fetched_at=fetched_at,
+            verdict,
+            frame,
+            store=self.store,
+            quarantine=self.quarantine,
+            fetched_at=self.fetched_at,
         )
-        run.verdicts.append(log_outcome(context, outcome))
+        self.run.verdicts.append(log_outcome(self.context, outcome))
         if outcome.stored is None:
-            continue
-        (run.stored if outcome.stored.written else run.unchanged).append(day.isoformat())
-        previous = snapshot.frame.select(compared_columns)
-        run.rows += outcome.stored.rows
-        run.pages += snapshot.pages
-        run.accepted.append(snapshot)
-    return run
+            return
+        (self.run.stored if outcome.stored.written else self.run.unchanged).append(day.isoformat())
+        self.previous = snapshot.frame.select(self.compared_columns)
+        self.run.rows += outcome.stored.rows
+        self.run.pages += snapshot.pages
+        self.run.accepted.append(snapshot)
