@@ -20,6 +20,7 @@ MARTS = (
     "mart_market_concentration",
     "mart_cost_ratio",
     "mart_price_summary",
+    "mart_hub_snapshot_days",
 )
 
 
@@ -77,3 +78,29 @@ def correction_days(folder: Path, max_share: float = 0.05) -> list[tuple[str, li
         for day, models, down in per_day.sort("day").iter_rows()
         if 0 < len(down) <= max_share * models
     ]
+
+
+# What a stale copy looks like in the files, independently of the dbt rule: more than a fifth of
+# the counters compared with the model's previous file did not move (normal days: under 7 %).
+STALE_UNCHANGED_SHARE = 0.2
+
+
+def stale_days(counters: pl.DataFrame) -> set:
+    """The days of `daily_counters` rows on which the source did not refresh."""
+    per_day = (
+        consecutive_changes(counters)
+        .group_by("day")
+        .agg((pl.col("increase") == 0).mean().alias("unchanged"))
+    )
+    return set(per_day.filter(pl.col("unchanged") > STALE_UNCHANGED_SHARE)["day"].to_list())
+
+
+def real_observations(counters: pl.DataFrame) -> pl.DataFrame:
+    """The rows of `daily_counters` that carry weight: without the unchanged counters of
+    stale days (they repeat an earlier day; the downloads of their gap are spread)."""
+    counters = counters.sort("model_id", "day")
+    unchanged = (counters["counter"] == counters["counter"].shift(1)) & (
+        counters["model_id"] == counters["model_id"].shift(1)
+    )
+    stale = counters["day"].is_in(sorted(stale_days(counters)))
+    return counters.filter(~(stale & unchanged.fill_null(False)))

@@ -22,7 +22,7 @@ import polars as pl
 
 from ingestion.conform import ConformReport
 from ingestion.hub.schema import HUB_SOURCE
-from ingestion.quality.counters import counters_going_down, row_count_collapse
+from ingestion.quality.counters import counters_going_down, counters_unchanged, row_count_collapse
 from ingestion.quality.expectations import Rule, Suite, SuiteValidator
 from ingestion.quality.results import READABLE as READABLE  # re-exported: shared by sources
 from ingestion.quality.results import SAMPLE_SIZE, RuleResult, Verdict
@@ -37,6 +37,9 @@ MIN_MODELS_DOWN = 5
 # The real recorded days never shrink by more than 2.5%; losing a fifth means a truncated export or
 # a lost org (Qwen alone is a quarter of the tracked models).
 MIN_ROW_RATIO = 0.8
+# Normal real days leave under 7 % of the counters unchanged, stale copies 27 % or more: the
+# same threshold as dbt's `stale_unchanged_share` (docs/quality.md).
+MAX_SHARE_UNCHANGED = 0.2
 ID_PATTERN = r"^[^/\s]+/[^/\s]+$"
 
 SCHEMA_DRIFT = "schema_drift"
@@ -127,6 +130,15 @@ def validate_hub_snapshot(
                 counter="downloadsAllTime",
                 max_share_down=MAX_SHARE_DOWN,
                 min_models_down=MIN_MODELS_DOWN,
+            )
+        )
+        results.append(
+            counters_unchanged(
+                frame,
+                previous,
+                id_column="id",
+                counter="downloadsAllTime",
+                max_share_unchanged=MAX_SHARE_UNCHANGED,
             )
         )
         results.append(row_count_collapse(frame, previous, id_column="id", min_ratio=MIN_ROW_RATIO))

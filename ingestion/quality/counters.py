@@ -12,6 +12,7 @@ from ingestion.quality.results import SAMPLE_SIZE, RuleResult
 
 COUNTER_CORRECTIONS = "counter_corrections"
 COUNTERS_WENT_DOWN_AT_ONCE = "counters_went_down_at_once"
+COUNTERS_UNCHANGED = "counters_unchanged"
 ROW_COUNT_COLLAPSED = "row_count_collapsed"
 
 
@@ -61,6 +62,37 @@ def counters_going_down(
             observed=f"{observed}; the limit is {max_share_down:.0%}",
         ),
     ]
+
+
+def counters_unchanged(
+    current: pl.DataFrame,
+    previous: pl.DataFrame,
+    *,
+    id_column: str,
+    counter: str,
+    max_share_unchanged: float,
+) -> RuleResult:
+    """A warning when more than `max_share_unchanged` of the lifetime counters of the models in
+    both snapshots did not move: the source probably did not refresh (a stale copy, in whole or
+    in part). The day is kept; dbt's `int_hub__snapshot_days`, which sees each model's history,
+    decides which observations carry no weight (docs/quality.md)."""
+    both = current.select(id_column, counter).join(
+        previous.select(id_column, pl.col(counter).alias("_previous")), on=id_column, how="inner"
+    )
+    still = both.filter(pl.col(counter) == pl.col("_previous")).sort(id_column)
+    share = still.height / both.height if both.height else 0.0
+    stale = share > max_share_unchanged
+    return RuleResult(
+        rule=COUNTERS_UNCHANGED,
+        passed=not stale,
+        blocking=False,
+        field=counter,
+        unexpected_count=still.height if stale else 0,
+        element_count=both.height,
+        sample_ids=tuple(still[id_column].head(SAMPLE_SIZE).to_list()) if stale else (),
+        observed=f"{still.height} of {both.height} counters did not move ({share:.1%}); "
+        f"above {max_share_unchanged:.0%} the day is treated as stale downstream",
+    )
 
 
 def row_count_collapse(

@@ -62,7 +62,18 @@ def print_summary(settings: Settings, console: Console) -> None:
             leaders.add_row(name, country, f"{downloads:,}", f"{models:,}")
         console.print(leaders)
 
-        shares = Table(title=f"Share of downloads by country, {period:%B %Y}", title_justify="left")
+        orgs, models = con.execute(
+            "select count(distinct m.hub_org), count(distinct m.model_id) "
+            "from marts.fct_model_downloads_daily as d "
+            "inner join marts.dim_models as m on d.model_id = m.model_id "
+            "where date_trunc('month', d.download_date) = ? and d.downloads is not null",
+            [period],
+        ).fetchone()
+        shares = Table(
+            title=f"Share of downloads by country, {period:%B %Y}, among the {orgs} tracked "
+            f"organisations ({models} models), not the whole Hub",
+            title_justify="left",
+        )
         shares.add_column("country")
         shares.add_column("downloads", justify="right")
         shares.add_column("share", justify="right")
@@ -75,6 +86,21 @@ def print_summary(settings: Settings, console: Console) -> None:
         ).fetchall():
             shares.add_row(country, f"{downloads:,}", f"{share:.1%}" if share is not None else "-")
         console.print(shares)
+        _print_stale_days(con, console)
+
+
+def _print_stale_days(con: duckdb.DuckDBPyConnection, console: Console) -> None:
+    stale = con.execute(
+        "select snapshot_date, staleness, unchanged_share, repeats_snapshot_date "
+        "from marts.mart_hub_snapshot_days where is_stale order by snapshot_date"
+    ).fetchall()
+    if stale:
+        console.print(
+            f"{len(stale)} Hub snapshot day(s) were stale copies, their unchanged counters "
+            "spread over the real observations around them: "
+            + ", ".join(f"{day} ({kind}, {share:.0%} unchanged)" for day, kind, share, _ in stale),
+            highlight=False,
+        )
 
 
 def _print_cost_ratios(con: duckdb.DuckDBPyConnection, console: Console) -> None:

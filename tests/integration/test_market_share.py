@@ -14,7 +14,7 @@ import pytest
 
 from ingestion.quality.quarantine import Quarantine
 from tests.conftest import ROOT, PipelineCase, read_answer
-from tests.helpers import daily_counters
+from tests.helpers import daily_counters, real_observations
 
 pytestmark = pytest.mark.e2e
 
@@ -36,14 +36,16 @@ def month(pipeline) -> dt.date:
 
 
 def downloads_by_country_from_the_files(pipeline: PipelineCase, month: dt.date) -> dict[str, float]:
-    """Spread every counter increase evenly over its gap and keep the month's days: the mart's
-    rule, computed here independently with floats from the snapshot files."""
+    """Spread every counter increase evenly over its gap between real observations (stale
+    repeats dropped) and keep the month's days: the mart's rule, computed here independently
+    with floats from the snapshot files."""
     quarantined = {
         e.day for e in Quarantine(pipeline.data_dir / "quarantine", "hub_model_snapshots").entries()
     }
     counters = (
-        daily_counters(pipeline.hub_daily)
-        .filter(~pl.col("day").is_in(sorted(quarantined)))
+        real_observations(
+            daily_counters(pipeline.hub_daily).filter(~pl.col("day").is_in(sorted(quarantined)))
+        )
         .rename({"model_id": "id"})
         .sort("id", "day")
     )

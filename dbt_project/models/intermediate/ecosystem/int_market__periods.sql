@@ -26,7 +26,10 @@ final as (
         case
             when events.metric = 'api_models' then count(distinct events.model_id)
             else sum(events.value)
-        end as value
+        end as value,
+        -- The sample behind the value: a model belongs to one developer and one country, so
+        -- these counts add up exactly across developers and countries.
+        count(distinct events.model_id) as model_count
     from events
     cross join grains
     group by 1, 2, 3, 4, 5, 6

@@ -13,7 +13,8 @@
 -- arithmetic, so the k values sum to the increase exactly; the days are flagged
 -- `is_interpolated` when k > 1. A model's first observation has no derived downloads. A counter
 -- that went down (a Hub correction) gives 0 over its gap, flags the observed day, and the series
--- continues from the new value.
+-- continues from the new value. The unchanged counters of a stale snapshot day
+-- (`int_hub__snapshot_days`) are not observations: their days are part of the gap around them.
 --
 -- Incremental runs rebuild only a window of days, replaced whole (delete+insert on the date):
 -- the requested partition days, widened to the neighbouring observations of every model seen in
@@ -23,12 +24,23 @@
 
 with
 
+stale_days as (
+    select snapshot_date from {{ ref('int_hub__snapshot_days') }}
+    where is_stale
+),
+
+-- A stale day's unchanged counters repeat an earlier day: they are not observations, and the
+-- downloads of their gap are spread between the real observations around them.
 observations as (
     select
-        model_id,
-        snapshot_date,
-        downloads_all_time
-    from {{ ref('int_hub__model_observations') }}
+        observed.model_id,
+        observed.snapshot_date,
+        observed.downloads_all_time
+    from {{ ref('int_hub__model_observations') }} as observed
+    where not (
+        observed.is_unchanged
+        and observed.snapshot_date in (select stale_days.snapshot_date from stale_days)
+    )
 ),
 
 {% if is_incremental() %}

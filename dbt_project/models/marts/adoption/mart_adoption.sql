@@ -1,6 +1,7 @@
 -- Monthly adoption per developer: derived downloads, a running total, the lifetime counters at
--- the end of the month, how many models were observed and how many were created. Months with
--- releases but no snapshots have null download figures: not measured, which is not zero.
+-- the end of the month, how many models were observed and how many were created. Only months
+-- with observations: new models of the months before the first snapshot are in
+-- mart_market_share (metric `new_models`), where no download figure sits empty beside them.
 with
 
 daily as (
@@ -51,14 +52,14 @@ new_models_by_developer as (
 
 combined as (
     select
-        coalesce(downloads_by_developer.period_start, new_models_by_developer.period_start) as period_start,
-        coalesce(downloads_by_developer.developer_id, new_models_by_developer.developer_id) as developer_id,
+        downloads_by_developer.period_start,
+        downloads_by_developer.developer_id,
         downloads_by_developer.downloads,
         downloads_by_developer.downloads_all_time,
         coalesce(downloads_by_developer.models_observed, 0) as models_observed,
         coalesce(new_models_by_developer.new_models, 0) as new_models
     from downloads_by_developer
-    full outer join new_models_by_developer
+    left join new_models_by_developer
         on
             downloads_by_developer.period_start = new_models_by_developer.period_start
             and downloads_by_developer.developer_id = new_models_by_developer.developer_id

@@ -4,6 +4,19 @@ models as (
     select * from {{ ref('int_hub__models') }}
 ),
 
+descendants as (
+    select * from {{ ref('int_hub__model_descendants') }}
+),
+
+counted as (
+    select
+        models.*,
+        coalesce(descendants.derivative_count, 0) as derivative_count,
+        coalesce(descendants.descendant_count, 0) as descendant_count
+    from models
+    left join descendants on models.model_id = descendants.model_id
+),
+
 final as (
     select
         model_id,
@@ -14,6 +27,8 @@ final as (
         family,
         cast(parameter_count as bigint) as parameter_count,
         cast(hub_derivative_count as bigint) as hub_derivative_count,
+        derivative_count,
+        descendant_count,
         created_at,
         created_date,
         license,
@@ -27,7 +42,7 @@ final as (
         base_model_relation,
         parent_model_id is not null as is_derivative,
         is_repackaging
-    from models
+    from counted
 )
 
 select * from final
