@@ -79,8 +79,9 @@ format: install
 	@mkdir -p $(LINT_DATA)/build
 	DATA_DIR=$(LINT_DATA) $(BIN)/sqlfluff fix dbt_project/models --processes 2
 
+# The slowest tests are named at the end: where the time goes.
 test: lint
-	$(BIN)/pytest
+	$(BIN)/pytest --durations=15
 
 ui: $(MANIFEST)
 	$(BIN)/observatory init-home

@@ -21,6 +21,7 @@ MARTS = (
     "mart_cost_ratio",
     "mart_price_summary",
     "mart_hub_snapshot_days",
+    "mart_price_changes",
 )
 
 
