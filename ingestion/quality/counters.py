@@ -30,10 +30,7 @@ def counters_going_down(
     or broken (blocking): more than `max_share_down` of the models present in both snapshots,
     and at least `min_models_down` of them, so one correction in a tiny snapshot is not enough.
     """
-    both = current.select(id_column, counter).join(
-        previous.select(id_column, pl.col(counter).alias("_previous")), on=id_column, how="inner"
-    )
-    both = both.drop_nulls([counter, "_previous"])
+    both = _in_both(current, previous, id_column, counter).drop_nulls([counter, "_previous"])
     down = both.filter(pl.col(counter) < pl.col("_previous")).sort(id_column)
     in_both, went_down = both.height, down.height
     share = went_down / in_both if in_both else 0.0
@@ -76,9 +73,7 @@ def counters_unchanged(
     both snapshots did not move: the source probably did not refresh (a stale copy, in whole or
     in part). The day is kept; dbt's `int_hub__snapshot_days`, which sees each model's history,
     decides which observations carry no weight (docs/quality.md)."""
-    both = current.select(id_column, counter).join(
-        previous.select(id_column, pl.col(counter).alias("_previous")), on=id_column, how="inner"
-    )
+    both = _in_both(current, previous, id_column, counter)
     still = both.filter(pl.col(counter) == pl.col("_previous")).sort(id_column)
     share = still.height / both.height if both.height else 0.0
     stale = share > max_share_unchanged
@@ -92,6 +87,15 @@ def counters_unchanged(
         sample_ids=tuple(still[id_column].head(SAMPLE_SIZE).to_list()) if stale else (),
         observed=f"{still.height} of {both.height} counters did not move ({share:.1%}); "
         f"above {max_share_unchanged:.0%} the day is treated as stale downstream",
+    )
+
+
+def _in_both(
+    current: pl.DataFrame, previous: pl.DataFrame, id_column: str, counter: str
+) -> pl.DataFrame:
+    """The counter of every model in both snapshots, with the previous one as `_previous`."""
+    return current.select(id_column, counter).join(
+        previous.select(id_column, pl.col(counter).alias("_previous")), on=id_column, how="inner"
     )
 
 
