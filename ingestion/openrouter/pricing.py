@@ -31,7 +31,9 @@ from ingestion.openrouter.schema import OPENROUTER_MODELS_SCHEMA, OPENROUTER_SOU
 MILLION = Decimal(1_000_000)
 STANDARD_TIER = "standard"
 _VARIANT = re.compile(r"^(?P<model>[^:]+):(?P<tier>[a-z0-9][a-z0-9_-]*)$")
-_DECIMAL = re.compile(r"^-?\d+(\.\d+)?$")
+# A decimal number, in scientific notation too: the real answer of 2026-05-08 priced a model at
+# "5e-09" USD per token. `Decimal` reads it exactly, so it is a price like any other.
+_DECIMAL = re.compile(r"^-?\d+(\.\d+)?([eE][-+]?\d+)?$")
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,8 @@ class Prices:
 
 
 def parse_price(text: Any, *, location: str, field: str) -> Decimal:
-    """A price string in USD per token, exactly. Refuses anything but a plain decimal."""
+    """A price string in USD per token, exactly. Refuses anything but a decimal number
+    (`0.00000045`, `5e-09`): no float, no hex, no empty string."""
     if not isinstance(text, str) or not _DECIMAL.match(text.strip()):
         raise InputError(
             OPENROUTER_SOURCE, location, field, f"not a decimal price string: {text!r}"

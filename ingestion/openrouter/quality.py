@@ -31,8 +31,9 @@ from ingestion.quality.results import READABLE, RuleResult, Verdict
 ID_COLUMN = "openrouter_id"
 # `author/slug`, optionally `:variant` (`:free`, `:batch`, ...), as pricing.split_variant reads it.
 ID_PATTERN = r"^[^/\s:]+/[^/\s:]+(?::[a-z0-9][a-z0-9_-]*)?$"
-# A list price is a plain non-negative decimal string, or `-1`: OpenRouter's "unknown" sentinel.
-PRICE_STRING_PATTERN = r"^(?:\d+(?:\.\d+)?|-1)$"
+# A list price is a non-negative decimal string (scientific notation included, as OpenRouter
+# sometimes sends: "5e-09"), or `-1`: OpenRouter's "unknown" sentinel.
+PRICE_STRING_PATTERN = r"^(?:\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|-1)$"
 PRICE_STATUSES = ("priced", "free", "unknown")
 # 150 of the 549 models of 2026-08-19 (27 %) output something other than text: a request that
 # lost `output_modalities=all` (the default list is text-only) or a page lost in pagination

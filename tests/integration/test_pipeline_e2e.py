@@ -48,7 +48,11 @@ def quarantined_days(pipeline: PipelineCase) -> set[dt.date]:
 
 def test_only_the_broken_snapshot_is_quarantined(pipeline, demo):
     expected = {demo.bad_day} if pipeline.is_demo else set()
+    prices = Quarantine(pipeline.data_dir / "quarantine", "openrouter_models").entries()
+
     assert quarantined_days(pipeline) == expected
+    # Every price day is readable, field drift and notation ("5e-09") included.
+    assert [entry.reason["reason"] for entry in prices] == []
 
 
 def test_the_hubs_counter_corrections_are_flagged_not_negative(con, pipeline):

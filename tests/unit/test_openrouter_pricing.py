@@ -105,7 +105,15 @@ def test_a_price_that_is_not_a_decimal_names_source_file_and_field(price_models)
     assert "'abc'" in str(error.value)
 
 
-@pytest.mark.parametrize("text", ["1e-6", "", "0x10", " ", "1,5", None, 0.5])
+def test_a_price_in_scientific_notation_is_read_exactly():
+    # As the real answer of 2026-05-08 sent one: 5e-09 USD per token is 0.005 per million.
+    price = parse_price("5e-09", location=LOCATION, field="pricing.prompt")
+
+    assert price == Decimal("0.000000005")
+    assert price * 1_000_000 == Decimal("0.005")
+
+
+@pytest.mark.parametrize("text", ["", "0x10", " ", "1,5", "1e", "e-9", "nan", None, 0.5])
 def test_only_plain_decimal_strings_are_prices(text):
     with pytest.raises(InputError, match="not a decimal price string"):
         parse_price(text, location=LOCATION, field="pricing.prompt")
