@@ -25,7 +25,7 @@ from rich.console import Console
 from ingestion.errors import InputError
 from ingestion.hub.recorded import SnapshotFolder
 from ingestion.openrouter.recorded import RecordedOpenRouterSource
-from orchestration.defs.jobs import DAILY_JOB_NAME
+from orchestration.defs.jobs import DAILY_JOB_NAME, RANKINGS_LEFT_OUT
 from orchestration.lib import origin
 from orchestration.lib.instance import ensure_dagster_home, persistent_instance
 from orchestration.lib.quarantine import DATASETS, HUB_DATASET, open_entries, quarantine_command
@@ -120,6 +120,8 @@ def _run(settings: Settings, start: dt.date | None, end: dt.date | None, console
         f"({(end - start).days + 1} days, {settings.source_mode} mode, data in {settings.data_dir})",
         highlight=False,
     )
+    if not settings.rankings_available:
+        console.print(f"[yellow]note:[/] {RANKINGS_LEFT_OUT}", highlight=False)
     # Single-run backfills are marked beta in Dagster 1.13; they are what this run is.
     warnings.filterwarnings("ignore", category=dg.BetaWarning)
     from orchestration.definitions import defs

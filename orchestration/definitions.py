@@ -9,26 +9,31 @@ from orchestration.defs.dbt.assets import build_dbt_assets, dbt_project
 from orchestration.defs.hub.assets import hub_model_catalog, hub_model_snapshots
 from orchestration.defs.hub.resources import HubSourceResource
 from orchestration.defs.jobs import daily_job, daily_schedule
-from orchestration.defs.prices.assets import genai_prices, openrouter_models
-from orchestration.defs.prices.resources import OpenRouterSourceResource
+from orchestration.defs.prices.assets import genai_prices, openrouter_models, openrouter_rankings
+from orchestration.defs.prices.resources import (
+    OpenRouterRankingsResource,
+    OpenRouterSourceResource,
+)
 from orchestration.lib.resources import StorageResource
-from orchestration.lib.settings import Settings, dbt_executable
+from orchestration.lib.settings import OPENROUTER_API_KEY_ENV, Settings, dbt_executable
 
 
 @dg.definitions
 def defs() -> dg.Definitions:
     settings = Settings.from_env()
     project = dbt_project()
+    job = daily_job(with_rankings=settings.rankings_available)
     return dg.Definitions(
         assets=[
             hub_model_snapshots,
             hub_model_catalog,
             openrouter_models,
+            openrouter_rankings,
             genai_prices,
             *build_dbt_assets(project.manifest_path),
         ],
-        jobs=[daily_job],
-        schedules=[daily_schedule(running=settings.source_mode == "live")],
+        jobs=[job],
+        schedules=[daily_schedule(job, running=settings.source_mode == "live")],
         resources={
             "storage": StorageResource(data_dir=str(settings.data_dir)),
             "hub": HubSourceResource(
@@ -42,6 +47,12 @@ def defs() -> dg.Definitions:
                 mode=settings.source_mode,
                 snapshot_dir=str(settings.prices_snapshot_dir),
                 base_url=settings.openrouter_base_url,
+            ),
+            "openrouter_rankings": OpenRouterRankingsResource(
+                mode=settings.source_mode,
+                snapshot_dir=str(settings.rankings_snapshot_dir),
+                base_url=settings.openrouter_base_url,
+                api_key=dg.EnvVar(OPENROUTER_API_KEY_ENV) if settings.has_openrouter_key else None,
             ),
             "dbt": DbtCliResource(project_dir=project, dbt_executable=dbt_executable()),
         },

@@ -1,10 +1,11 @@
 """OpenRouter's public model list, live: `GET {base_url}/models?output_modalities=all`.
 
 No key is needed. The answer is `{data: [...], links: {next}}`; `links.next` is a relative URL
-when there is more, and it is followed until it is absent. 429 and 5xx answers and connection
-errors are retried (4 attempts, exponential backoff); an answer that is not the expected JSON
-(an HTML error page, a truncated body) is an InputError naming the URL, not retried. OpenRouter
-keeps no price history, so the live source only snapshots the present.
+when there is more, and it is followed until it is absent. Each page is one `http.get_json`:
+429 and 5xx answers and connection errors are retried (4 attempts, `Retry-After` or exponential
+backoff); an answer that is not the expected JSON (an HTML error page, a truncated body) is an
+InputError naming the URL, not retried. OpenRouter keeps no price history, so the live source
+only snapshots the present.
 """
 
 from __future__ import annotations
@@ -12,33 +13,27 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 import httpx
 import polars as pl
 import tenacity
 
 from ingestion.errors import InputError, UnavailableError
+from ingestion.openrouter.http import MAX_ATTEMPTS, TIMEOUT_SECONDS, default_wait, get_json
 from ingestion.openrouter.pricing import models_frame
 from ingestion.openrouter.recorded import PriceSnapshot
 from ingestion.openrouter.schema import OPENROUTER_MODELS_SCHEMA, OPENROUTER_SOURCE
 
-TIMEOUT_SECONDS = 30.0
-MAX_ATTEMPTS = 4
+__all__ = ["MAX_ATTEMPTS", "TIMEOUT_SECONDS", "LiveOpenRouterClient", "LiveOpenRouterSource"]
+
 MAX_PAGES = 100  # a guard against a server that sends `next` forever
-
-
-class _Retryable(Exception):
-    """A 429, a 5xx or a transport error: worth another attempt."""
 
 
 @dataclass(frozen=True)
 class LiveOpenRouterClient:
     base_url: str
     timeout: float = TIMEOUT_SECONDS
-    wait: tenacity.wait.wait_base = field(
-        default_factory=lambda: tenacity.wait_exponential(multiplier=1, min=1, max=8)
-    )
+    wait: tenacity.wait.wait_base = field(default_factory=default_wait)
 
     def snapshot(self, day: dt.date) -> PriceSnapshot:
         frames: list[pl.DataFrame] = []
@@ -48,46 +43,13 @@ class LiveOpenRouterClient:
             while url is not None:
                 if pages >= MAX_PAGES:
                     raise InputError(OPENROUTER_SOURCE, url, "links.next", "too many pages")
-                payload = self._get(http, url)
+                payload = get_json(http, url, source=OPENROUTER_SOURCE, wait=self.wait)
                 pages += 1
                 frames.append(models_frame(payload, location=url))
                 next_link = (payload.get("links") or {}).get("next")
                 url = str(httpx.URL(url).join(next_link)) if next_link else None
         frame = pl.concat(frames) if frames else pl.DataFrame(schema=OPENROUTER_MODELS_SCHEMA)
         return PriceSnapshot(day, frame, self.base_url, pages=pages)
-
-    def _get(self, http: httpx.Client, url: str) -> Any:
-        retrying = tenacity.Retrying(
-            retry=tenacity.retry_if_exception_type(_Retryable),
-            stop=tenacity.stop_after_attempt(MAX_ATTEMPTS),
-            wait=self.wait,
-            reraise=True,
-        )
-        try:
-            response = retrying(self._attempt, http, url)
-        except _Retryable as exc:
-            raise InputError(
-                OPENROUTER_SOURCE, url, None, f"failed after {MAX_ATTEMPTS} attempts: {exc}"
-            ) from exc
-        try:
-            return response.json()
-        except ValueError as exc:  # json.JSONDecodeError and UnicodeDecodeError
-            kind = response.headers.get("content-type", "unknown content type")
-            raise InputError(
-                OPENROUTER_SOURCE, url, None, f"the answer is not JSON ({kind}): {exc}"
-            ) from exc
-
-    @staticmethod
-    def _attempt(http: httpx.Client, url: str) -> httpx.Response:
-        try:
-            response = http.get(url)
-        except httpx.TransportError as exc:
-            raise _Retryable(f"{type(exc).__name__}: {exc}") from exc
-        if response.status_code == 429 or response.status_code >= 500:
-            raise _Retryable(f"HTTP {response.status_code}")
-        if response.status_code >= 400:
-            raise InputError(OPENROUTER_SOURCE, url, None, f"HTTP {response.status_code}")
-        return response
 
 
 def _utc_today() -> dt.date:

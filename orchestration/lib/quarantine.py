@@ -21,7 +21,12 @@ from orchestration.lib.settings import Settings, SettingsError
 
 HUB_DATASET = "hub_model_snapshots"
 PRICE_DATASET = "openrouter_models"
-DATASETS = (HUB_DATASET, PRICE_DATASET)  # the raw assets that quarantine; listing reads any
+RANKINGS_DATASET = "openrouter_rankings"
+DATASETS = (
+    HUB_DATASET,
+    PRICE_DATASET,
+    RANKINGS_DATASET,
+)  # the raw assets that quarantine; listing reads any
 QUARANTINED, ACCEPTED_SINCE, READMITTED = "quarantined", "accepted since", "re-admitted"
 
 

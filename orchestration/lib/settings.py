@@ -22,6 +22,8 @@ SourceMode = Literal["recorded", "live"]
 SOURCE_MODES: tuple[SourceMode, ...] = ("recorded", "live")
 DEFAULT_HF_ENDPOINT = "https://huggingface.co"
 DEFAULT_OPENROUTER_BASE_URL = "https://openrouter.ai/api/v1"
+# A secret: read from the environment where it is used (`dg.EnvVar`), never kept in settings.
+OPENROUTER_API_KEY_ENV = "OPENROUTER_API_KEY"
 
 
 class SettingsError(ValueError):
@@ -51,6 +53,7 @@ class Settings:
     openrouter_base_url: str
     prices_snapshot_dir: Path
     rankings_snapshot_dir: Path
+    has_openrouter_key: bool = False  # whether OPENROUTER_API_KEY is set; never the key itself
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -79,7 +82,13 @@ class Settings:
             rankings_snapshot_dir=_path(
                 env.get("RANKINGS_SNAPSHOT_DIR"), recordings / "openrouter" / "rankings_daily"
             ),
+            has_openrouter_key=bool(env.get(OPENROUTER_API_KEY_ENV)),
         )
+
+    @property
+    def rankings_available(self) -> bool:
+        """Recorded rankings are files; live ones need an OpenRouter key."""
+        return self.source_mode == "recorded" or self.has_openrouter_key
 
     @property
     def warehouse_path(self) -> Path:

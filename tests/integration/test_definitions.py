@@ -14,6 +14,18 @@ def definitions() -> dg.Definitions:
     return defs()
 
 
+def ancestors(definitions: dg.Definitions, key: dg.AssetKey) -> set[dg.AssetKey]:
+    """Every asset upstream of `key`, however far."""
+    graph = definitions.resolve_asset_graph()
+    upstream, seen = set(graph.get(key).parent_keys), set()
+    while upstream:
+        parent = upstream.pop()
+        if parent not in seen:
+            seen.add(parent)
+            upstream |= set(graph.get(parent).parent_keys)
+    return seen
+
+
 def test_definitions_load_with_job_schedule_and_resources(definitions):
     assert definitions.resolve_job_def(DAILY_JOB_NAME) is not None
     schedule = definitions.resolve_schedule_def(f"{DAILY_JOB_NAME}_schedule")
@@ -22,21 +34,12 @@ def test_definitions_load_with_job_schedule_and_resources(definitions):
 
 
 def test_lineage_runs_from_the_raw_hub_asset_to_mart_adoption(definitions):
-    graph = definitions.resolve_asset_graph()
-    mart = dg.AssetKey(["marts", "mart_adoption"])
+    upstream = ancestors(definitions, dg.AssetKey(["marts", "mart_adoption"]))
 
-    upstream = graph.get(mart).parent_keys
-    ancestors: set[dg.AssetKey] = set()
-    while upstream:
-        key = upstream.pop()
-        if key not in ancestors:
-            ancestors.add(key)
-            upstream |= set(graph.get(key).parent_keys)
-
-    assert dg.AssetKey(["raw", "hub_model_snapshots"]) in ancestors
-    assert dg.AssetKey(["staging", "stg_hub__model_snapshots"]) in ancestors
-    assert dg.AssetKey(["marts", "fct_model_downloads_daily"]) in ancestors
-    assert dg.AssetKey(["reference", "developer_registry"]) in ancestors
+    assert dg.AssetKey(["raw", "hub_model_snapshots"]) in upstream
+    assert dg.AssetKey(["staging", "stg_hub__model_snapshots"]) in upstream
+    assert dg.AssetKey(["marts", "fct_model_downloads_daily"]) in upstream
+    assert dg.AssetKey(["reference", "developer_registry"]) in upstream
 
 
 def test_every_asset_has_a_description_and_a_layer_group(definitions):
@@ -60,19 +63,41 @@ def test_price_marts_descend_from_both_raw_price_assets_next_to_the_hub(definiti
     graph = definitions.resolve_asset_graph()
     openrouter = dg.AssetKey(["raw", "openrouter_models"])
 
-    ancestors: set[dg.AssetKey] = set()
-    upstream = set(graph.get(dg.AssetKey(["marts", "mart_cost_ratio"])).parent_keys)
-    while upstream:
-        key = upstream.pop()
-        if key not in ancestors:
-            ancestors.add(key)
-            upstream |= set(graph.get(key).parent_keys)
+    upstream = ancestors(definitions, dg.AssetKey(["marts", "mart_cost_ratio"]))
 
-    assert openrouter in ancestors
-    assert dg.AssetKey(["raw", "genai_prices"]) in ancestors
-    assert dg.AssetKey(["marts", "dim_models"]) in ancestors  # the link to the Hub models
+    assert openrouter in upstream
+    assert dg.AssetKey(["raw", "genai_prices"]) in upstream
+    assert dg.AssetKey(["marts", "dim_models"]) in upstream  # the link to the Hub models
     assert (
         graph.get(openrouter).partitions_def
         == graph.get(dg.AssetKey(["raw", "hub_model_snapshots"])).partitions_def
     )
     assert graph.get(openrouter).group_name == "raw"
+
+
+def _job_assets(monkeypatch, **environ: str) -> tuple[set[dg.AssetKey], str]:
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    job = defs().resolve_job_def(DAILY_JOB_NAME)
+    return set(job.asset_layer.executable_asset_keys), job.description or ""
+
+
+def test_live_without_an_openrouter_key_leaves_the_rankings_out_and_says_why(monkeypatch):
+    rankings = dg.AssetKey(["raw", "openrouter_rankings"])
+    monkeypatch.delenv("OPENROUTER_API_KEY", raising=False)
+
+    recorded, _ = _job_assets(monkeypatch, SOURCE_MODE="recorded")
+    keyless, description = _job_assets(monkeypatch, SOURCE_MODE="live")
+    keyed, _ = _job_assets(monkeypatch, SOURCE_MODE="live", OPENROUTER_API_KEY="sk-or-test")
+
+    assert rankings in recorded and rankings in keyed
+    assert rankings not in keyless
+    # Everything else still runs: the dbt models that read the rankings' raw layer too.
+    assert keyless == recorded - {rankings}
+    assert "OPENROUTER_API_KEY" in description
+
+
+def test_usage_and_claims_marts_descend_from_the_rankings(definitions):
+    rankings = dg.AssetKey(["raw", "openrouter_rankings"])
+    for mart in ("mart_api_usage_share", "mart_api_top_models", "mart_claims"):
+        assert rankings in ancestors(definitions, dg.AssetKey(["marts", mart])), mart

@@ -1,4 +1,5 @@
-"""The price sources as a Dagster resource: OpenRouter recorded or live, chosen by settings."""
+"""The OpenRouter sources as Dagster resources (prices and usage rankings), recorded or live,
+chosen by settings."""
 
 from __future__ import annotations
 
@@ -7,6 +8,11 @@ from pathlib import Path
 import dagster as dg
 
 from ingestion.openrouter.live import LiveOpenRouterClient, LiveOpenRouterSource
+from ingestion.openrouter.rankings import (
+    LiveRankingsClient,
+    LiveRankingsSource,
+    RecordedRankingsSource,
+)
 from ingestion.openrouter.recorded import RecordedOpenRouterSource
 from ingestion.openrouter.sources import PriceSnapshotSource
 from orchestration.lib.settings import DEFAULT_OPENROUTER_BASE_URL
@@ -27,3 +33,30 @@ class OpenRouterSourceResource(dg.ConfigurableResource):
         if self.mode == "live":
             return LiveOpenRouterSource(LiveOpenRouterClient(base_url=self.base_url))
         return RecordedOpenRouterSource(Path(self.snapshot_dir))
+
+
+class OpenRouterRankingsResource(dg.ConfigurableResource):
+    """Where OpenRouter's daily usage rankings come from.
+
+    `recorded` replays `snapshot_dir` (one `rankings-daily` answer per day, `YYYY-MM-DD.json`);
+    `live` asks `{base_url}/datasets/rankings-daily` for one day with `api_key`, a secret that
+    comes from the environment only (`OPENROUTER_API_KEY`, through `dg.EnvVar`, so the UI never
+    shows it). Live without a key, the daily job leaves the rankings out (see `jobs.py`).
+    """
+
+    mode: str = "recorded"
+    snapshot_dir: str
+    base_url: str = DEFAULT_OPENROUTER_BASE_URL
+    api_key: str | None = None
+
+    def source(self) -> LiveRankingsSource | RecordedRankingsSource:
+        if self.mode == "live":
+            if not self.api_key:
+                raise dg.Failure(
+                    "OpenRouter's usage rankings need an API key: set OPENROUTER_API_KEY in the "
+                    "environment (any valid key; it is never stored or shown)."
+                )
+            return LiveRankingsSource(
+                LiveRankingsClient(base_url=self.base_url, api_key=self.api_key)
+            )
+        return RecordedRankingsSource(Path(self.snapshot_dir))
