@@ -84,7 +84,14 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["GX_ANALYTICS_ENABLED"] = "false"
     os.environ.pop("HF_HUB_OFFLINE", None)
     # A developer's own settings must not leak into the tests' runs.
-    for name in ("RECORDINGS_DIR", "HUB_SNAPSHOT_DIR", "HUB_CATALOG_DIR", "PRICES_SNAPSHOT_DIR"):
+    for name in (
+        "RECORDINGS_DIR",
+        "HUB_SNAPSHOT_DIR",
+        "HUB_CATALOG_DIR",
+        "PRICES_SNAPSHOT_DIR",
+        "RANKINGS_SNAPSHOT_DIR",
+        "OPENROUTER_API_KEY",
+    ):
         os.environ.pop(name, None)
 
 
@@ -144,8 +151,20 @@ class PipelineCase:
     def price_daily(self) -> Path:
         return self.recordings / "openrouter" / "daily"
 
+    @property
+    def rankings_daily(self) -> Path:
+        return self.recordings / "openrouter" / "rankings_daily"
+
     def catalog_file(self) -> Path:
         return sorted((self.recordings / "hub").glob("hub_stats_*.parquet"))[-1]
+
+    def in_run(self, paths: list[Path]) -> list[Path]:
+        """The dated files (`YYYY-MM-DD.*`) whose day the run covers, in day order."""
+        dated = sorted(paths, key=lambda path: path.name)
+        if not self.run_args:
+            return dated
+        start, end = self.run_args[1], self.run_args[3]
+        return [path for path in dated if start <= path.name[:10] <= end]
 
     def run(self, *args: str) -> None:
         """Run the pipeline again on the same DATA_DIR (the first run's range by default)."""

@@ -22,6 +22,10 @@ MARTS = (
     "mart_price_summary",
     "mart_hub_snapshot_days",
     "mart_price_changes",
+    "mart_pair_cost_ratio",
+    "mart_api_usage_share",
+    "mart_api_top_models",
+    "mart_claims",
 )
 
 

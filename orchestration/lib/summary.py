@@ -37,6 +37,8 @@ def print_summary(settings: Settings, console: Console) -> None:
         console.print(rows)
         if "mart_cost_ratio" in marts:
             _print_cost_ratios(con, console)
+        if "mart_api_usage_share" in marts:
+            _print_usage_share(con, console)
 
         latest = con.execute(
             "select (select max(period_start) from marts.mart_adoption), "
@@ -87,6 +89,8 @@ def print_summary(settings: Settings, console: Console) -> None:
             shares.add_row(country, f"{downloads:,}", f"{share:.1%}" if share is not None else "-")
         console.print(shares)
         _print_stale_days(con, console)
+        if "mart_claims" in marts:
+            _print_claims(con, console)
 
 
 def _print_stale_days(con: duckdb.DuckDBPyConnection, console: Console) -> None:
@@ -126,3 +130,61 @@ def _print_cost_ratios(con: duckdb.DuckDBPyConnection, console: Console) -> None
             model, reference, f"{blended:.4f}", f"{reference_blended:.4f}", f"{ratio:.1f}"
         )
     console.print(table)
+
+
+def _print_usage_share(con: duckdb.DuckDBPyConnection, console: Console) -> None:
+    """The latest month's token share by country on OpenRouter, with the citation its licence
+    asks for."""
+    latest = con.execute(
+        "select period_start, days_covered, days_in_period, source_citation "
+        "from marts.mart_api_usage_share where period_grain = 'month' "
+        "order by period_start desc limit 1"
+    ).fetchall()
+    if not latest:
+        return
+    period, covered, days, citation = latest[0]
+    table = Table(
+        title=f"Share of OpenRouter tokens by country, {period:%B %Y} ({covered} of {days} days)",
+        title_justify="left",
+        caption=citation,
+        caption_justify="left",
+    )
+    for column in ("country", "weights", "tokens", "share"):
+        table.add_column(column, justify="right" if column in ("tokens", "share") else "left")
+    for country, is_open, tokens, share in con.execute(
+        "select country, is_open_weights, tokens, share from marts.mart_api_usage_share "
+        "where period_grain = 'month' and period_start = ? order by tokens desc",
+        [period],
+    ).fetchall():
+        weights = "unknown" if is_open is None else ("open" if is_open else "closed")
+        table.add_row(country, weights, f"{tokens:,}", f"{share:.1%}")
+    console.print(table)
+
+
+def _print_claims(con: duckdb.DuckDBPyConnection, console: Console) -> None:
+    table = Table(
+        title="Published claims against the data (marts.mart_claims)",
+        title_justify="left",
+        show_lines=True,
+    )
+    table.add_column("claim", ratio=3, overflow="fold")
+    table.add_column("measured", ratio=3, overflow="fold")
+    table.add_column("window and coverage", ratio=3, overflow="fold")
+    table.add_column("verdict", no_wrap=True)
+    styles = {"consistent": "green", "not_consistent": "red", "not_measurable": "yellow"}
+    for claim, source, measured, window, coverage, verdict in con.execute(
+        "select claim, source, measured_value, measured_window, coverage, verdict "
+        "from marts.mart_claims order by claim_id"
+    ).fetchall():
+        table.add_row(
+            f"{claim} ({source})",
+            measured or "-",
+            f"{window or '-'}; {coverage or '-'}",
+            f"[{styles.get(verdict, 'white')}]{verdict}[/]",
+        )
+    console.print(table)
+    console.print(
+        "Each verdict's evidence is in marts.mart_claims.evidence; usage figures: "
+        "Source: OpenRouter (openrouter.ai/rankings), with the as-of date in the mart.",
+        highlight=False,
+    )

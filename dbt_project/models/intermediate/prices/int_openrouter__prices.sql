@@ -8,19 +8,7 @@ snapshots as (
 ),
 
 authors as (
-    select * from {{ ref('openrouter_authors') }}
-),
-
-registry as (
-    select * from {{ ref('developer_registry') }}
-),
-
-developers as (
-    select
-        developer_id,
-        any_value(country) as country
-    from registry
-    group by developer_id
+    select * from {{ ref('int_openrouter__authors') }}
 ),
 
 newest_fetch as (
@@ -59,8 +47,8 @@ attributed as (
         classified.price_tier,
         classified.openrouter_id,
         classified.author,
-        coalesce(developers.developer_id, 'unattributed') as developer_id,
-        coalesce(developers.country, 'unattributed') as country,
+        coalesce(authors.developer_id, 'unattributed') as developer_id,
+        coalesce(authors.country, 'unattributed') as country,
         classified.hugging_face_id,
         classified.is_open_weights,
         classified.is_text_model,
@@ -72,7 +60,6 @@ attributed as (
         classified.blended_usd_per_mtok
     from classified
     left join authors on classified.author = authors.author
-    left join developers on authors.developer_id = developers.developer_id
 )
 
 select * from attributed

@@ -88,6 +88,7 @@ with_reference as (
         attributed.*,
         pairs.comparison_class,
         pairs.reference_model_id,
+        reference.price_source as reference_price_source,
         reference.blended_usd_per_mtok as reference_blended_usd_per_mtok,
         case
             when
@@ -126,6 +127,7 @@ final as (
         blended_usd_per_mtok,
         comparison_class,
         reference_model_id,
+        reference_price_source,
         reference_blended_usd_per_mtok,
         times_cheaper_than_reference
     from with_reference
