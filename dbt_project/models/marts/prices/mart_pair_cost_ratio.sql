@@ -7,19 +7,17 @@ daily_prices as (
     select * from {{ ref('mart_cost_ratio') }}
 ),
 
--- Days on which either side of a pair has a price in the tier; the ratio only where both are
+-- Days on which a paired model has a price in the tier; the ratio only where both sides are
 -- priced text models (as `mart_cost_ratio` states it).
 daily as (
     select
-        'day' as period_grain,
-        price_date as period_start,
         price_date,
         model_id,
         reference_model_id,
         comparison_class,
         price_tier,
         price_source as model_price_source,
-        reference_price_source,
+        coalesce(reference_price_source, 'none') as reference_price_source,
         blended_usd_per_mtok as model_blended_usd_per_mtok,
         reference_blended_usd_per_mtok,
         times_cheaper_than_reference as times_cheaper
@@ -28,13 +26,34 @@ daily as (
     where reference_model_id is not null
 ),
 
+-- A day is a period of its own: its ratio, range and counts are the day's.
+day_rows as (
+    select
+        price_date as period_start,
+        'day' as period_grain,
+        model_id,
+        reference_model_id,
+        comparison_class,
+        price_tier,
+        model_price_source,
+        reference_price_source,
+        model_blended_usd_per_mtok,
+        reference_blended_usd_per_mtok,
+        times_cheaper,
+        times_cheaper as times_cheaper_min,
+        times_cheaper as times_cheaper_max,
+        cast(times_cheaper is not null as integer) as days_compared,
+        1 as days_priced,
+        case when times_cheaper is not null then price_date end as last_compared_date
+    from daily
+),
+
 -- Within a month and a combination of sources: the median, the range and the month's last
 -- compared day. Days without a ratio (one side missing, free or unknown) are not compared.
-monthly as (
+month_rows as (
     select
-        'month' as period_grain,
         cast(date_trunc('month', price_date) as date) as period_start,
-        max(price_date) filter (where times_cheaper is not null) as last_compared_date,
+        'month' as period_grain,
         model_id,
         reference_model_id,
         comparison_class,
@@ -51,49 +70,16 @@ monthly as (
         min(times_cheaper) as times_cheaper_min,
         max(times_cheaper) as times_cheaper_max,
         count(times_cheaper) as days_compared,
-        count(*) as days_priced
+        count(*) as days_priced,
+        max(price_date) filter (where times_cheaper is not null) as last_compared_date
     from daily
     group by all
 ),
 
 final as (
-    select
-        period_start,
-        period_grain,
-        model_id,
-        reference_model_id,
-        comparison_class,
-        price_tier,
-        model_price_source,
-        coalesce(reference_price_source, 'none') as reference_price_source,
-        model_blended_usd_per_mtok,
-        reference_blended_usd_per_mtok,
-        times_cheaper,
-        times_cheaper as times_cheaper_min,
-        times_cheaper as times_cheaper_max,
-        case when times_cheaper is null then 0 else 1 end as days_compared,
-        1 as days_priced,
-        case when times_cheaper is null then null else price_date end as last_compared_date
-    from daily
-    union all
-    select
-        period_start,
-        period_grain,
-        model_id,
-        reference_model_id,
-        comparison_class,
-        price_tier,
-        model_price_source,
-        coalesce(reference_price_source, 'none') as reference_price_source,
-        model_blended_usd_per_mtok,
-        reference_blended_usd_per_mtok,
-        times_cheaper,
-        times_cheaper_min,
-        times_cheaper_max,
-        cast(days_compared as integer) as days_compared,
-        cast(days_priced as integer) as days_priced,
-        last_compared_date
-    from monthly
+    select * from day_rows
+    union all by name
+    select * from month_rows
 )
 
 select
