@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import great_expectations.expectations as gxe
 import polars as pl
 
 from ingestion.conform import ConformReport
@@ -47,6 +46,10 @@ ORG_IN_REGISTRY = "org_in_registry"
 
 
 def hub_snapshot_suite() -> Suite:
+    # Imported here: Great Expectations takes seconds to import, and only a run that
+    # validates needs it (not building the definitions, not the CLI's other commands).
+    import great_expectations.expectations as gxe
+
     def rule(name: str, expectation: gxe.Expectation, field: str | None, blocking=True) -> Rule:
         return Rule(name, expectation, field, blocking)
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import great_expectations.expectations as gxe
 import polars as pl
 
 from ingestion.openrouter.schema import OPENROUTER_MODELS_SCHEMA, OPENROUTER_SOURCE
@@ -51,6 +50,10 @@ UNKNOWN_PRICE = "price_unknown_sentinel"
 
 
 def price_snapshot_suite() -> Suite:
+    # Imported here: Great Expectations takes seconds to import, and only a run that
+    # validates needs it (not building the definitions, not the CLI's other commands).
+    import great_expectations.expectations as gxe
+
     def rule(name: str, expectation: gxe.Expectation, field: str | None, blocking=True) -> Rule:
         return Rule(name, expectation, field, blocking)
 

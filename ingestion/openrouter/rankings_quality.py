@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import great_expectations.expectations as gxe
 import polars as pl
 
 from ingestion.openrouter.rankings import RANKINGS_SCHEMA, RANKINGS_SOURCE
@@ -39,6 +38,10 @@ DATED_THE_SNAPSHOT_DAY = "usage_date_is_snapshot_day"
 
 
 def rankings_suite() -> Suite:
+    # Imported here: Great Expectations takes seconds to import, and only a run that
+    # validates needs it (not building the definitions, not the CLI's other commands).
+    import great_expectations.expectations as gxe
+
     def rule(name: str, expectation: gxe.Expectation, field: str | None) -> Rule:
         return Rule(name, expectation, field, blocking=True)
 

@@ -23,23 +23,16 @@ import functools
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import great_expectations as gx
 import polars as pl
-from great_expectations.core.batch_definition import BatchDefinition
-from great_expectations.data_context.types.base import (
-    DataContextConfig,
-    InMemoryStoreBackendDefaults,
-    ProgressBarsConfig,
-)
-from great_expectations.expectations import Expectation, ExpectColumnValuesToBeUnique
-from great_expectations.expectations.expectation import (
-    ColumnMapExpectation,
-    ColumnPairMapExpectation,
-)
 
 from ingestion.quality.results import SAMPLE_SIZE, RuleResult
+
+if TYPE_CHECKING:  # GX takes seconds to import: only code that validates loads it
+    import great_expectations as gx
+    from great_expectations.core.batch_definition import BatchDefinition
+    from great_expectations.expectations import Expectation
 
 
 @dataclass(frozen=True)
@@ -73,12 +66,20 @@ class SuiteValidator:
     """Validates Polars frames against suites with one in-memory GX context."""
 
     def __init__(self) -> None:
+        import great_expectations as gx
+        from great_expectations.data_context.types.base import (
+            DataContextConfig,
+            InMemoryStoreBackendDefaults,
+            ProgressBarsConfig,
+        )
+
         config = DataContextConfig(
             store_backend_defaults=InMemoryStoreBackendDefaults(),
             analytics_enabled=False,
             progress_bars=ProgressBarsConfig(globally=False),
             data_docs_sites={},
         )
+        self._gx = gx
         self._context = gx.get_context(mode="ephemeral", project_config=config)
         asset = self._context.data_sources.add_pandas("snapshots").add_dataframe_asset("frame")
         self._batches: BatchDefinition = asset.add_batch_definition_whole_dataframe("whole")
@@ -96,7 +97,7 @@ class SuiteValidator:
                 rule.expectation.meta = {**(rule.expectation.meta or {}), "rule": rule.name}
                 expectations.append(rule.expectation)
             self._suites[name] = self._context.suites.add(
-                gx.ExpectationSuite(name=name, expectations=expectations)
+                self._gx.ExpectationSuite(name=name, expectations=expectations)
             )
         return self._suites[name]
 
@@ -187,6 +188,12 @@ PART = "__part"
 def _splits_by_row(expectation: Expectation) -> bool:
     """A rule whose verdict on stacked days is the union of its verdicts on each day: a
     row-wise rule, judging each row on its own (uniqueness judges rows against each other)."""
+    from great_expectations.expectations import ExpectColumnValuesToBeUnique
+    from great_expectations.expectations.expectation import (
+        ColumnMapExpectation,
+        ColumnPairMapExpectation,
+    )
+
     row_wise = isinstance(expectation, ColumnMapExpectation | ColumnPairMapExpectation)
     return row_wise and not isinstance(expectation, ExpectColumnValuesToBeUnique)
 
