@@ -17,17 +17,19 @@ MANIFEST := dbt_project/target/manifest.json
 RECORDINGS_DIR ?= $(CURDIR)/../shared/data
 RECORDED_DATA_DIR ?= $(CURDIR)/data-recorded
 
-.PHONY: help install run run-recorded test lint format ui summary quarantine freshness bench clean
+.PHONY: help install run run-recorded test unit lint format ui summary quarantine freshness bench stages clean
 
 help:
 	@echo "make run      install, generate the demo data, ingest it and build the marts"
 	@echo "make run-recorded  the same on the real recordings in ../shared/data (data-recorded/)"
 	@echo "make test     install, then lint and run the whole test suite"
+	@echo "make unit     the unit tests only: the fast loop while editing"
 	@echo "make ui       the Dagster UI on http://127.0.0.1:3000"
 	@echo "make summary  print what the marts say now"
 	@echo "make freshness  how old the newest raw snapshot of each source is"
 	@echo "make quarantine  list quarantined snapshots and why they were refused"
 	@echo "make bench    time the pipeline on the bundled data (figures in bench/)"
+	@echo "make stages   a daily run's time by stage, against DuckDB alone (bench/stages.json)"
 	@echo "make clean    remove data/, data-recorded/, the venv and dbt's target/"
 
 $(STAMP): pyproject.toml
@@ -83,12 +85,20 @@ format: install
 test: lint
 	$(BIN)/pytest --durations=15
 
+# The fast loop while editing: the unit tests only (no pipeline run, no dbt), in seconds.
+unit: install
+	$(BIN)/pytest tests/unit -q
+
 ui: $(MANIFEST)
 	$(BIN)/observatory init-home
 	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
 bench: $(MANIFEST)
 	$(BIN)/python bench/run_bench.py
+
+# Where a daily run's time goes, stage by stage, next to DuckDB alone (bench/stages.json).
+stages: $(MANIFEST)
+	$(BIN)/python bench/stages.py
 
 clean:
 	rm -rf data data-recorded $(VENV) $(LINT_DATA) dbt_project/target dbt_project/logs

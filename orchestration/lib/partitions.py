@@ -1,4 +1,4 @@
-"""The daily partitions and their translation into dbt vars: small pure functions."""
+"""The daily partitions and their translation into dbt's environment: small pure functions."""
 
 from __future__ import annotations
 
@@ -20,7 +20,14 @@ def days_in_window(window: dg.TimeWindow) -> list[dt.date]:
     return [first + dt.timedelta(days=offset) for offset in range(count)]
 
 
-def partition_window_to_dbt_vars(window: dg.TimeWindow) -> dict[str, str]:
-    """The dbt vars that tell incremental models which days a run covers (both ends inclusive)."""
+# The environment variables the dbt macros `partition_start_date`/`partition_end_date` read.
+START_DATE_ENV = "OBSERVATORY_START_DATE"
+END_DATE_ENV = "OBSERVATORY_END_DATE"
+
+
+def partition_window_to_dbt_env(window: dg.TimeWindow) -> dict[str, str]:
+    """The environment that tells incremental models which days a run covers (both ends
+    inclusive). Environment, not `--vars`: dbt re-parses the whole project when its vars
+    change, but only the files that read an environment variable when that one changes."""
     days = days_in_window(window)
-    return {"start_date": days[0].isoformat(), "end_date": days[-1].isoformat()}
+    return {START_DATE_ENV: days[0].isoformat(), END_DATE_ENV: days[-1].isoformat()}

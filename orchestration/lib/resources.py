@@ -40,5 +40,12 @@ class StorageResource(dg.ConfigurableResource):
         """The private file dbt builds in; the profile points here."""
         return self.root / "build" / "warehouse.duckdb"
 
-    def dbt_vars(self) -> dict[str, str]:
-        return {"data_dir": self.root.as_posix()}
+    @property
+    def dbt_target_path(self) -> Path:
+        """dbt's artifacts and its kept parse for this data folder (see `run_dbt`)."""
+        return self.root / "build" / "dbt"
+
+    def dbt_env(self) -> dict[str, str]:
+        """The environment every dbt invocation gets, so dbt reads and writes where Dagster
+        does (the profile and the sources read `DATA_DIR`)."""
+        return {"DATA_DIR": self.root.as_posix()}

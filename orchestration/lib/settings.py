@@ -106,10 +106,6 @@ class Settings:
     def dagster_home(self) -> Path:
         return self.data_dir / "dagster"
 
-    def dbt_vars(self) -> dict[str, str]:
-        """The vars every dbt invocation gets, so dbt reads and writes where Dagster does."""
-        return {"data_dir": self.data_dir.as_posix()}
-
 
 def _path(value: str | None, default: Path) -> Path:
     # Relative paths are taken from the caller's working directory, as a shell user expects.

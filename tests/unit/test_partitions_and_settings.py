@@ -7,7 +7,7 @@ import dagster as dg
 import pytest
 
 from orchestration.cli import default_range
-from orchestration.lib.partitions import days_in_window, partition_window_to_dbt_vars
+from orchestration.lib.partitions import days_in_window, partition_window_to_dbt_env
 from orchestration.lib.settings import PROJECT_ROOT, Settings, SettingsError
 
 
@@ -18,10 +18,10 @@ def window(start: str, end: str) -> dg.TimeWindow:
     )
 
 
-def test_one_day_partition_becomes_equal_start_and_end_vars():
-    assert partition_window_to_dbt_vars(window("2026-05-03", "2026-05-04")) == {
-        "start_date": "2026-05-03",
-        "end_date": "2026-05-03",
+def test_one_day_partition_becomes_equal_start_and_end_dates():
+    assert partition_window_to_dbt_env(window("2026-05-03", "2026-05-04")) == {
+        "OBSERVATORY_START_DATE": "2026-05-03",
+        "OBSERVATORY_END_DATE": "2026-05-03",
     }
 
 
@@ -30,7 +30,8 @@ def test_a_range_covers_every_day_with_an_inclusive_end():
 
     assert days == [dt.date(2026, 5, 30), dt.date(2026, 5, 31), dt.date(2026, 6, 1)]
     assert (
-        partition_window_to_dbt_vars(window("2026-05-30", "2026-06-02"))["end_date"] == "2026-06-01"
+        partition_window_to_dbt_env(window("2026-05-30", "2026-06-02"))["OBSERVATORY_END_DATE"]
+        == "2026-06-01"
     )
 
 

@@ -2,7 +2,8 @@
 
 - `dbt_daily_models`: the incremental models and everything upstream of them, daily
   partitioned. A run over any range of days is one `dbt build` of these with the partition
-  dates as vars (single-run backfill), and incremental models rebuild only those days.
+  dates in the environment (single-run backfill), and incremental models rebuild only those
+  days.
 - `dbt_models`: everything else (seeds, dimensions, marts over the whole history),
   unpartitioned: rebuilt whole once per run, after the daily half. Keeping them out of the
   partitions matters: Dagster records a materialization per asset per partition, and a 109-day
@@ -15,21 +16,75 @@ on a fresh warehouse): the daily half runs with dbt's cautious indirect selectio
 that span both are attached to the unpartitioned side. dbt tests become asset checks.
 """
 
-import json
+import os
+import shutil
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
 from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt.core.dbt_cli_invocation import PARTIAL_PARSE_FILE_NAME
 
 from ingestion.openrouter.rankings import RANKINGS_SCHEMA
 from orchestration.defs.dbt.translator import ObservatoryDbtTranslator
-from orchestration.lib.partitions import DAILY_PARTITIONS, partition_window_to_dbt_vars
+from orchestration.lib.partitions import DAILY_PARTITIONS, partition_window_to_dbt_env
 from orchestration.lib.resources import StorageResource
 from orchestration.lib.settings import DBT_PROJECT_DIR
 from orchestration.lib.warehouse import publish_warehouse
 
 DAILY_SELECTION = "+config.materialized:incremental"
 PUBLISHED_WAREHOUSE_KEY = dg.AssetKey(["warehouse", "published_warehouse"])
+# Unit tests run in `make test` (tests/integration/test_dbt_unit_tests.py), not in production.
+PRODUCTION_BUILD = ["build", "--exclude-resource-type", "unit_test"]
+
+
+# Invocation folders (compiled SQL, logs, artifacts) kept in `$DATA_DIR/build/dbt`.
+KEPT_INVOCATIONS = 10
+
+
+@contextmanager
+def dbt_environment(values: Mapping[str, str]) -> Iterator[None]:
+    """`values` in the environment dagster-dbt hands the dbt process, for one invocation."""
+    previous = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def run_dbt(
+    context: dg.AssetExecutionContext,
+    dbt: DbtCliResource,
+    storage: StorageResource,
+    args: list[str],
+    env: Mapping[str, str] | None = None,
+) -> Iterator:
+    """One dbt invocation, its events streamed to Dagster, with dbt's parse kept per DATA_DIR.
+
+    dagster-dbt gives each invocation its own folder under `DBT_TARGET_PATH` and seeds it with
+    the `partial_parse.msgpack` found there; pointing it at `$DATA_DIR/build/dbt` and saving each
+    invocation's parse back lets the next run of this DATA_DIR skip parsing what did not change
+    (a parse is only reusable by the same profile, and the profile names the DATA_DIR).
+    """
+    target = storage.dbt_target_path
+    target.mkdir(parents=True, exist_ok=True)
+    with dbt_environment({**storage.dbt_env(), "DBT_TARGET_PATH": str(target), **(env or {})}):
+        invocation = dbt.cli(args, context=context)
+        yield from invocation.stream()
+    parsed = invocation.target_path / PARTIAL_PARSE_FILE_NAME
+    if parsed.exists():
+        kept = target / f".{PARTIAL_PARSE_FILE_NAME}.tmp"
+        shutil.copyfile(parsed, kept)
+        kept.replace(target / PARTIAL_PARSE_FILE_NAME)
+    folders = sorted((p for p in target.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime)
+    for old in folders[:-KEPT_INVOCATIONS]:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def dbt_project() -> DbtProject:
@@ -53,10 +108,9 @@ def build_dbt_assets(manifest_path: Path) -> list[dg.AssetsDefinition]:
     def dbt_daily_models(
         context: dg.AssetExecutionContext, dbt: DbtCliResource, storage: StorageResource
     ):
-        dbt_vars = storage.dbt_vars() | partition_window_to_dbt_vars(context.partition_time_window)
-        storage.build_warehouse_path.parent.mkdir(parents=True, exist_ok=True)
-        args = ["build", "--indirect-selection", "cautious", "--vars", json.dumps(dbt_vars)]
-        yield from dbt.cli(args, context=context).stream()
+        window = partition_window_to_dbt_env(context.partition_time_window)
+        args = [*PRODUCTION_BUILD, "--indirect-selection", "cautious"]
+        yield from run_dbt(context, dbt, storage, args, env=window)
 
     @dbt_assets(
         manifest=manifest_path,
@@ -67,14 +121,12 @@ def build_dbt_assets(manifest_path: Path) -> list[dg.AssetsDefinition]:
     def dbt_models(
         context: dg.AssetExecutionContext, dbt: DbtCliResource, storage: StorageResource
     ):
-        storage.build_warehouse_path.parent.mkdir(parents=True, exist_ok=True)
         # Live without an OpenRouter key the rankings asset is not in the job (see jobs.py):
         # its source must still read, as zero rows, on a fresh DATA_DIR.
         storage.raw_store("openrouter_rankings", RANKINGS_SCHEMA)
         # This half holds no incremental model: a full refresh only recreates the seeds, so a
         # seed whose columns changed loads instead of failing on the old table.
-        args = ["build", "--full-refresh", "--vars", json.dumps(storage.dbt_vars())]
-        yield from dbt.cli(args, context=context).stream()
+        yield from run_dbt(context, dbt, storage, [*PRODUCTION_BUILD, "--full-refresh"])
 
     @dg.asset(
         key=PUBLISHED_WAREHOUSE_KEY,

@@ -1,0 +1,84 @@
+"""The dbt unit tests (SQL logic on hand-written rows, `unit_tests:` in the YAML) run here, in
+`make test`, and not in the production builds, where they cannot change a run's outcome: the
+same SQL gives the same answer on every run (README, "Tests").
+
+dbt needs every model's relation to exist before it can unit-test it, so the seeds are loaded and
+every model is first built empty (`--empty`: its SQL with no rows) on a raw layer of empty files."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+
+import pytest
+
+from ingestion.genai_prices.loader import GENAI_PRICES_SCHEMA
+from ingestion.hub.schema import HUB_SNAPSHOT_SCHEMA
+from ingestion.openrouter.rankings import RANKINGS_SCHEMA
+from ingestion.openrouter.schema import OPENROUTER_MODELS_SCHEMA
+from orchestration.lib.resources import StorageResource
+from orchestration.lib.settings import DBT_PROJECT_DIR, dbt_executable
+
+pytestmark = pytest.mark.e2e
+
+RAW_SCHEMAS = {
+    "hub_model_snapshots": HUB_SNAPSHOT_SCHEMA,
+    "hub_model_catalog": HUB_SNAPSHOT_SCHEMA,
+    "openrouter_models": OPENROUTER_MODELS_SCHEMA,
+    "openrouter_rankings": RANKINGS_SCHEMA,
+    "genai_prices": GENAI_PRICES_SCHEMA,
+}
+
+
+def dbt(*args: str, data_dir) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DATA_DIR": str(data_dir), "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR)}
+    return subprocess.run(
+        [dbt_executable(), *args, "--log-format", "json"],
+        cwd=DBT_PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+
+
+def errors(result: subprocess.CompletedProcess) -> str:
+    """dbt's error lines, for a readable failure."""
+    lines = []
+    for line in result.stdout.splitlines():
+        try:
+            info = json.loads(line)["info"]
+        except (ValueError, KeyError):
+            lines.append(line)
+            continue
+        if info.get("level") == "error":
+            lines.append(info.get("msg", ""))
+    return "\n".join(lines)[-4000:] + result.stderr[-2000:]
+
+
+def unit_test_statuses(target) -> dict[str, str]:
+    """Unit test id -> status, from the invocation's run_results.json."""
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    return {r["unique_id"]: r["status"] for r in results if r["unique_id"].startswith("unit_test.")}
+
+
+def test_every_dbt_unit_test_passes(tmp_path):
+    storage = StorageResource(data_dir=str(tmp_path))
+    for dataset, schema in RAW_SCHEMAS.items():
+        storage.raw_store(dataset, schema)
+    (tmp_path / "build").mkdir()
+
+    # Seeds whole (macros read them while compiling), then every model with no rows.
+    seeded = dbt("seed", data_dir=tmp_path)
+    assert seeded.returncode == 0, errors(seeded)
+    built = dbt("run", "--empty", data_dir=tmp_path)
+    assert built.returncode == 0, errors(built)
+    target = tmp_path / "target"
+    tested = dbt(
+        "test", "--select", "test_type:unit", "--target-path", str(target), data_dir=tmp_path
+    )
+    statuses = unit_test_statuses(target)
+
+    assert tested.returncode == 0, errors(tested)
+    assert len(statuses) >= 20  # every unit test of the project ran
+    assert set(statuses.values()) == {"pass"}
