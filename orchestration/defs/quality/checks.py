@@ -73,12 +73,40 @@ def log_outcome(context: dg.AssetExecutionContext, outcome: Outcome) -> Verdict:
             f"{verdict.reason()}"
         )
         return verdict
+    # Each day's warnings are in the run's event log (the UI); the terminal gets them once per
+    # rule at the end of the ingest (`log_warning_summary`), not once per day.
     for warning in verdict.warnings:
-        context.log.warning(f"{verdict.day}: {verdict.location}: {warning.describe()}")
+        context.log.info(f"{verdict.day}: {verdict.location}: warning {warning.describe()}")
     if outcome.stored is not None:
         state = "stored" if outcome.stored.written else "unchanged, not stored again"
         context.log.info(f"{verdict.day}: {verdict.rows} models from {verdict.location} ({state})")
     return verdict
+
+
+# A rule that warns on this many days or fewer is logged day by day (a stale day must be seen);
+# beyond, as one line with the first days (a router priced -1 on every price day).
+DAYS_LOGGED_ONE_BY_ONE = 5
+
+
+def log_warning_summary(context: dg.AssetExecutionContext, verdicts: Sequence[Verdict]) -> None:
+    """The warnings of the days stored, as WARNING lines: per day for a rare rule, one line
+    for a rule that warns on many days."""
+    by_rule: dict[str, list[tuple[Verdict, RuleResult]]] = {}
+    for verdict in verdicts:
+        if verdict.accepted:
+            for warning in verdict.warnings:
+                by_rule.setdefault(warning.rule, []).append((verdict, warning))
+    for rule, found in by_rule.items():
+        if len(found) <= DAYS_LOGGED_ONE_BY_ONE:
+            for verdict, warning in found:
+                context.log.warning(f"{verdict.day}: {verdict.location}: {warning.describe()}")
+            continue
+        first_verdict, first = found[0]
+        days = ", ".join(str(verdict.day) for verdict, _ in found[:DAYS_LOGGED_ONE_BY_ONE])
+        context.log.warning(
+            f"{rule} on {len(found)} days ({days}, ...), e.g. {first_verdict.day}: "
+            f"{first.describe()}; every day's detail is in the run's event log"
+        )
 
 
 def rule_check_result(

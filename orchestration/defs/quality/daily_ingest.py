@@ -23,7 +23,7 @@ from ingestion.quality.gate import admit_or_quarantine
 from ingestion.quality.quarantine import Quarantine
 from ingestion.quality.results import Verdict, unreadable_verdict
 from ingestion.raw_store import RawStore
-from orchestration.defs.quality.checks import log_outcome
+from orchestration.defs.quality.checks import log_outcome, log_warning_summary
 
 
 class DailySource(Protocol):
@@ -87,6 +87,7 @@ def ingest_days(
             prime([s.frame for _, s in chunk if s is not None and not isinstance(s, InputError)])
         for day, snapshot in chunk:
             judge(day, snapshot)
+    log_warning_summary(context, judge.run.verdicts)
     return judge.run
 
 
