@@ -25,7 +25,7 @@ import polars as pl
 from ingestion.openrouter.schema import OPENROUTER_MODELS_SCHEMA, OPENROUTER_SOURCE
 from ingestion.quality.counters import row_count_collapse
 from ingestion.quality.expectations import Rule, Suite, SuiteValidator
-from ingestion.quality.results import READABLE, RuleResult, Verdict
+from ingestion.quality.results import RuleResult, Verdict, column_types_result
 
 ID_COLUMN = "openrouter_id"
 # `author/slug`, optionally `:variant` (`:free`, `:batch`, ...), as pricing.split_variant reads it.
@@ -102,18 +102,8 @@ def price_snapshot_suite() -> Suite:
 
 def schema_result(frame: pl.DataFrame) -> RuleResult:
     """Blocking: every required column is there with its declared type."""
-    wrong = [
-        f"{name}: {frame.schema.get(name, 'missing')} (want {OPENROUTER_MODELS_SCHEMA[name]})"
-        for name in REQUIRED_COLUMNS
-        if frame.schema.get(name) != OPENROUTER_MODELS_SCHEMA[name]
-    ]
-    return RuleResult(
-        READABLE,
-        passed=not wrong,
-        blocking=True,
-        field=", ".join(w.split(":", 1)[0] for w in wrong) or None,
-        element_count=frame.height,
-        observed="; ".join(wrong) or "required columns present with their types",
+    return column_types_result(
+        frame.schema, OPENROUTER_MODELS_SCHEMA, REQUIRED_COLUMNS, rows=frame.height
     )
 
 

@@ -26,7 +26,12 @@ import polars as pl
 
 from ingestion.openrouter.rankings import RANKINGS_SCHEMA, RANKINGS_SOURCE
 from ingestion.quality.expectations import Rule, Suite, SuiteValidator
-from ingestion.quality.results import READABLE, SAMPLE_SIZE, RuleResult, Verdict
+from ingestion.quality.results import (
+    SAMPLE_SIZE,
+    RuleResult,
+    Verdict,
+    column_types_result,
+)
 
 ID_COLUMN = "model_permaslug"
 TOKENS_TEXT_PATTERN = r"^[0-9]+$"  # `\d` would take other scripts' digits too
@@ -77,19 +82,7 @@ def rankings_suite() -> Suite:
 
 def schema_result(frame: pl.DataFrame) -> RuleResult:
     """Blocking: every column of RANKINGS_SCHEMA is there with its declared type."""
-    wrong = [
-        f"{name}: {frame.schema.get(name, 'missing')} (want {dtype})"
-        for name, dtype in RANKINGS_SCHEMA.items()
-        if frame.schema.get(name) != dtype
-    ]
-    return RuleResult(
-        READABLE,
-        passed=not wrong,
-        blocking=True,
-        field=", ".join(w.split(":", 1)[0] for w in wrong) or None,
-        element_count=frame.height,
-        observed="; ".join(wrong) or "columns present with their types",
-    )
+    return column_types_result(frame.schema, RANKINGS_SCHEMA, RANKINGS_SCHEMA, rows=frame.height)
 
 
 def table_results(day: dt.date, frame: pl.DataFrame) -> list[RuleResult]:

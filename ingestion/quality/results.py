@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -101,3 +102,23 @@ def unreadable_verdict(day: dt.date, error: InputError) -> Verdict:
         READABLE, passed=False, blocking=True, field=error.field, observed=error.message
     )
     return Verdict(error.source, day, error.location, rows=0, results=(result,))
+
+
+def column_types_result(
+    columns: Mapping[str, Any], expected: Mapping[str, Any], names: Iterable[str], *, rows: int
+) -> RuleResult:
+    """Blocking: each of `names` is among `columns` (a frame's schema) with its `expected` type.
+    Checked before a suite runs, since the suite would read missing or mistyped columns."""
+    wrong = [
+        f"{name}: {columns.get(name, 'missing')} (want {expected[name]})"
+        for name in names
+        if columns.get(name) != expected[name]
+    ]
+    return RuleResult(
+        READABLE,
+        passed=not wrong,
+        blocking=True,
+        field=", ".join(w.split(":", 1)[0] for w in wrong) or None,
+        element_count=rows,
+        observed="; ".join(wrong) or "required columns present with their types",
+    )

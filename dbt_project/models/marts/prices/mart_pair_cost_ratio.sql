@@ -43,7 +43,7 @@ day_rows as (
         times_cheaper as times_cheaper_min,
         times_cheaper as times_cheaper_max,
         cast(times_cheaper is not null as integer) as days_compared,
-        1 as days_priced,
+        cast(1 as integer) as days_priced,
         case when times_cheaper is not null then price_date end as last_compared_date
     from daily
 ),
@@ -69,34 +69,18 @@ month_rows as (
         median(times_cheaper) as times_cheaper,
         min(times_cheaper) as times_cheaper_min,
         max(times_cheaper) as times_cheaper_max,
-        count(times_cheaper) as days_compared,
-        count(*) as days_priced,
+        cast(count(times_cheaper) as integer) as days_compared,
+        cast(count(*) as integer) as days_priced,
         max(price_date) filter (where times_cheaper is not null) as last_compared_date
     from daily
     group by all
 ),
 
+-- Columns are matched by name; the contract orders them.
 final as (
     select * from day_rows
     union all by name
     select * from month_rows
 )
 
-select
-    period_start,
-    period_grain,
-    model_id,
-    reference_model_id,
-    comparison_class,
-    price_tier,
-    model_price_source,
-    reference_price_source,
-    model_blended_usd_per_mtok,
-    reference_blended_usd_per_mtok,
-    times_cheaper,
-    times_cheaper_min,
-    times_cheaper_max,
-    cast(days_compared as integer) as days_compared,
-    cast(days_priced as integer) as days_priced,
-    last_compared_date
-from final
+select * from final
