@@ -5,9 +5,13 @@ VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-export DATA_DIR := $(abspath $(or $(DATA_DIR),data))
-export DAGSTER_HOME := $(DATA_DIR)/dagster
-export DBT_PROFILES_DIR := $(CURDIR)/dbt_project
+# Where the data lives is decided once, in orchestration/lib/layout.py (DATA_DIR, default data/).
+# Commands that must see it as the pipeline does (dbt, dagster dev, sqlfluff) run through
+# `observatory exec`, which sets DAGSTER_HOME and what dbt reads.
+ifdef DATA_DIR
+export DATA_DIR := $(abspath $(DATA_DIR))
+endif
+IN_LAYOUT := $(BIN)/observatory exec
 # dagster-dbt looks for `dbt` on PATH when `dagster dev` re-parses the project.
 export PATH := $(BIN):$(PATH)
 MANIFEST := dbt_project/target/manifest.json
@@ -43,7 +47,7 @@ install: $(STAMP)
 
 # Dagster reads the dbt manifest; dbt writes it. Re-parse whenever the dbt project changes.
 $(MANIFEST): $(STAMP) $(shell find dbt_project -path dbt_project/target -prune -o -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.csv' -o -name '*.md' \) -print)
-	cd dbt_project && $(BIN)/dbt parse --quiet
+	cd dbt_project && $(IN_LAYOUT) dbt parse --quiet
 
 run: $(MANIFEST)
 	$(BIN)/observatory run
@@ -58,7 +62,7 @@ summary: install
 # How old the newest snapshot of each raw source is (by the day it describes). On the bundled
 # recordings this reports them as stale, which they are.
 freshness: $(MANIFEST)
-	cd dbt_project && $(BIN)/dbt source freshness
+	cd dbt_project && $(IN_LAYOUT) dbt source freshness
 
 quarantine: install
 	$(BIN)/observatory quarantine
@@ -71,15 +75,13 @@ LINT_DATA := $(CURDIR)/.lint-data
 lint: $(MANIFEST)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	@mkdir -p $(LINT_DATA)/build
-	cd dbt_project && DATA_DIR=$(LINT_DATA) $(BIN)/dbt seed --quiet
-	DATA_DIR=$(LINT_DATA) $(BIN)/sqlfluff lint dbt_project/models --processes 2
+	cd dbt_project && DATA_DIR=$(LINT_DATA) $(IN_LAYOUT) dbt seed --quiet
+	DATA_DIR=$(LINT_DATA) $(IN_LAYOUT) sqlfluff lint dbt_project/models --processes 2
 
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
-	@mkdir -p $(LINT_DATA)/build
-	DATA_DIR=$(LINT_DATA) $(BIN)/sqlfluff fix dbt_project/models --processes 2
+	DATA_DIR=$(LINT_DATA) $(IN_LAYOUT) sqlfluff fix dbt_project/models --processes 2
 
 # The slowest tests are named at the end: where the time goes.
 test: lint
@@ -90,8 +92,7 @@ unit: install
 	$(BIN)/pytest tests/unit -q
 
 ui: $(MANIFEST)
-	$(BIN)/observatory init-home
-	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+	$(IN_LAYOUT) dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
 bench: $(MANIFEST)
 	$(BIN)/python bench/run_bench.py

@@ -12,14 +12,26 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
+from ingestion.atomic import replacing
+
 HASH_CHARS = 16
+
+
+def stored_name(at: dt.datetime, digest: str) -> str:
+    """The name of a stored fetch (a raw file's stem) or of a quarantine entry (a folder):
+    `<UTC time>_<content hash>`. Names sort by time, so the last of a day is the newest, and
+    an accepted fetch named after a quarantine entry of its day was accepted after it."""
+    return f"{at.astimezone(dt.UTC):%Y%m%dT%H%M%S%fZ}_{digest}"
+
+
+def stored_at(name: str) -> str:
+    """The time part of a `stored_name`, comparable as text."""
+    return name.split("_", 1)[0]
 
 
 @dataclass(frozen=True)
@@ -73,7 +85,7 @@ class RawStore:
         if existing and existing[-1].stem.endswith(digest):
             return WriteResult(existing[-1], frame.height, written=False, content_hash=digest)
         stamped = _stamp(frame, day, fetched_at.astimezone(dt.UTC), source_uri)
-        target = self.partition_dir(day) / f"{fetched_at:%Y%m%dT%H%M%S%fZ}_{digest}.parquet"
+        target = self.partition_dir(day) / f"{stored_name(fetched_at, digest)}.parquet"
         write_parquet_atomically(stamped, target)
         return WriteResult(target, frame.height, written=True, content_hash=digest)
 
@@ -113,13 +125,6 @@ def content_hash(frame: pl.DataFrame) -> str:
 
 
 def write_parquet_atomically(frame: pl.DataFrame, target: Path) -> None:
-    """Write beside the target under a hidden name, then rename: readers never see half a file."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
+    """Readers never see half a file (`ingestion.atomic`)."""
+    with replacing(target) as tmp:
         frame.write_parquet(tmp)
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)

@@ -20,7 +20,12 @@ from orchestration.lib.settings import OPENROUTER_API_KEY_ENV, Settings, dbt_exe
 
 @dg.definitions
 def defs() -> dg.Definitions:
-    settings = Settings.from_env()
+    """The code location `dagster dev` loads: the settings of its environment."""
+    return build_definitions(Settings.from_env())
+
+
+def build_definitions(settings: Settings) -> dg.Definitions:
+    """Everything of one set of settings; the CLI hands it the settings it already read."""
     project = dbt_project()
     job = daily_job(with_rankings=settings.rankings_available)
     return dg.Definitions(

@@ -109,7 +109,7 @@ def demo() -> DemoSummary:
 
 def run_pipeline(data_dir: Path, *args: str, recordings: Path | None = None) -> None:
     """`observatory run` as `make run` runs it, on the demo (default) or on recordings."""
-    from orchestration.cli import main
+    from orchestration.cli.main import main
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DATA_DIR", str(data_dir))

@@ -11,11 +11,11 @@ from __future__ import annotations
 import dataclasses
 import json
 import shutil
-import tempfile
 from pathlib import Path
 
 import polars as pl
 
+from ingestion.atomic import replacing
 from ingestion.demo.catalog import generate_catalog
 from ingestion.demo.hub import generate_hub
 from ingestion.demo.names import tracked_models
@@ -103,15 +103,10 @@ def ensure_demo(out_dir: Path, spec: DemoSpec = DEFAULT_SPEC) -> bool:
     if is_current(out_dir, spec):
         return False
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    prefix = f".{out_dir.name}.tmp-"
-    for leftover in out_dir.parent.glob(f"{prefix}*"):  # a generation killed earlier
+    for leftover in out_dir.parent.glob(f".{out_dir.name}.*"):  # a generation killed earlier
         shutil.rmtree(leftover, ignore_errors=True)
-    work = Path(tempfile.mkdtemp(prefix=prefix, dir=out_dir.parent))
-    try:
-        generate_demo(work / "demo", spec)
-        if out_dir.exists():
-            out_dir.rename(work / "outdated")  # removed with the work folder
-        (work / "demo").rename(out_dir)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    if out_dir.exists():
+        shutil.rmtree(out_dir)  # an outdated demo: a replaced folder must be gone first
+    with replacing(out_dir, folder=True) as work:
+        generate_demo(work, spec)
     return True

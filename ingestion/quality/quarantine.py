@@ -16,17 +16,19 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
+from ingestion.atomic import replacing
 from ingestion.quality.results import Verdict
-from ingestion.raw_store import HASH_CHARS
+from ingestion.raw_store import HASH_CHARS, RawStore, stored_at, stored_name
+
+# An entry's status (see `QuarantineEntry.status`).
+QUARANTINED, ACCEPTED_SINCE, READMITTED = "quarantined", "accepted since", "re-admitted"
 
 REASON_FILE = "reason.json"
 ADMITTED_FILE = "admitted.json"
@@ -57,6 +59,20 @@ class QuarantineEntry:
     @property
     def quarantined_at(self) -> str:
         return str(self.reason.get("quarantined_at", ""))
+
+    def status(self, raw_root: Path) -> str:
+        """`re-admitted` once an operator ran `observatory quarantine --admit DAY --note ...`
+        (the next run that meets exactly this content stores it despite its blocking failures);
+        `accepted since` when a later fetch of the day (a fixed file, a new fetch) passed and
+        is in the raw layer, the entry staying as a record; else `quarantined`: still out of
+        the raw layer, the day a gap in the marts."""
+        if self.admitted is not None:
+            return READMITTED
+        stamp = stored_at(self.directory.name)
+        fetches = RawStore(raw_root, self.dataset).fetches(self.day)
+        if any(stored_at(path.stem) > stamp for path in fetches):
+            return ACCEPTED_SINCE
+        return QUARANTINED
 
     @property
     def kept_files(self) -> list[Path]:
@@ -117,13 +133,10 @@ class Quarantine:
         existing = self.find(verdict.day, content_hash)
         if existing is not None:
             return existing, False
-        day_dir = self.day_dir(verdict.day)
-        day_dir.mkdir(parents=True, exist_ok=True)
-        target = day_dir / f"{received_at.astimezone(dt.UTC):%Y%m%dT%H%M%S%fZ}_{content_hash}"
-        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=day_dir))
-        staging.chmod(0o755)  # mkdtemp makes it private; the quarantine is for people to read
-        try:
-            if original is not None and original.is_file():
+        target = self.day_dir(verdict.day) / stored_name(received_at, content_hash)
+        kept_file = original is not None and original.is_file()
+        with replacing(target, folder=True) as staging:
+            if kept_file:
                 shutil.copy2(original, staging / original.name)
             elif frame is not None:
                 frame.write_parquet(staging / FRAME_FILE)
@@ -132,14 +145,10 @@ class Quarantine:
                 "content_hash": content_hash,
                 "quarantined_at": received_at.astimezone(dt.UTC).isoformat(),
                 "kept": "the file as it came"
-                if original is not None and original.is_file()
+                if kept_file
                 else ("the fetched rows" if frame is not None else "nothing: no body was received"),
             }
             (staging / REASON_FILE).write_text(json.dumps(reason, indent=2) + "\n")
-            os.replace(staging, target)
-        finally:
-            if staging.exists():
-                shutil.rmtree(staging)
         entry = self.find(verdict.day, content_hash)
         assert entry is not None  # just renamed into place
         return entry, True
@@ -164,4 +173,15 @@ def all_entries(root: Path) -> list[QuarantineEntry]:
         entry
         for dataset in sorted(p.name for p in root.iterdir() if p.is_dir())
         for entry in Quarantine(root, dataset).entries()
+    ]
+
+
+def open_entries(
+    quarantine_root: Path, raw_root: Path, start: dt.date, end: dt.date
+) -> list[QuarantineEntry]:
+    """Entries of days in [start, end] still out of the raw layer."""
+    return [
+        entry
+        for entry in all_entries(quarantine_root)
+        if start <= entry.day <= end and entry.status(raw_root) == QUARANTINED
     ]

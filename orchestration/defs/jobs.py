@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import dagster as dg
 
+from orchestration.lib.layout import Dataset
 from orchestration.lib.partitions import DAILY_PARTITIONS
 
 DAILY_JOB_NAME = "daily_observatory_job"
-RANKINGS_KEY = dg.AssetKey(["raw", "openrouter_rankings"])
+RANKINGS_KEY = dg.AssetKey(Dataset.OPENROUTER_RANKINGS.asset_path)
 RANKINGS_LEFT_OUT = (
     "OpenRouter's usage rankings are left out of this job: live mode needs OPENROUTER_API_KEY "
     "in the environment. The usage marts keep the days already stored."

@@ -6,11 +6,9 @@ import datetime as dt
 
 import dagster as dg
 
-# The DeepSeek R1 month: the history this project is about. Recorded data starts later; days
-# without a snapshot are gaps, not errors.
-PARTITIONS_START = "2025-01-01"
+from orchestration.lib.layout import CALENDAR_START
 
-DAILY_PARTITIONS = dg.DailyPartitionsDefinition(start_date=PARTITIONS_START, timezone="UTC")
+DAILY_PARTITIONS = dg.DailyPartitionsDefinition(start_date=CALENDAR_START, timezone="UTC")
 
 
 def days_in_window(window: dg.TimeWindow) -> list[dt.date]:

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from orchestration.lib.layout import Layout
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 DEVELOPER_REGISTRY_CSV = DBT_PROJECT_DIR / "seeds" / "developer_registry.csv"
@@ -63,7 +65,7 @@ class Settings:
             raise SettingsError(f"SOURCE_MODE={mode!r} is not one of {', '.join(SOURCE_MODES)}")
         data_dir = _path(env.get("DATA_DIR"), PROJECT_ROOT / "data")
         uses_demo = not env.get("RECORDINGS_DIR")
-        recordings = _path(env.get("RECORDINGS_DIR"), data_dir / "demo")
+        recordings = _path(env.get("RECORDINGS_DIR"), Layout(data_dir).demo_dir)
         if not uses_demo and not recordings.is_dir():
             raise SettingsError(f"RECORDINGS_DIR={recordings} is not a folder")
         return cls(
@@ -91,20 +93,9 @@ class Settings:
         return self.source_mode == "recorded" or self.has_openrouter_key
 
     @property
-    def warehouse_path(self) -> Path:
-        return self.data_dir / "warehouse.duckdb"
-
-    @property
-    def raw_dir(self) -> Path:
-        return self.data_dir / "raw"
-
-    @property
-    def quarantine_dir(self) -> Path:
-        return self.data_dir / "quarantine"
-
-    @property
-    def dagster_home(self) -> Path:
-        return self.data_dir / "dagster"
+    def layout(self) -> Layout:
+        """Where everything of this `DATA_DIR` lives (`orchestration.lib.layout`)."""
+        return Layout(self.data_dir)
 
 
 def _path(value: str | None, default: Path) -> Path:

@@ -10,10 +10,10 @@ nothing, so the marts of the last good run stay as they were.
 
 from __future__ import annotations
 
-import os
 import shutil
-import tempfile
 from pathlib import Path
+
+from ingestion.atomic import replacing
 
 
 def publish_warehouse(build: Path, published: Path) -> Path:
@@ -22,15 +22,7 @@ def publish_warehouse(build: Path, published: Path) -> Path:
     wal = build.with_name(build.name + ".wal")
     if wal.exists():
         raise RuntimeError(f"{wal} exists: dbt did not close {build} cleanly; not publishing it")
-    published.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(
-        prefix=f".{published.name}.", suffix=".tmp", dir=published.parent
-    )
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
+    # Readable by every account: analysts open it from their own (the README says how).
+    with replacing(published) as tmp:
         shutil.copyfile(build, tmp)
-        os.replace(tmp, published)
-    finally:
-        tmp.unlink(missing_ok=True)
     return published

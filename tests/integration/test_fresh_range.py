@@ -8,7 +8,7 @@ import shutil
 import duckdb
 import pytest
 
-from orchestration.cli import main
+from orchestration.cli.main import main
 from tests.conftest import clean_demo_days
 
 pytestmark = pytest.mark.e2e

@@ -16,7 +16,7 @@ import polars as pl
 import pytest
 
 from ingestion.quality.quarantine import Quarantine
-from orchestration.cli import RANGE_END_TAG, RANGE_START_TAG, main
+from orchestration.cli.main import RANGE_END_TAG, RANGE_START_TAG, main
 from orchestration.defs.hub.assets import (
     HUB_ORGS_IN_REGISTRY_CHECK,
     HUB_SNAPSHOT_EXPECTATIONS_CHECK,

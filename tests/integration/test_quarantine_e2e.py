@@ -17,7 +17,7 @@ import polars as pl
 import pytest
 
 from ingestion.quality.quarantine import Quarantine
-from orchestration.cli import main
+from orchestration.cli.main import main
 from orchestration.defs.hub.assets import HUB_SNAPSHOT_EXPECTATIONS_CHECK
 from tests.conftest import clean_demo_days
 from tests.helpers import read_marts as all_marts

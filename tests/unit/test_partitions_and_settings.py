@@ -6,7 +6,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from orchestration.cli import default_range
+from orchestration.cli.main import default_range
 from orchestration.lib.partitions import days_in_window, partition_window_to_dbt_env
 from orchestration.lib.settings import PROJECT_ROOT, Settings, SettingsError
 
@@ -41,7 +41,7 @@ def test_settings_default_to_the_demo_data_in_the_data_dir():
     assert settings.source_mode == "recorded"
     assert settings.uses_demo
     assert settings.data_dir == PROJECT_ROOT / "data"
-    assert settings.warehouse_path == PROJECT_ROOT / "data" / "warehouse.duckdb"
+    assert settings.layout.warehouse_path == PROJECT_ROOT / "data" / "warehouse.duckdb"
     assert settings.hub_snapshot_dir == PROJECT_ROOT / "data" / "demo" / "hub" / "daily"
     assert settings.hub_catalog_dir == PROJECT_ROOT / "data" / "demo" / "hub"
     assert settings.prices_snapshot_dir == PROJECT_ROOT / "data" / "demo" / "openrouter" / "daily"

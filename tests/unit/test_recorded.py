@@ -7,7 +7,7 @@ import pytest
 
 from ingestion.errors import InputError
 from ingestion.hub.recorded import SnapshotFolder
-from orchestration.cli import default_range
+from orchestration.cli.main import default_range
 from orchestration.lib.settings import Settings
 from tests.conftest import DEMO_DIR, REAL_HUB_DAILY, requires_real_data
 

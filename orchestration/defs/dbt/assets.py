@@ -73,9 +73,11 @@ def run_dbt(
     invocation's parse back lets the next run of this DATA_DIR skip parsing what did not change
     (a parse is only reusable by the same profile, and the profile names the DATA_DIR).
     """
-    target = storage.dbt_target_path
+    target = storage.layout.dbt_target_path
     target.mkdir(parents=True, exist_ok=True)
-    with dbt_environment({**storage.dbt_env(), "DBT_TARGET_PATH": str(target), **(env or {})}):
+    with dbt_environment(
+        {**storage.layout.dbt_env(), "DBT_TARGET_PATH": str(target), **(env or {})}
+    ):
         invocation = dbt.cli(args, context=context)
         yield from invocation.stream()
     parsed = invocation.target_path / PARTIAL_PARSE_FILE_NAME
@@ -145,7 +147,9 @@ def build_dbt_assets(manifest_path: Path) -> list[dg.AssetsDefinition]:
         marts of the last run whose every model and test succeeded; a failed run never gets
         here, so readers keep the last good marts, and they never block a build.
         """
-        published = publish_warehouse(storage.build_warehouse_path, storage.warehouse_path)
+        published = publish_warehouse(
+            storage.layout.build_warehouse_path, storage.layout.warehouse_path
+        )
         context.log.info(f"published the warehouse to {published}")
         return dg.MaterializeResult(
             metadata={

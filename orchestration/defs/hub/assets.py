@@ -8,14 +8,15 @@ import dagster as dg
 from ingestion.hub.quality import hub_snapshot_suite, unattributed_orgs, validate_hub_snapshot
 from ingestion.hub.schema import HUB_SNAPSHOT_SCHEMA
 from ingestion.quality.expectations import shared_validator
+from orchestration.defs.daily_ingest import ingest_days
 from orchestration.defs.hub.resources import HubSourceResource
 from orchestration.defs.quality.checks import rule_check_result, suite_check_result
-from orchestration.defs.quality.daily_ingest import ingest_days
+from orchestration.lib.layout import Dataset
 from orchestration.lib.partitions import DAILY_PARTITIONS, days_in_window
 from orchestration.lib.resources import StorageResource
 
-HUB_SNAPSHOTS_KEY = dg.AssetKey(["raw", "hub_model_snapshots"])
-HUB_CATALOG_KEY = dg.AssetKey(["raw", "hub_model_catalog"])
+HUB_SNAPSHOTS_KEY = dg.AssetKey(Dataset.HUB_SNAPSHOTS.asset_path)
+HUB_CATALOG_KEY = dg.AssetKey(Dataset.HUB_CATALOG.asset_path)
 
 HUB_SNAPSHOT_EXPECTATIONS_CHECK = "hub_snapshot_expectations"
 HUB_ORGS_IN_REGISTRY_CHECK = "hub_snapshot_orgs_in_registry"
@@ -61,8 +62,8 @@ def hub_model_snapshots(
     that fails a blocking rule goes to `$DATA_DIR/quarantine/hub_model_snapshots/` as it came,
     with its reason, and stays out of the raw layer, so dbt sees a gap.
     """
-    store = storage.raw_store(HUB_SNAPSHOTS_KEY.path[-1], HUB_SNAPSHOT_SCHEMA)
-    quarantine = storage.quarantine(HUB_SNAPSHOTS_KEY.path[-1])
+    store = storage.raw_store(Dataset.HUB_SNAPSHOTS, HUB_SNAPSHOT_SCHEMA)
+    quarantine = storage.quarantine(Dataset.HUB_SNAPSHOTS)
     validator = shared_validator()
     run = ingest_days(
         context,
@@ -109,7 +110,7 @@ def hub_model_catalog(
     data) and the `baseModels` lineage of derivatives. Stored append-only like the snapshots.
     """
     folder = hub.catalog()
-    store = storage.raw_store(HUB_CATALOG_KEY.path[-1], HUB_SNAPSHOT_SCHEMA)
+    store = storage.raw_store(Dataset.HUB_CATALOG, HUB_SNAPSHOT_SCHEMA)
     fetched_at = dt.datetime.now(dt.UTC)
     stored, rows = 0, 0
     if not folder.directory.is_dir():

@@ -16,18 +16,19 @@ from ingestion.openrouter.rankings import RANKINGS_SCHEMA
 from ingestion.openrouter.rankings_quality import rankings_suite, validate_rankings_snapshot
 from ingestion.openrouter.schema import OPENROUTER_MODELS_SCHEMA
 from ingestion.quality.expectations import shared_validator
+from orchestration.defs.daily_ingest import ingest_days
 from orchestration.defs.prices.resources import (
     OpenRouterRankingsResource,
     OpenRouterSourceResource,
 )
 from orchestration.defs.quality.checks import suite_check_result
-from orchestration.defs.quality.daily_ingest import ingest_days
+from orchestration.lib.layout import Dataset
 from orchestration.lib.partitions import DAILY_PARTITIONS, days_in_window
 from orchestration.lib.resources import StorageResource
 
-OPENROUTER_MODELS_KEY = dg.AssetKey(["raw", "openrouter_models"])
-GENAI_PRICES_KEY = dg.AssetKey(["raw", "genai_prices"])
-OPENROUTER_RANKINGS_KEY = dg.AssetKey(["raw", "openrouter_rankings"])
+OPENROUTER_MODELS_KEY = dg.AssetKey(Dataset.OPENROUTER_MODELS.asset_path)
+GENAI_PRICES_KEY = dg.AssetKey(Dataset.GENAI_PRICES.asset_path)
+OPENROUTER_RANKINGS_KEY = dg.AssetKey(Dataset.OPENROUTER_RANKINGS.asset_path)
 
 PRICE_SNAPSHOT_EXPECTATIONS_CHECK = "price_snapshot_expectations"
 RANKINGS_EXPECTATIONS_CHECK = "rankings_expectations"
@@ -69,7 +70,7 @@ def openrouter_models(
     `$DATA_DIR/quarantine/openrouter_models/` as it came, with its reason, and stays out of the
     raw layer, so dbt sees a gap.
     """
-    dataset = OPENROUTER_MODELS_KEY.path[-1]
+    dataset = Dataset.OPENROUTER_MODELS
     store = storage.raw_store(dataset, OPENROUTER_MODELS_SCHEMA)
     quarantine = storage.quarantine(dataset)
     validator = shared_validator()
@@ -108,7 +109,7 @@ def genai_prices(storage: StorageResource) -> dg.MaterializeResult:
     """
     version = package_version()
     frame = load_prices()
-    store = storage.raw_store(GENAI_PRICES_KEY.path[-1], GENAI_PRICES_SCHEMA)
+    store = storage.raw_store(Dataset.GENAI_PRICES, GENAI_PRICES_SCHEMA)
     now = dt.datetime.now(dt.UTC)
     result = store.write(
         now.date(), frame, source_uri=f"{GENAI_PRICES_PACKAGE}=={version}", fetched_at=now
@@ -160,7 +161,7 @@ def openrouter_rankings(
     <as_of>" (the marts carry the line). A day is complete only once it has ended: live, today
     is a gap. Failing days go to `$DATA_DIR/quarantine/openrouter_rankings/`.
     """
-    dataset = OPENROUTER_RANKINGS_KEY.path[-1]
+    dataset = Dataset.OPENROUTER_RANKINGS
     store = storage.raw_store(dataset, RANKINGS_SCHEMA)
     quarantine = storage.quarantine(dataset)
     validator = shared_validator()

@@ -1,7 +1,8 @@
-"""Verdicts as Dagster asset check results, for any raw snapshot asset (Hub now, prices next).
+"""Verdicts as Dagster asset check results, for every daily raw asset (Hub, prices, rankings).
 
-A raw asset validates each day before storing it (see docs/quality.md) and reports the run's
-verdicts through one blocking check. Severity:
+A raw asset validates each day before storing it (`orchestration.defs.daily_ingest`, see
+docs/quality.md) and reports the run's verdicts through one blocking check; this module only
+builds the check results. Severity:
 - passed: every day with a snapshot was accepted;
 - WARN: some days were quarantined and kept out of the raw layer, the others were stored, so
   downstream runs on them (a quarantined day is simply a gap for dbt);
@@ -17,7 +18,6 @@ from pathlib import Path
 import dagster as dg
 
 from ingestion.quality.counters import COUNTER_CORRECTIONS
-from ingestion.quality.gate import Outcome
 from ingestion.quality.results import RuleResult, Verdict
 
 MAX_TABLE_ROWS = 50  # rows of a Markdown table in the UI; the full results are in reason.json
@@ -61,52 +61,6 @@ def suite_check_result(
             "quarantine_path": dg.MetadataValue.path(str(quarantine_dir)),
         },
     )
-
-
-def log_outcome(context: dg.AssetExecutionContext, outcome: Outcome) -> Verdict:
-    """Logs what the gate did with one day (stored, unchanged or quarantined) and its warnings."""
-    verdict = outcome.verdict
-    if outcome.quarantined is not None:
-        kept = "new" if outcome.newly_quarantined else "already kept"
-        context.log.error(
-            f"{verdict.day}: quarantined ({kept}) in {outcome.quarantined.directory}: "
-            f"{verdict.reason()}"
-        )
-        return verdict
-    # Each day's warnings are in the run's event log (the UI); the terminal gets them once per
-    # rule at the end of the ingest (`log_warning_summary`), not once per day.
-    for warning in verdict.warnings:
-        context.log.info(f"{verdict.day}: {verdict.location}: warning {warning.describe()}")
-    if outcome.stored is not None:
-        state = "stored" if outcome.stored.written else "unchanged, not stored again"
-        context.log.info(f"{verdict.day}: {verdict.rows} models from {verdict.location} ({state})")
-    return verdict
-
-
-# A rule that warns on this many days or fewer is logged day by day (a stale day must be seen);
-# beyond, as one line with the first days (a router priced -1 on every price day).
-DAYS_LOGGED_ONE_BY_ONE = 5
-
-
-def log_warning_summary(context: dg.AssetExecutionContext, verdicts: Sequence[Verdict]) -> None:
-    """The warnings of the days stored, as WARNING lines: per day for a rare rule, one line
-    for a rule that warns on many days."""
-    by_rule: dict[str, list[tuple[Verdict, RuleResult]]] = {}
-    for verdict in verdicts:
-        if verdict.accepted:
-            for warning in verdict.warnings:
-                by_rule.setdefault(warning.rule, []).append((verdict, warning))
-    for rule, found in by_rule.items():
-        if len(found) <= DAYS_LOGGED_ONE_BY_ONE:
-            for verdict, warning in found:
-                context.log.warning(f"{verdict.day}: {verdict.location}: {warning.describe()}")
-            continue
-        first_verdict, first = found[0]
-        days = ", ".join(str(verdict.day) for verdict, _ in found[:DAYS_LOGGED_ONE_BY_ONE])
-        context.log.warning(
-            f"{rule} on {len(found)} days ({days}, ...), e.g. {first_verdict.day}: "
-            f"{first.describe()}; every day's detail is in the run's event log"
-        )
 
 
 def rule_check_result(

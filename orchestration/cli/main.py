@@ -4,18 +4,21 @@
     observatory summary
     observatory quarantine [--admit YYYY-MM-DD [--dataset NAME] --note TEXT]
     observatory init-home
+    observatory exec COMMAND [ARGS...]
 
 `run` without dates covers every day of the recorded Hub and price folders (recorded mode) or the
 day that just ended (live mode), as one Dagster run with one dbt build. Recorded mode reads
 `RECORDINGS_DIR` (the real recordings, `../shared/data`, or any folder in that layout); without it,
 `run` first generates the demo data into `$DATA_DIR/demo` (deterministic: the same files on every
-machine) and runs on that.
+machine) and runs on that. `exec` runs a command (`dbt`, `dagster dev`, `sqlfluff`) in this
+data folder's environment: DAGSTER_HOME and what dbt reads (`Layout.dbt_env`).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 import warnings
 
@@ -25,12 +28,14 @@ from rich.console import Console
 from ingestion.errors import InputError
 from ingestion.hub.recorded import SnapshotFolder
 from ingestion.openrouter.recorded import RecordedOpenRouterSource
+from ingestion.quality.quarantine import open_entries
+from orchestration.cli.quarantine import quarantine_command
+from orchestration.cli.summary import print_summary
 from orchestration.defs.jobs import DAILY_JOB_NAME, RANKINGS_LEFT_OUT
 from orchestration.lib import origin
 from orchestration.lib.instance import ensure_dagster_home, persistent_instance
-from orchestration.lib.quarantine import DATASETS, HUB_DATASET, open_entries, quarantine_command
-from orchestration.lib.settings import Settings, SettingsError
-from orchestration.lib.summary import print_summary
+from orchestration.lib.layout import QUARANTINED_DATASETS, Dataset
+from orchestration.lib.settings import DBT_PROJECT_DIR, Settings, SettingsError
 
 # Dagster's run tags for a run over a partition range (public strings, see dagster's docs on
 # single-run backfills).
@@ -55,10 +60,18 @@ def main(argv: list[str] | None = None) -> int:
         help="accept the newest quarantined snapshot of this day on the next run",
     )
     quarantine.add_argument(
-        "--dataset", default=HUB_DATASET, choices=DATASETS, help="whose snapshot --admit admits"
+        "--dataset",
+        default=Dataset.HUB_SNAPSHOTS,
+        choices=QUARANTINED_DATASETS,
+        type=Dataset,
+        help="whose snapshot --admit admits",
     )
     quarantine.add_argument("--note", help="why it is re-admitted (required with --admit)")
     commands.add_parser("init-home", help="create DAGSTER_HOME with telemetry and nux off")
+    run_in = commands.add_parser(
+        "exec", help="run a command (dbt, dagster dev, ...) in this data folder's environment"
+    )
+    run_in.add_argument("argv", nargs=argparse.REMAINDER, metavar="COMMAND [ARGS...]")
     args = parser.parse_args(argv)
     # Piped (make, CI, a log file), rich would wrap the tables at 80 columns.
     terminal = Console()
@@ -66,8 +79,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = Settings.from_env()
         if args.command == "init-home":
-            ensure_dagster_home(settings.dagster_home)
+            ensure_dagster_home(settings.layout.dagster_home)
             return 0
+        if args.command == "exec":
+            return exec_in_layout(settings, args.argv)
         if args.command == "quarantine":
             return quarantine_command(settings, args, console)
         if args.command == "summary":
@@ -77,6 +92,25 @@ def main(argv: list[str] | None = None) -> int:
     except (SettingsError, InputError) as exc:
         console.print(f"[bold red]error:[/] {exc}", highlight=False)
         return 2
+
+
+def layout_environment(settings: Settings) -> dict[str, str]:
+    """What a tool run by hand needs to see this data folder as the pipeline does."""
+    return {
+        **settings.layout.dbt_env(),
+        "DATA_DIR": settings.data_dir.as_posix(),
+        "DAGSTER_HOME": settings.layout.dagster_home.as_posix(),
+        "DBT_PROFILES_DIR": DBT_PROJECT_DIR.as_posix(),
+    }
+
+
+def exec_in_layout(settings: Settings, argv: list[str]) -> int:
+    if not argv:
+        raise SettingsError("exec needs a command, for example `observatory exec dbt parse`")
+    ensure_dagster_home(settings.layout.dagster_home)
+    settings.layout.build_dir.mkdir(parents=True, exist_ok=True)
+    # Replaces this process: signals (Ctrl-C on `dagster dev`) reach the command itself.
+    os.execvpe(argv[0], argv, {**os.environ, **layout_environment(settings)})
 
 
 def warn(message: str) -> None:
@@ -124,13 +158,13 @@ def _run(settings: Settings, start: dt.date | None, end: dt.date | None, console
         console.print(f"[yellow]note:[/] {RANKINGS_LEFT_OUT}", highlight=False)
     # Single-run backfills are marked beta in Dagster 1.13; they are what this run is.
     warnings.filterwarnings("ignore", category=dg.BetaWarning)
-    from orchestration.definitions import defs
+    from orchestration.definitions import build_definitions
 
-    job = defs().resolve_job_def(DAILY_JOB_NAME)
+    job = build_definitions(settings).resolve_job_def(DAILY_JOB_NAME)
     result = job.execute_in_process(
         # The full event log is in the Dagster UI (`make ui`); the terminal gets the outcome.
         run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
-        instance=persistent_instance(settings.dagster_home),
+        instance=persistent_instance(settings.layout.dagster_home),
         tags={RANGE_START_TAG: start.isoformat(), RANGE_END_TAG: end.isoformat()},
         raise_on_error=False,
     )
@@ -145,7 +179,7 @@ def _run(settings: Settings, start: dt.date | None, end: dt.date | None, console
         )
         return 1
     console.print(f"[green]run {result.run_id} succeeded[/]")
-    still_out = open_entries(settings, start, end)
+    still_out = open_entries(settings.layout.quarantine_dir, settings.layout.raw_dir, start, end)
     if still_out:
         console.print(
             f"[bold yellow]{len(still_out)} snapshot(s) of this range are quarantined[/] and were "

@@ -15,12 +15,12 @@ def print_summary(settings: Settings, console: Console) -> None:
     if is_demo(settings.data_dir):
         console.print(
             "[bold yellow]Every figure below comes from GENERATED demo data[/] "
-            f"({settings.data_dir / 'demo'}), not from the Hub or OpenRouter: it shows what "
+            f"({settings.layout.demo_dir}), not from the Hub or OpenRouter: it shows what "
             "the pipeline computes, not what the world did.",
             highlight=False,
         )
     # Read-only: the summary must never hold the warehouse's single write lock.
-    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+    with duckdb.connect(str(settings.layout.warehouse_path), read_only=True) as con:
         marts = [
             name
             for (name,) in con.execute(

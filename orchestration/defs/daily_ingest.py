@@ -1,4 +1,4 @@
-"""The loop every daily raw source runs: fetch each day of the run, validate it against the
+"""The loop every daily raw asset (`defs/hub`, `defs/prices`) runs: fetch each day of the run, validate it against the
 previous accepted day, then store it in the raw layer or keep it in the quarantine.
 
 A day the source cannot answer for at all (`UnavailableError`: a live source asked for the
@@ -19,11 +19,10 @@ import dagster as dg
 import polars as pl
 
 from ingestion.errors import InputError, UnavailableError
-from ingestion.quality.gate import admit_or_quarantine
+from ingestion.quality.gate import Outcome, admit_or_quarantine
 from ingestion.quality.quarantine import Quarantine
-from ingestion.quality.results import Verdict, unreadable_verdict
+from ingestion.quality.results import RuleResult, Verdict, unreadable_verdict
 from ingestion.raw_store import RawStore
-from orchestration.defs.quality.checks import log_outcome, log_warning_summary
 
 
 class DailySource(Protocol):
@@ -137,3 +136,49 @@ class _Judge:
         self.run.rows += outcome.stored.rows
         self.run.pages += snapshot.pages
         self.run.accepted.append(snapshot)
+
+
+def log_outcome(context: dg.AssetExecutionContext, outcome: Outcome) -> Verdict:
+    """Logs what the gate did with one day (stored, unchanged or quarantined) and its warnings."""
+    verdict = outcome.verdict
+    if outcome.quarantined is not None:
+        kept = "new" if outcome.newly_quarantined else "already kept"
+        context.log.error(
+            f"{verdict.day}: quarantined ({kept}) in {outcome.quarantined.directory}: "
+            f"{verdict.reason()}"
+        )
+        return verdict
+    # Each day's warnings are in the run's event log (the UI); the terminal gets them once per
+    # rule at the end of the ingest (`log_warning_summary`), not once per day.
+    for warning in verdict.warnings:
+        context.log.info(f"{verdict.day}: {verdict.location}: warning {warning.describe()}")
+    if outcome.stored is not None:
+        state = "stored" if outcome.stored.written else "unchanged, not stored again"
+        context.log.info(f"{verdict.day}: {verdict.rows} models from {verdict.location} ({state})")
+    return verdict
+
+
+# A rule that warns on this many days or fewer is logged day by day (a stale day must be seen);
+# beyond, as one line with the first days (a router priced -1 on every price day).
+DAYS_LOGGED_ONE_BY_ONE = 5
+
+
+def log_warning_summary(context: dg.AssetExecutionContext, verdicts: Sequence[Verdict]) -> None:
+    """The warnings of the days stored, as WARNING lines: per day for a rare rule, one line
+    for a rule that warns on many days."""
+    by_rule: dict[str, list[tuple[Verdict, RuleResult]]] = {}
+    for verdict in verdicts:
+        if verdict.accepted:
+            for warning in verdict.warnings:
+                by_rule.setdefault(warning.rule, []).append((verdict, warning))
+    for rule, found in by_rule.items():
+        if len(found) <= DAYS_LOGGED_ONE_BY_ONE:
+            for verdict, warning in found:
+                context.log.warning(f"{verdict.day}: {verdict.location}: {warning.describe()}")
+            continue
+        first_verdict, first = found[0]
+        days = ", ".join(str(verdict.day) for verdict, _ in found[:DAYS_LOGGED_ONE_BY_ONE])
+        context.log.warning(
+            f"{rule} on {len(found)} days ({days}, ...), e.g. {first_verdict.day}: "
+            f"{first.describe()}; every day's detail is in the run's event log"
+        )

@@ -1,0 +1,51 @@
+"""`observatory quarantine`: what was refused, why, and whether it has been dealt with since
+(each entry's status is `QuarantineEntry.status`); `--admit` re-admits the newest entry of a day."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+
+from rich.console import Console
+
+from ingestion.quality.quarantine import Quarantine, all_entries
+from orchestration.lib.settings import Settings, SettingsError
+
+
+def quarantine_command(settings: Settings, args: argparse.Namespace, console: Console) -> int:
+    layout = settings.layout
+    if args.admit is not None:
+        if not args.note:
+            raise SettingsError("--admit needs --note: say why this snapshot is trusted")
+        quarantine = Quarantine(layout.quarantine_dir, args.dataset)
+        try:
+            entry = quarantine.admit(
+                args.admit, note=args.note, admitted_at=dt.datetime.now(dt.UTC)
+            )
+        except LookupError as exc:
+            raise SettingsError(str(exc)) from exc
+        console.print(
+            f"re-admitted {entry.directory}; run `observatory run --start {entry.day} "
+            f"--end {entry.day}` to store it",
+            highlight=False,
+        )
+        return 0
+    entries = all_entries(layout.quarantine_dir)
+    if not entries:
+        console.print(f"Nothing quarantined in {layout.quarantine_dir}.", highlight=False)
+        return 0
+    # Plain lines, not a table: reasons are long and must stay readable in any terminal.
+    console.print(
+        f"{len(entries)} quarantined snapshot(s) in {layout.quarantine_dir}:", soft_wrap=True
+    )
+    for entry in entries:
+        console.print(
+            f"\n[bold]{entry.dataset} {entry.day}[/] [yellow]{entry.status(layout.raw_dir)}[/] "
+            f"(refused at {entry.quarantined_at[:19]}Z)",
+            highlight=False,
+        )
+        # soft_wrap: paths and reasons stay on one line, so they can be copied and grepped.
+        reason = entry.reason.get("reason", "")
+        console.print(f"  reason: {reason}", highlight=False, soft_wrap=True)
+        console.print(f"  kept in: {entry.directory}", highlight=False, soft_wrap=True)
+    return 0

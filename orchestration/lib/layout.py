@@ -1,0 +1,106 @@
+"""The data layout: where everything of one `DATA_DIR` lives, decided here and nowhere else.
+
+    $DATA_DIR/
+      raw/<dataset>/snapshot_date=YYYY-MM-DD/<fetch>.parquet   append-only raw layer (dbt sources)
+      quarantine/<dataset>/...                                   refused snapshots, with reasons
+      build/warehouse.duckdb                                     the private file dbt builds in
+      build/dbt/                                                 dbt's artifacts and kept parse
+      warehouse.duckdb                                           the published warehouse
+      dagster/                                                   DAGSTER_HOME: runs, event logs
+      demo/                                                      generated demo data (no recordings)
+
+`Settings` builds one `Layout`; the Dagster resources, the CLI and dbt (through `dbt_env`, the
+environment every dbt invocation gets) all take their paths from it. The raw datasets are named
+once, in `Dataset`; each is a raw asset `raw/<name>` and a dbt source table of the same name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+# The first day of the daily partitions and of the price calendar: the DeepSeek R1 month, the
+# history this project is about. Recorded data starts later; days without a snapshot are gaps.
+CALENDAR_START = "2025-01-01"
+
+# The environment dbt reads (profiles.yml, the source YAMLs, the calendar macro).
+RAW_DIR_ENV = "OBSERVATORY_RAW_DIR"
+BUILD_WAREHOUSE_ENV = "OBSERVATORY_BUILD_WAREHOUSE"
+CALENDAR_START_ENV = "OBSERVATORY_CALENDAR_START"
+
+
+class Dataset(StrEnum):
+    """The raw datasets: folder names in `raw/` and `quarantine/`, raw asset names, and the
+    table names of the dbt sources that read them."""
+
+    HUB_SNAPSHOTS = "hub_model_snapshots"
+    HUB_CATALOG = "hub_model_catalog"
+    OPENROUTER_MODELS = "openrouter_models"
+    OPENROUTER_RANKINGS = "openrouter_rankings"
+    GENAI_PRICES = "genai_prices"
+
+    @property
+    def asset_path(self) -> list[str]:
+        """The raw asset's key path (`dg.AssetKey(dataset.asset_path)`)."""
+        return ["raw", self.value]
+
+
+# The daily datasets a quarantine can hold (validated day by day).
+QUARANTINED_DATASETS: tuple[Dataset, ...] = (
+    Dataset.HUB_SNAPSHOTS,
+    Dataset.OPENROUTER_MODELS,
+    Dataset.OPENROUTER_RANKINGS,
+)
+
+
+@dataclass(frozen=True)
+class Layout:
+    data_dir: Path
+
+    @property
+    def raw_dir(self) -> Path:
+        return self.data_dir / "raw"
+
+    @property
+    def quarantine_dir(self) -> Path:
+        return self.data_dir / "quarantine"
+
+    @property
+    def warehouse_path(self) -> Path:
+        """The published warehouse analysts read (see `orchestration.lib.warehouse`)."""
+        return self.data_dir / "warehouse.duckdb"
+
+    @property
+    def build_dir(self) -> Path:
+        return self.data_dir / "build"
+
+    @property
+    def build_warehouse_path(self) -> Path:
+        """The private file dbt builds in; the profile points here."""
+        return self.build_dir / "warehouse.duckdb"
+
+    @property
+    def dbt_target_path(self) -> Path:
+        """dbt's artifacts and its kept parse for this data folder (see `run_dbt`)."""
+        return self.build_dir / "dbt"
+
+    @property
+    def dagster_home(self) -> Path:
+        return self.data_dir / "dagster"
+
+    @property
+    def demo_dir(self) -> Path:
+        """Where the CLI generates the demo data when no recordings are given."""
+        return self.data_dir / "demo"
+
+    def dbt_env(self) -> dict[str, str]:
+        """The environment every dbt invocation gets, so dbt reads and writes where Dagster
+        does. Environment rather than `--vars`: vars invalidate dbt's whole parse when they
+        change, an environment variable only the files that read it."""
+        return {
+            "DATA_DIR": self.data_dir.as_posix(),
+            RAW_DIR_ENV: self.raw_dir.as_posix(),
+            BUILD_WAREHOUSE_ENV: self.build_warehouse_path.as_posix(),
+            CALENDAR_START_ENV: CALENDAR_START,
+        }
