@@ -19,10 +19,15 @@ import dagster as dg
 import polars as pl
 
 from ingestion.errors import InputError, UnavailableError
+from ingestion.quality.expectations import Suite, shared_validator
 from ingestion.quality.gate import Outcome, admit_or_quarantine
 from ingestion.quality.quarantine import Quarantine
 from ingestion.quality.results import RuleResult, Verdict, unreadable_verdict
 from ingestion.raw_store import RawStore
+from orchestration.defs.quality.checks import suite_check_result
+from orchestration.lib.layout import Dataset
+from orchestration.lib.partitions import DAILY_PARTITIONS, days_in_window
+from orchestration.lib.resources import StorageResource
 
 
 class DailySource(Protocol):
@@ -33,8 +38,25 @@ class DailySource(Protocol):
 Validate = Callable[[dt.date, Any, pl.DataFrame | None], Verdict]
 # The frames of a chunk of days, validated ahead together (a cache for `Validate`).
 Prime = Callable[[list[pl.DataFrame]], None]
+# (day, snapshot, previous accepted frame or None, the shared GX validator) -> verdict
+ValidateWith = Callable[[dt.date, Any, pl.DataFrame | None, Any], Verdict]
 # Days fetched and validated together: bounds the memory a long backfill holds at once.
 CHUNK_DAYS = 31
+
+
+def daily_raw_asset(
+    dataset: Dataset, *, kinds: set[str], check_specs: Sequence[dg.AssetCheckSpec]
+) -> Callable[..., dg.AssetsDefinition]:
+    """The decorator of a daily raw asset: partitioned by UTC day, a range in one run (one
+    fetch loop, one dbt build after it), in the `raw` group, with its checks."""
+    return dg.asset(
+        key=dg.AssetKey(dataset.asset_path),
+        partitions_def=DAILY_PARTITIONS,
+        backfill_policy=dg.BackfillPolicy.single_run(),
+        group_name="raw",
+        kinds=kinds,
+        check_specs=list(check_specs),
+    )
 
 
 @dataclass
@@ -58,6 +80,54 @@ class DayRun:
             "api_pages": dg.MetadataValue.int(self.pages),
             "raw_path": dg.MetadataValue.path(str(store.directory)),
         }
+
+
+def ingest_partition(
+    context: dg.AssetExecutionContext,
+    storage: StorageResource,
+    *,
+    dataset: Dataset,
+    schema: pl.Schema,
+    source: DailySource,
+    suite: Callable[[], Suite],
+    validate: ValidateWith,
+    compared_columns: Sequence[str],
+) -> tuple[DayRun, RawStore, Quarantine]:
+    """Ingest the days of the run's partition range into the dataset's raw store, validating
+    each with the suite (primed a chunk at a time) and the source's own rules."""
+    store = storage.raw_store(dataset, schema)
+    quarantine = storage.quarantine(dataset)
+    validator = shared_validator()
+    run = ingest_days(
+        context,
+        source=source,
+        days=days_in_window(context.partition_time_window),
+        store=store,
+        quarantine=quarantine,
+        validate=lambda day, snapshot, previous: validate(day, snapshot, previous, validator),
+        compared_columns=compared_columns,
+        prime=lambda frames: validator.prime(frames, suite()),
+    )
+    return run, store, quarantine
+
+
+def partition_result(
+    run: DayRun,
+    store: RawStore,
+    quarantine: Quarantine,
+    check_name: str,
+    *,
+    metadata: dict[str, dg.MetadataValue] | None = None,
+    check_results: Sequence[dg.AssetCheckResult] = (),
+) -> dg.MaterializeResult:
+    """What a daily raw asset reports: the run's figures and its suite's check first."""
+    return dg.MaterializeResult(
+        metadata={**run.metadata(store), **(metadata or {})},
+        check_results=[
+            suite_check_result(check_name, run.verdicts, quarantine.directory),
+            *check_results,
+        ],
+    )
 
 
 def ingest_days(

@@ -17,13 +17,7 @@ def definitions() -> dg.Definitions:
 def ancestors(definitions: dg.Definitions, key: dg.AssetKey) -> set[dg.AssetKey]:
     """Every asset upstream of `key`, however far."""
     graph = definitions.resolve_asset_graph()
-    upstream, seen = set(graph.get(key).parent_keys), set()
-    while upstream:
-        parent = upstream.pop()
-        if parent not in seen:
-            seen.add(parent)
-            upstream |= set(graph.get(parent).parent_keys)
-    return seen
+    return dg.AssetSelection.assets(key).upstream().resolve(graph) - {key}
 
 
 def test_definitions_load_with_job_schedule_and_resources(definitions):

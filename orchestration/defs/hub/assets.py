@@ -7,12 +7,10 @@ import dagster as dg
 
 from ingestion.hub.quality import hub_snapshot_suite, unattributed_orgs, validate_hub_snapshot
 from ingestion.hub.schema import HUB_SNAPSHOT_SCHEMA
-from ingestion.quality.expectations import shared_validator
-from orchestration.defs.daily_ingest import ingest_days
+from orchestration.defs.daily_ingest import daily_raw_asset, ingest_partition, partition_result
 from orchestration.defs.hub.resources import HubSourceResource
-from orchestration.defs.quality.checks import rule_check_result, suite_check_result
+from orchestration.defs.quality.checks import rule_check_result
 from orchestration.lib.layout import Dataset
-from orchestration.lib.partitions import DAILY_PARTITIONS, days_in_window
 from orchestration.lib.resources import StorageResource
 
 HUB_SNAPSHOTS_KEY = dg.AssetKey(Dataset.HUB_SNAPSHOTS.asset_path)
@@ -24,11 +22,8 @@ HUB_ORGS_IN_REGISTRY_CHECK = "hub_snapshot_orgs_in_registry"
 COMPARED_COLUMNS = ("id", "downloadsAllTime")
 
 
-@dg.asset(
-    key=HUB_SNAPSHOTS_KEY,
-    partitions_def=DAILY_PARTITIONS,
-    backfill_policy=dg.BackfillPolicy.single_run(),
-    group_name="raw",
+@daily_raw_asset(
+    Dataset.HUB_SNAPSHOTS,
     kinds={"huggingface", "parquet"},
     check_specs=[
         dg.AssetCheckSpec(
@@ -62,16 +57,14 @@ def hub_model_snapshots(
     that fails a blocking rule goes to `$DATA_DIR/quarantine/hub_model_snapshots/` as it came,
     with its reason, and stays out of the raw layer, so dbt sees a gap.
     """
-    store = storage.raw_store(Dataset.HUB_SNAPSHOTS, HUB_SNAPSHOT_SCHEMA)
-    quarantine = storage.quarantine(Dataset.HUB_SNAPSHOTS)
-    validator = shared_validator()
-    run = ingest_days(
+    run, store, quarantine = ingest_partition(
         context,
+        storage,
+        dataset=Dataset.HUB_SNAPSHOTS,
+        schema=HUB_SNAPSHOT_SCHEMA,
         source=hub.source(),
-        days=days_in_window(context.partition_time_window),
-        store=store,
-        quarantine=quarantine,
-        validate=lambda day, snapshot, previous: validate_hub_snapshot(
+        suite=hub_snapshot_suite,
+        validate=lambda day, snapshot, previous, validator: validate_hub_snapshot(
             day,
             snapshot.frame,
             location=snapshot.location,
@@ -80,20 +73,19 @@ def hub_model_snapshots(
             validator=validator,
         ),
         compared_columns=COMPARED_COLUMNS,
-        prime=lambda frames: validator.prime(frames, hub_snapshot_suite()),
     )
     registry = set(hub.registry_orgs())
     orgs = [(s.day.isoformat(), unattributed_orgs(s.frame, registry)) for s in run.accepted]
     extra_columns = sorted({c for s in run.accepted for c in s.report.extra_columns})
-    return dg.MaterializeResult(
+    return partition_result(
+        run,
+        store,
+        quarantine,
+        HUB_SNAPSHOT_EXPECTATIONS_CHECK,
         metadata={
-            **run.metadata(store),
-            "dropped_extra_columns": dg.MetadataValue.text(", ".join(extra_columns) or "none"),
+            "dropped_extra_columns": dg.MetadataValue.text(", ".join(extra_columns) or "none")
         },
-        check_results=[
-            suite_check_result(HUB_SNAPSHOT_EXPECTATIONS_CHECK, run.verdicts, quarantine.directory),
-            rule_check_result(HUB_ORGS_IN_REGISTRY_CHECK, orgs),
-        ],
+        check_results=[rule_check_result(HUB_ORGS_IN_REGISTRY_CHECK, orgs)],
     )
 
 

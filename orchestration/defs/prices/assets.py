@@ -15,15 +15,12 @@ from ingestion.openrouter.quality import ID_COLUMN, price_snapshot_suite, valida
 from ingestion.openrouter.rankings import RANKINGS_SCHEMA
 from ingestion.openrouter.rankings_quality import rankings_suite, validate_rankings_snapshot
 from ingestion.openrouter.schema import OPENROUTER_MODELS_SCHEMA
-from ingestion.quality.expectations import shared_validator
-from orchestration.defs.daily_ingest import ingest_days
+from orchestration.defs.daily_ingest import daily_raw_asset, ingest_partition, partition_result
 from orchestration.defs.prices.resources import (
     OpenRouterRankingsResource,
     OpenRouterSourceResource,
 )
-from orchestration.defs.quality.checks import suite_check_result
 from orchestration.lib.layout import Dataset
-from orchestration.lib.partitions import DAILY_PARTITIONS, days_in_window
 from orchestration.lib.resources import StorageResource
 
 OPENROUTER_MODELS_KEY = dg.AssetKey(Dataset.OPENROUTER_MODELS.asset_path)
@@ -34,11 +31,8 @@ PRICE_SNAPSHOT_EXPECTATIONS_CHECK = "price_snapshot_expectations"
 RANKINGS_EXPECTATIONS_CHECK = "rankings_expectations"
 
 
-@dg.asset(
-    key=OPENROUTER_MODELS_KEY,
-    partitions_def=DAILY_PARTITIONS,
-    backfill_policy=dg.BackfillPolicy.single_run(),
-    group_name="raw",
+@daily_raw_asset(
+    Dataset.OPENROUTER_MODELS,
     kinds={"openrouter", "parquet"},
     check_specs=[
         dg.AssetCheckSpec(
@@ -70,30 +64,19 @@ def openrouter_models(
     `$DATA_DIR/quarantine/openrouter_models/` as it came, with its reason, and stays out of the
     raw layer, so dbt sees a gap.
     """
-    dataset = Dataset.OPENROUTER_MODELS
-    store = storage.raw_store(dataset, OPENROUTER_MODELS_SCHEMA)
-    quarantine = storage.quarantine(dataset)
-    validator = shared_validator()
-    run = ingest_days(
+    run, store, quarantine = ingest_partition(
         context,
+        storage,
+        dataset=Dataset.OPENROUTER_MODELS,
+        schema=OPENROUTER_MODELS_SCHEMA,
         source=openrouter.source(),
-        days=days_in_window(context.partition_time_window),
-        store=store,
-        quarantine=quarantine,
-        validate=lambda day, snapshot, previous: validate_price_snapshot(
+        suite=price_snapshot_suite,
+        validate=lambda day, snapshot, previous, validator: validate_price_snapshot(
             day, snapshot.frame, location=snapshot.location, previous=previous, validator=validator
         ),
         compared_columns=[ID_COLUMN],
-        prime=lambda frames: validator.prime(frames, price_snapshot_suite()),
     )
-    return dg.MaterializeResult(
-        metadata=run.metadata(store),
-        check_results=[
-            suite_check_result(
-                PRICE_SNAPSHOT_EXPECTATIONS_CHECK, run.verdicts, quarantine.directory
-            )
-        ],
-    )
+    return partition_result(run, store, quarantine, PRICE_SNAPSHOT_EXPECTATIONS_CHECK)
 
 
 @dg.asset(key=GENAI_PRICES_KEY, group_name="raw", kinds={"python", "parquet"})
@@ -124,11 +107,8 @@ def genai_prices(storage: StorageResource) -> dg.MaterializeResult:
     )
 
 
-@dg.asset(
-    key=OPENROUTER_RANKINGS_KEY,
-    partitions_def=DAILY_PARTITIONS,
-    backfill_policy=dg.BackfillPolicy.single_run(),
-    group_name="raw",
+@daily_raw_asset(
+    Dataset.OPENROUTER_RANKINGS,
     kinds={"openrouter", "parquet"},
     check_specs=[
         dg.AssetCheckSpec(
@@ -161,25 +141,16 @@ def openrouter_rankings(
     <as_of>" (the marts carry the line). A day is complete only once it has ended: live, today
     is a gap. Failing days go to `$DATA_DIR/quarantine/openrouter_rankings/`.
     """
-    dataset = Dataset.OPENROUTER_RANKINGS
-    store = storage.raw_store(dataset, RANKINGS_SCHEMA)
-    quarantine = storage.quarantine(dataset)
-    validator = shared_validator()
-    run = ingest_days(
+    run, store, quarantine = ingest_partition(
         context,
+        storage,
+        dataset=Dataset.OPENROUTER_RANKINGS,
+        schema=RANKINGS_SCHEMA,
         source=openrouter_rankings.source(),
-        days=days_in_window(context.partition_time_window),
-        store=store,
-        quarantine=quarantine,
-        validate=lambda day, snapshot, previous: validate_rankings_snapshot(
+        suite=rankings_suite,
+        validate=lambda day, snapshot, previous, validator: validate_rankings_snapshot(
             day, snapshot.frame, location=snapshot.location, previous=previous, validator=validator
         ),
         compared_columns=["model_permaslug"],
-        prime=lambda frames: validator.prime(frames, rankings_suite()),
     )
-    return dg.MaterializeResult(
-        metadata=run.metadata(store),
-        check_results=[
-            suite_check_result(RANKINGS_EXPECTATIONS_CHECK, run.verdicts, quarantine.directory)
-        ],
-    )
+    return partition_result(run, store, quarantine, RANKINGS_EXPECTATIONS_CHECK)
