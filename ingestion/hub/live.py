@@ -19,8 +19,8 @@ from huggingface_hub.errors import HfHubHTTPError
 
 from ingestion.conform import conform
 from ingestion.errors import InputError
-from ingestion.hub.recorded import Snapshot
 from ingestion.hub.schema import HUB_EXPAND_FIELDS, HUB_SNAPSHOT_SCHEMA, HUB_SOURCE
+from ingestion.snapshots import Snapshot
 
 _PAGE_SIZE = 1000  # the Hub's page size for list_models
 

@@ -13,22 +13,14 @@ from pathlib import Path
 
 import polars as pl
 
-from ingestion.conform import ConformReport, conform
+from ingestion.conform import conform
 from ingestion.errors import InputError
 from ingestion.hub.schema import HUB_SNAPSHOT_SCHEMA, HUB_SOURCE, REQUIRED_COLUMNS
+from ingestion.snapshots import Snapshot
 
 # `YYYY-MM-DD.parquet` for daily snapshots; catalog exports may carry the dataset's name as a
 # prefix, as the hub-stats exports do (`hub_stats_2026-05-21.parquet`).
 _SNAPSHOT_NAME = re.compile(r"^(?:hub_stats_)?(\d{4}-\d{2}-\d{2})\.parquet$")
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    day: dt.date
-    frame: pl.DataFrame
-    location: str
-    report: ConformReport
-    pages: int = 0  # API pages requested (live); 0 for a file
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,9 @@ from typing import Protocol
 
 from ingestion.errors import UnavailableError
 from ingestion.hub.live import LiveHubClient
-from ingestion.hub.recorded import Snapshot, SnapshotFolder
+from ingestion.hub.recorded import SnapshotFolder
 from ingestion.hub.schema import HUB_SOURCE
+from ingestion.snapshots import Snapshot
 
 
 class HubSnapshotSource(Protocol):

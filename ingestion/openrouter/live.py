@@ -21,8 +21,8 @@ import tenacity
 from ingestion.errors import InputError, UnavailableError
 from ingestion.openrouter.http import MAX_ATTEMPTS, TIMEOUT_SECONDS, default_wait, get_json
 from ingestion.openrouter.pricing import models_frame
-from ingestion.openrouter.recorded import PriceSnapshot
 from ingestion.openrouter.schema import OPENROUTER_MODELS_SCHEMA, OPENROUTER_SOURCE
+from ingestion.snapshots import Snapshot
 
 __all__ = ["MAX_ATTEMPTS", "TIMEOUT_SECONDS", "LiveOpenRouterClient", "LiveOpenRouterSource"]
 
@@ -35,7 +35,7 @@ class LiveOpenRouterClient:
     timeout: float = TIMEOUT_SECONDS
     wait: tenacity.wait.wait_base = field(default_factory=default_wait)
 
-    def snapshot(self, day: dt.date) -> PriceSnapshot:
+    def snapshot(self, day: dt.date) -> Snapshot:
         frames: list[pl.DataFrame] = []
         url: str | None = f"{self.base_url.rstrip('/')}/models?output_modalities=all"
         pages = 0
@@ -49,7 +49,7 @@ class LiveOpenRouterClient:
                 next_link = (payload.get("links") or {}).get("next")
                 url = str(httpx.URL(url).join(next_link)) if next_link else None
         frame = pl.concat(frames) if frames else pl.DataFrame(schema=OPENROUTER_MODELS_SCHEMA)
-        return PriceSnapshot(day, frame, self.base_url, pages=pages)
+        return Snapshot(day, frame, self.base_url, pages=pages)
 
 
 def _utc_today() -> dt.date:
@@ -61,7 +61,7 @@ class LiveOpenRouterSource:
     client: LiveOpenRouterClient
     today: Callable[[], dt.date] = field(default=_utc_today)
 
-    def fetch(self, day: dt.date) -> PriceSnapshot:
+    def fetch(self, day: dt.date) -> Snapshot:
         today = self.today()
         if day not in (today, today - dt.timedelta(days=1)):
             # A usage error that fails the run, not a bad snapshot to quarantine.

@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import httpx
 import polars as pl
@@ -35,6 +35,7 @@ import tenacity
 from ingestion.errors import InputError, UnavailableError
 from ingestion.openrouter.http import TIMEOUT_SECONDS, ClientError, default_wait, get_json
 from ingestion.openrouter.recorded import text_start
+from ingestion.snapshots import Snapshot
 
 RANKINGS_SOURCE = "openrouter_rankings"
 OTHER = "other"
@@ -58,18 +59,6 @@ RANKINGS_SCHEMA = pl.Schema(
 _TOKENS = re.compile(r"[0-9]+")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _RESPONSE_NAME = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})\.json")
-
-
-@dataclass(frozen=True)
-class RankingsSnapshot:
-    day: dt.date
-    frame: pl.DataFrame
-    location: str
-    pages: int = 0  # API requests made (live); 0 for a file
-
-
-class RankingsSource(Protocol):
-    def fetch(self, day: dt.date) -> RankingsSnapshot | None: ...
 
 
 # --- the parse ---------------------------------------------------------------------------------
@@ -197,7 +186,7 @@ class RecordedRankingsSource:
                 raise InputError(RANKINGS_SOURCE, str(path), None, f"not a date: {exc}") from exc
         return days
 
-    def fetch(self, day: dt.date) -> RankingsSnapshot | None:
+    def fetch(self, day: dt.date) -> Snapshot | None:
         path = self.directory / f"{day.isoformat()}.json"
         if not path.exists():
             return None
@@ -209,7 +198,7 @@ class RecordedRankingsSource:
             raise InputError(
                 RANKINGS_SOURCE, str(path), None, f"{kind}not readable JSON: {exc}"
             ) from exc
-        return RankingsSnapshot(day, rankings_frame(payload, location=str(path)), str(path))
+        return Snapshot(day, rankings_frame(payload, location=str(path)), str(path))
 
 
 # --- live --------------------------------------------------------------------------------------
@@ -233,7 +222,7 @@ class LiveRankingsClient:
         query = f"start_date={day.isoformat()}&end_date={day.isoformat()}"
         return f"{self.base_url.rstrip('/')}/datasets/rankings-daily?{query}"
 
-    def snapshot(self, day: dt.date) -> RankingsSnapshot:
+    def snapshot(self, day: dt.date) -> Snapshot:
         url = self.url(day)
         if not isinstance(self.api_key, str) or not _USABLE_KEY.fullmatch(self.api_key):
             raise UnavailableError(
@@ -259,7 +248,7 @@ class LiveRankingsClient:
                 ) from exc
         frame = rankings_frame(payload, location=url)
         require_day(frame, day, location=url)
-        return RankingsSnapshot(day, frame, url, pages=1)
+        return Snapshot(day, frame, url, pages=1)
 
 
 def _utc_today() -> dt.date:
@@ -271,7 +260,7 @@ class LiveRankingsSource:
     client: LiveRankingsClient
     today: Callable[[], dt.date] = field(default=_utc_today)
 
-    def fetch(self, day: dt.date) -> RankingsSnapshot | None:
+    def fetch(self, day: dt.date) -> Snapshot | None:
         """None for today and later: the day is not over in UTC, its figures are not final (a
         gap for now, fetched on a later run), not an error."""
         if day >= self.today():

@@ -12,21 +12,12 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-import polars as pl
-
 from ingestion.errors import InputError
 from ingestion.openrouter.pricing import models_frame
 from ingestion.openrouter.schema import OPENROUTER_SOURCE
+from ingestion.snapshots import Snapshot
 
 _RESPONSE_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})\.json(\.gz)?$")
-
-
-@dataclass(frozen=True)
-class PriceSnapshot:
-    day: dt.date
-    frame: pl.DataFrame
-    location: str
-    pages: int = 0  # API pages requested (live); 0 for a file
 
 
 @dataclass(frozen=True)
@@ -49,7 +40,7 @@ class RecordedOpenRouterSource:
                 raise InputError(OPENROUTER_SOURCE, str(path), None, f"not a date: {exc}") from exc
         return sorted(days)
 
-    def fetch(self, day: dt.date) -> PriceSnapshot | None:
+    def fetch(self, day: dt.date) -> Snapshot | None:
         path = self.path_of(day)
         if path is None:
             return None
@@ -70,7 +61,7 @@ class RecordedOpenRouterSource:
             raise InputError(
                 OPENROUTER_SOURCE, str(path), None, f"{kind}not readable JSON: {exc}"
             ) from exc
-        return PriceSnapshot(day, models_frame(payload, location=str(path)), str(path))
+        return Snapshot(day, models_frame(payload, location=str(path)), str(path))
 
     def path_of(self, day: dt.date) -> Path | None:
         """The day's answer; a plain `.json` wins over a `.json.gz` of the same day."""

@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Protocol
 
-from ingestion.openrouter.recorded import PriceSnapshot
+from ingestion.snapshots import Snapshot
 
 
 class PriceSnapshotSource(Protocol):
-    def fetch(self, day: dt.date) -> PriceSnapshot | None: ...
+    def fetch(self, day: dt.date) -> Snapshot | None: ...
