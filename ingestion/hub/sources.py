@@ -10,26 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Protocol
 
 from ingestion.errors import UnavailableError
 from ingestion.hub.live import LiveHubClient
-from ingestion.hub.recorded import SnapshotFolder
 from ingestion.hub.schema import HUB_SOURCE
 from ingestion.snapshots import Snapshot
-
-
-class HubSnapshotSource(Protocol):
-    def fetch(self, day: dt.date) -> Snapshot | None: ...
-
-
-@dataclass(frozen=True)
-class RecordedHubSource:
-    directory: Path
-
-    def fetch(self, day: dt.date) -> Snapshot | None:
-        return SnapshotFolder(self.directory).read(day)
 
 
 def _utc_today() -> dt.date:

@@ -20,7 +20,6 @@ Recorded: a folder of `YYYY-MM-DD.json` answers; a day without a file is a gap. 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -34,7 +33,7 @@ import tenacity
 
 from ingestion.errors import InputError, UnavailableError
 from ingestion.openrouter.http import TIMEOUT_SECONDS, ClientError, default_wait, get_json
-from ingestion.openrouter.recorded import text_start
+from ingestion.recorded import DatedFolder, RecordedSource, read_json
 from ingestion.snapshots import Snapshot
 
 RANKINGS_SOURCE = "openrouter_rankings"
@@ -58,7 +57,6 @@ RANKINGS_SCHEMA = pl.Schema(
 # ASCII digits only: `\d` would also take other scripts' digits, which `Decimal` reads too.
 _TOKENS = re.compile(r"[0-9]+")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_RESPONSE_NAME = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})\.json")
 
 
 # --- the parse ---------------------------------------------------------------------------------
@@ -166,39 +164,21 @@ def _timestamp(value: Any, location: str, field: str) -> dt.datetime:
 # --- recorded ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class RecordedRankingsSource:
-    """A folder of raw answers, `YYYY-MM-DD.json`; other files (PROVENANCE.csv) are not read."""
+# Other files beside the answers (PROVENANCE.csv) are not read.
+RANKINGS_FILE_NAMES = ("{day}.json",)
 
-    directory: Path
 
-    def available_days(self) -> list[dt.date]:
-        if not self.directory.is_dir():
-            raise InputError(RANKINGS_SOURCE, str(self.directory), None, "folder not found")
-        days = []
-        for path in sorted(self.directory.glob("*.json")):
-            match = _RESPONSE_NAME.fullmatch(path.name)
-            if not match:
-                raise InputError(RANKINGS_SOURCE, str(path), None, "name is not YYYY-MM-DD.json")
-            try:
-                days.append(dt.date.fromisoformat(match.group(1)))
-            except ValueError as exc:
-                raise InputError(RANKINGS_SOURCE, str(path), None, f"not a date: {exc}") from exc
-        return days
+def rankings_folder(directory: Path) -> DatedFolder:
+    return DatedFolder(directory, RANKINGS_SOURCE, RANKINGS_FILE_NAMES)
 
-    def fetch(self, day: dt.date) -> Snapshot | None:
-        path = self.directory / f"{day.isoformat()}.json"
-        if not path.exists():
-            return None
-        try:
-            payload = json.loads(path.read_bytes().decode("utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            # No field can be named in a body that does not parse; say what it looks like.
-            kind = "an HTML page, " if text_start(path).startswith("<") else ""
-            raise InputError(
-                RANKINGS_SOURCE, str(path), None, f"{kind}not readable JSON: {exc}"
-            ) from exc
-        return Snapshot(day, rankings_frame(payload, location=str(path)), str(path))
+
+def recorded_rankings_source(directory: Path) -> RecordedSource:
+    return RecordedSource(rankings_folder(directory), read_rankings_file)
+
+
+def read_rankings_file(path: Path, day: dt.date) -> Snapshot:
+    payload = read_json(path, RANKINGS_SOURCE)
+    return Snapshot(day, rankings_frame(payload, location=str(path)), str(path))
 
 
 # --- live --------------------------------------------------------------------------------------

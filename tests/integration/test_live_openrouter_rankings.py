@@ -22,7 +22,7 @@ from ingestion.openrouter.rankings import (
     RANKINGS_SOURCE,
     LiveRankingsClient,
     LiveRankingsSource,
-    RecordedRankingsSource,
+    recorded_rankings_source,
 )
 from ingestion.openrouter.rankings_quality import validate_rankings_snapshot
 from ingestion.quality.expectations import shared_validator
@@ -102,7 +102,7 @@ def test_the_live_frame_is_the_recorded_frame_and_is_accepted(fake, answers, fol
     day = sorted(answers)[0]
     live = client(fake).snapshot(day)
 
-    assert live.frame.equals(RecordedRankingsSource(folder).fetch(day).frame)
+    assert live.frame.equals(recorded_rankings_source(folder).fetch(day).frame)
     verdict = validate_rankings_snapshot(
         day, live.frame, location=live.location, previous=None, validator=shared_validator()
     )

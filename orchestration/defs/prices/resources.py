@@ -11,10 +11,10 @@ from ingestion.openrouter.live import LiveOpenRouterClient, LiveOpenRouterSource
 from ingestion.openrouter.rankings import (
     LiveRankingsClient,
     LiveRankingsSource,
-    RecordedRankingsSource,
+    recorded_rankings_source,
 )
-from ingestion.openrouter.recorded import RecordedOpenRouterSource
-from ingestion.openrouter.sources import PriceSnapshotSource
+from ingestion.openrouter.recorded import recorded_price_source
+from ingestion.snapshots import SnapshotSource
 from orchestration.lib.settings import DEFAULT_OPENROUTER_BASE_URL
 
 
@@ -29,10 +29,10 @@ class OpenRouterSourceResource(dg.ConfigurableResource):
     snapshot_dir: str
     base_url: str = DEFAULT_OPENROUTER_BASE_URL
 
-    def source(self) -> PriceSnapshotSource:
+    def source(self) -> SnapshotSource:
         if self.mode == "live":
             return LiveOpenRouterSource(LiveOpenRouterClient(base_url=self.base_url))
-        return RecordedOpenRouterSource(Path(self.snapshot_dir))
+        return recorded_price_source(Path(self.snapshot_dir))
 
 
 class OpenRouterRankingsResource(dg.ConfigurableResource):
@@ -49,7 +49,7 @@ class OpenRouterRankingsResource(dg.ConfigurableResource):
     base_url: str = DEFAULT_OPENROUTER_BASE_URL
     api_key: str | None = None
 
-    def source(self) -> LiveRankingsSource | RecordedRankingsSource:
+    def source(self) -> SnapshotSource:
         if self.mode == "live":
             if not self.api_key:
                 raise dg.Failure(
@@ -59,4 +59,4 @@ class OpenRouterRankingsResource(dg.ConfigurableResource):
             return LiveRankingsSource(
                 LiveRankingsClient(base_url=self.base_url, api_key=self.api_key)
             )
-        return RecordedRankingsSource(Path(self.snapshot_dir))
+        return recorded_rankings_source(Path(self.snapshot_dir))
