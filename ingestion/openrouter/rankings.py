@@ -12,27 +12,21 @@ permaslug), then one `model_permaslug: "other"` row summing every other model. A
 - `meta` is repeated on every row: OpenRouter restates figures as it refreshes, so a row must
   say which answer (`as_of`) it comes from, and `as_of` is what a chart must cite.
 
-Recorded: a folder of `YYYY-MM-DD.json` answers; a day without a file is a gap. Live:
-`GET {base_url}/datasets/rankings-daily?start_date=D&end_date=D` with `Authorization: Bearer
-<OPENROUTER_API_KEY>`; a day is complete (and fetched) only once it has ended in UTC.
+Recorded: a folder of `YYYY-MM-DD.json` answers; a day without a file is a gap. Live: see
+`ingestion.openrouter.rankings_live`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import httpx
 import polars as pl
-import tenacity
 
-from ingestion.errors import InputError, UnavailableError
-from ingestion.openrouter.http import TIMEOUT_SECONDS, ClientError, default_wait, get_json
+from ingestion.errors import InputError
 from ingestion.recorded import DatedFolder, RecordedSource, read_json
 from ingestion.snapshots import Snapshot
 
@@ -179,70 +173,3 @@ def recorded_rankings_source(directory: Path) -> RecordedSource:
 def read_rankings_file(path: Path, day: dt.date) -> Snapshot:
     payload = read_json(path, RANKINGS_SOURCE)
     return Snapshot(day, rankings_frame(payload, location=str(path)), str(path))
-
-
-# --- live --------------------------------------------------------------------------------------
-
-KEY_VARIABLE = "OPENROUTER_API_KEY"
-# What an HTTP header can carry. A key read from a file with its newline, or pasted with a
-# non-ASCII character, makes httpx raise an error that quotes the header, key included.
-_USABLE_KEY = re.compile(r"[\x21-\x7e]+")
-
-
-@dataclass(frozen=True)
-class LiveRankingsClient:
-    """`rankings-daily` for one day per request. The key never enters a message or a repr."""
-
-    base_url: str
-    api_key: str = field(repr=False)
-    timeout: float = TIMEOUT_SECONDS
-    wait: tenacity.wait.wait_base = field(default_factory=default_wait)
-
-    def url(self, day: dt.date) -> str:
-        query = f"start_date={day.isoformat()}&end_date={day.isoformat()}"
-        return f"{self.base_url.rstrip('/')}/datasets/rankings-daily?{query}"
-
-    def snapshot(self, day: dt.date) -> Snapshot:
-        url = self.url(day)
-        if not isinstance(self.api_key, str) or not _USABLE_KEY.fullmatch(self.api_key):
-            raise UnavailableError(
-                RANKINGS_SOURCE,
-                url,
-                None,
-                f"{KEY_VARIABLE} is not a usable key (empty, or with spaces, a newline or "
-                "non-ASCII characters): set it to an OpenRouter API key",
-            )
-        headers = {"Accept": "application/json", "Authorization": f"Bearer {self.api_key}"}
-        with httpx.Client(timeout=self.timeout, headers=headers) as http:
-            try:
-                payload = get_json(http, url, source=RANKINGS_SOURCE, wait=self.wait)
-            except ClientError as exc:
-                if exc.status not in (401, 403):
-                    raise
-                raise UnavailableError(
-                    RANKINGS_SOURCE,
-                    url,
-                    None,
-                    f"OpenRouter refused the API key (HTTP {exc.status}): set {KEY_VARIABLE} "
-                    "to a valid key",
-                ) from exc
-        frame = rankings_frame(payload, location=url)
-        require_day(frame, day, location=url)
-        return Snapshot(day, frame, url, pages=1)
-
-
-def _utc_today() -> dt.date:
-    return dt.datetime.now(dt.UTC).date()
-
-
-@dataclass(frozen=True)
-class LiveRankingsSource:
-    client: LiveRankingsClient
-    today: Callable[[], dt.date] = field(default=_utc_today)
-
-    def fetch(self, day: dt.date) -> Snapshot | None:
-        """None for today and later: the day is not over in UTC, its figures are not final (a
-        gap for now, fetched on a later run), not an error."""
-        if day >= self.today():
-            return None
-        return self.client.snapshot(day)

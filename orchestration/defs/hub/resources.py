@@ -8,7 +8,7 @@ import dagster as dg
 
 from ingestion.hub.live import LiveHubClient
 from ingestion.hub.recorded import recorded_hub_source
-from ingestion.hub.sources import LiveHubSource
+from ingestion.live import LiveSource
 from ingestion.recorded import RecordedSource
 from ingestion.registry import registry_orgs
 from ingestion.snapshots import SnapshotSource
@@ -31,8 +31,8 @@ class HubSourceResource(dg.ConfigurableResource):
 
     def source(self) -> SnapshotSource:
         if self.mode == "live":
-            client = LiveHubClient(endpoint=self.endpoint, token=self.token)
-            return LiveHubSource(client, registry_orgs(Path(self.registry_csv)))
+            orgs = tuple(self.registry_orgs())
+            return LiveSource(LiveHubClient(endpoint=self.endpoint, orgs=orgs, token=self.token))
         return recorded_hub_source(Path(self.snapshot_dir))
 
     def registry_orgs(self) -> list[str]:

@@ -7,12 +7,10 @@ from pathlib import Path
 
 import dagster as dg
 
-from ingestion.openrouter.live import LiveOpenRouterClient, LiveOpenRouterSource
-from ingestion.openrouter.rankings import (
-    LiveRankingsClient,
-    LiveRankingsSource,
-    recorded_rankings_source,
-)
+from ingestion.live import LiveSource
+from ingestion.openrouter.live import LiveOpenRouterClient
+from ingestion.openrouter.rankings import recorded_rankings_source
+from ingestion.openrouter.rankings_live import LiveRankingsClient
 from ingestion.openrouter.recorded import recorded_price_source
 from ingestion.snapshots import SnapshotSource
 from orchestration.lib.settings import DEFAULT_OPENROUTER_BASE_URL
@@ -31,7 +29,7 @@ class OpenRouterSourceResource(dg.ConfigurableResource):
 
     def source(self) -> SnapshotSource:
         if self.mode == "live":
-            return LiveOpenRouterSource(LiveOpenRouterClient(base_url=self.base_url))
+            return LiveSource(LiveOpenRouterClient(base_url=self.base_url))
         return recorded_price_source(Path(self.snapshot_dir))
 
 
@@ -56,7 +54,5 @@ class OpenRouterRankingsResource(dg.ConfigurableResource):
                     "OpenRouter's usage rankings need an API key: set OPENROUTER_API_KEY in the "
                     "environment (any valid key; it is never stored or shown)."
                 )
-            return LiveRankingsSource(
-                LiveRankingsClient(base_url=self.base_url, api_key=self.api_key)
-            )
+            return LiveSource(LiveRankingsClient(base_url=self.base_url, api_key=self.api_key))
         return recorded_rankings_source(Path(self.snapshot_dir))
