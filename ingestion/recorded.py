@@ -1,4 +1,4 @@
-"""A recorded source: a folder of one file per UTC day, and the source's parser for one file.
+"""A recorded source: a folder of one file per UTC day, read by the source's parser.
 
 This is how the recordings and the demo data run, and how a user backfills history (hub-stats
 exports, saved API answers). Every source keeps its days the same way, so the folder is written
@@ -35,12 +35,20 @@ _DATE = "([0-9]{4}-[0-9]{2}-[0-9]{2})"
 
 @dataclass(frozen=True)
 class DatedFolder:
-    """`names` are the templates of a day's file, preferred first: when two exist for one day
-    (`2026-08-19.json` and `2026-08-19.json.gz`), the first is the day's file."""
+    """A recorded source. `names` are the templates of a day's file, preferred first: when two
+    exist for one day (`2026-08-19.json` and `2026-08-19.json.gz`), the first is the day's file.
+    `parse(path, day)` is the source's parser: one file into the day's Snapshot, or an
+    InputError naming the source, the file and the field."""
 
     directory: Path
     source: str
     names: tuple[str, ...]
+    parse: Callable[[Path, dt.date], Snapshot]
+
+    def fetch(self, day: dt.date) -> Snapshot | None:
+        """The day's snapshot; None for a day without a file (a gap, not an error)."""
+        path = self.path_of(day)
+        return None if path is None else self.parse(path, day)
 
     def scan(self) -> tuple[dict[dt.date, Path], list[InputError]]:
         """The days with a file (in order, each with the file read for it) and the problems:
@@ -79,20 +87,6 @@ class DatedFolder:
             if path.exists():
                 return path
         return None
-
-
-@dataclass(frozen=True)
-class RecordedSource:
-    """A dated folder and the source's parser: `parse(path, day)` reads one file into the
-    day's Snapshot, or raises an InputError naming the source, the file and the field."""
-
-    folder: DatedFolder
-    parse: Callable[[Path, dt.date], Snapshot]
-
-    def fetch(self, day: dt.date) -> Snapshot | None:
-        """The day's snapshot; None for a day without a file (a gap, not an error)."""
-        path = self.folder.path_of(day)
-        return None if path is None else self.parse(path, day)
 
 
 def read_json(path: Path, source: str) -> Any:

@@ -15,7 +15,7 @@ import polars as pl
 from ingestion.conform import conform
 from ingestion.errors import InputError
 from ingestion.hub.schema import HUB_SNAPSHOT_SCHEMA, HUB_SOURCE, REQUIRED_COLUMNS
-from ingestion.recorded import DatedFolder, RecordedSource
+from ingestion.recorded import DatedFolder
 from ingestion.snapshots import Snapshot
 
 # `YYYY-MM-DD.parquet` for daily snapshots; catalog exports may carry the dataset's name as a
@@ -23,12 +23,8 @@ from ingestion.snapshots import Snapshot
 HUB_FILE_NAMES = ("{day}.parquet", "hub_stats_{day}.parquet")
 
 
-def hub_folder(directory: Path) -> DatedFolder:
-    return DatedFolder(directory, HUB_SOURCE, HUB_FILE_NAMES)
-
-
-def recorded_hub_source(directory: Path) -> RecordedSource:
-    return RecordedSource(hub_folder(directory), read_snapshot_file)
+def recorded_hub_source(directory: Path) -> DatedFolder:
+    return DatedFolder(directory, HUB_SOURCE, HUB_FILE_NAMES, read_snapshot_file)
 
 
 def read_snapshot_file(path: Path, day: dt.date) -> Snapshot:

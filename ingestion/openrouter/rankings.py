@@ -27,7 +27,7 @@ from typing import Any
 import polars as pl
 
 from ingestion.errors import InputError
-from ingestion.recorded import DatedFolder, RecordedSource, read_json
+from ingestion.recorded import DatedFolder, read_json
 from ingestion.snapshots import Snapshot
 
 RANKINGS_SOURCE = "openrouter_rankings"
@@ -162,12 +162,8 @@ def _timestamp(value: Any, location: str, field: str) -> dt.datetime:
 RANKINGS_FILE_NAMES = ("{day}.json",)
 
 
-def rankings_folder(directory: Path) -> DatedFolder:
-    return DatedFolder(directory, RANKINGS_SOURCE, RANKINGS_FILE_NAMES)
-
-
-def recorded_rankings_source(directory: Path) -> RecordedSource:
-    return RecordedSource(rankings_folder(directory), read_rankings_file)
+def recorded_rankings_source(directory: Path) -> DatedFolder:
+    return DatedFolder(directory, RANKINGS_SOURCE, RANKINGS_FILE_NAMES, read_rankings_file)
 
 
 def read_rankings_file(path: Path, day: dt.date) -> Snapshot:

@@ -8,19 +8,15 @@ from pathlib import Path
 
 from ingestion.openrouter.pricing import models_frame
 from ingestion.openrouter.schema import OPENROUTER_SOURCE
-from ingestion.recorded import DatedFolder, RecordedSource, read_json
+from ingestion.recorded import DatedFolder, read_json
 from ingestion.snapshots import Snapshot
 
 # A plain `.json` wins over a `.json.gz` of the same day.
 PRICE_FILE_NAMES = ("{day}.json", "{day}.json.gz")
 
 
-def price_folder(directory: Path) -> DatedFolder:
-    return DatedFolder(directory, OPENROUTER_SOURCE, PRICE_FILE_NAMES)
-
-
-def recorded_price_source(directory: Path) -> RecordedSource:
-    return RecordedSource(price_folder(directory), read_price_file)
+def recorded_price_source(directory: Path) -> DatedFolder:
+    return DatedFolder(directory, OPENROUTER_SOURCE, PRICE_FILE_NAMES, read_price_file)
 
 
 def read_price_file(path: Path, day: dt.date) -> Snapshot:

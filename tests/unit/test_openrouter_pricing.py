@@ -14,7 +14,7 @@ import pytest
 
 from ingestion.errors import InputError
 from ingestion.openrouter.pricing import models_frame, parse_price, split_variant
-from ingestion.openrouter.recorded import price_folder, recorded_price_source
+from ingestion.openrouter.recorded import recorded_price_source
 from tests.conftest import DEMO_DIR
 
 LOCATION = "openrouter/daily/2026-08-19.json"
@@ -134,7 +134,7 @@ def test_recorded_folder_reads_json_and_gzip_days_and_gaps_otherwise(tmp_path, p
     source = recorded_price_source(demo)
     gz_days = sorted(p.name.removesuffix(".json.gz") for p in demo.glob("*.json.gz"))
 
-    assert [d.isoformat() for d in price_folder(demo).scan()[0]] == gz_days
+    assert [d.isoformat() for d in recorded_price_source(demo).scan()[0]] == gz_days
     assert source.fetch(dt.date.fromisoformat(gz_days[-1])).frame.height > 10
     assert recorded_price_source(tmp_path).fetch(dt.date(2026, 8, 19)).frame.height == len(
         price_models

@@ -17,7 +17,6 @@ from ingestion.errors import InputError
 from ingestion.openrouter.rankings import (
     RANKINGS_SCHEMA,
     RANKINGS_SOURCE,
-    rankings_folder,
     rankings_frame,
     recorded_rankings_source,
     require_day,
@@ -228,7 +227,7 @@ def test_recorded_days_are_the_json_files_and_provenance_is_ignored(tmp_path):
 
     source = recorded_rankings_source(tmp_path)
 
-    assert list(rankings_folder(tmp_path).scan()[0]) == [DAY, DAY + dt.timedelta(days=2)]
+    assert list(recorded_rankings_source(tmp_path).scan()[0]) == [DAY, DAY + dt.timedelta(days=2)]
     snapshot = source.fetch(DAY)
     assert snapshot.day == DAY and snapshot.pages == 0
     assert snapshot.location == str(tmp_path / "2026-03-14.json")
@@ -407,7 +406,7 @@ def test_a_missing_or_mistyped_column_is_refused_naming_it():
 )
 def test_every_recorded_day_parses_and_is_accepted(folder):
     source = recorded_rankings_source(folder)
-    days = list(rankings_folder(folder).scan()[0])
+    days = list(recorded_rankings_source(folder).scan()[0])
     assert [d.isoformat() for d in days] == sorted(p.stem for p in folder.glob("*.json"))
     assert days
 

@@ -9,19 +9,19 @@ import polars as pl
 import pytest
 
 from ingestion.errors import InputError
-from ingestion.hub.recorded import hub_folder, recorded_hub_source
-from ingestion.openrouter.rankings import RANKINGS_SOURCE, rankings_folder, recorded_rankings_source
-from ingestion.openrouter.recorded import price_folder, recorded_price_source
+from ingestion.hub.recorded import recorded_hub_source
+from ingestion.openrouter.rankings import RANKINGS_SOURCE, recorded_rankings_source
+from ingestion.openrouter.recorded import recorded_price_source
 from orchestration.cli.main import default_range
 from orchestration.lib.settings import Settings
 from tests.conftest import DEMO_DIR, REAL_HUB_DAILY, requires_real_data
 
 DAY = dt.date(2026, 5, 3)
-# (folder, recorded source, the source's name, a day file's ending)
+# (the recorded source over a folder, the source's name, a day file's ending)
 SOURCES = {
-    "hub": (hub_folder, recorded_hub_source, "hub", ".parquet"),
-    "prices": (price_folder, recorded_price_source, "openrouter", ".json"),
-    "rankings": (rankings_folder, recorded_rankings_source, RANKINGS_SOURCE, ".json"),
+    "hub": (recorded_hub_source, "hub", ".parquet"),
+    "prices": (recorded_price_source, "openrouter", ".json"),
+    "rankings": (recorded_rankings_source, RANKINGS_SOURCE, ".json"),
 }
 
 
@@ -43,13 +43,13 @@ def source(request):
 def test_a_file_that_is_not_a_day_is_reported_never_read_and_the_days_still_list(
     tmp_path, source, name, problem
 ):
-    folder, _, source_name, ending = source
+    recorded, source_name, ending = source
     (tmp_path / f"{DAY}{ending}").write_bytes(b"")
     (tmp_path / f"{name}{ending}").write_bytes(b"")
     (tmp_path / "PROVENANCE.csv").write_text("date,rows\nnot,a,day\n")
     (tmp_path / "NOTES.md").write_text("# not a day\n")
 
-    days, problems = folder(tmp_path).scan()
+    days, problems = recorded(tmp_path).scan()
 
     assert list(days) == [DAY]
     (error,) = problems
@@ -58,32 +58,32 @@ def test_a_file_that_is_not_a_day_is_reported_never_read_and_the_days_still_list
 
 
 def test_a_missing_folder_is_an_error(tmp_path, source):
-    folder, *_ = source
+    recorded, *_ = source
     with pytest.raises(InputError, match="folder not found"):
-        folder(tmp_path / "absent").scan()
+        recorded(tmp_path / "absent").scan()
 
 
 def test_a_day_without_a_file_is_a_gap_not_an_error(tmp_path, source):
-    _, recorded, *_ = source
+    recorded, *_ = source
     assert recorded(tmp_path).fetch(DAY) is None
 
 
 @pytest.mark.parametrize(
-    ("folder", "names"),
+    ("recorded", "names"),
     [
-        (hub_folder, [f"hub_stats_{DAY}.parquet", f"{DAY}.parquet"]),
-        (price_folder, [f"{DAY}.json.gz", f"{DAY}.json"]),
+        (recorded_hub_source, [f"hub_stats_{DAY}.parquet", f"{DAY}.parquet"]),
+        (recorded_price_source, [f"{DAY}.json.gz", f"{DAY}.json"]),
     ],
     ids=["hub", "prices"],
 )
-def test_when_a_day_has_two_files_the_first_name_wins(tmp_path, folder, names):
+def test_when_a_day_has_two_files_the_first_name_wins(tmp_path, recorded, names):
     for name in names:
         (tmp_path / name).write_bytes(b"")
 
-    days, problems = folder(tmp_path).scan()
+    days, problems = recorded(tmp_path).scan()
 
     assert days == {DAY: tmp_path / names[-1]} and problems == []
-    assert folder(tmp_path).path_of(DAY) == tmp_path / names[-1]
+    assert recorded(tmp_path).path_of(DAY) == tmp_path / names[-1]
 
 
 @pytest.mark.parametrize(
@@ -92,7 +92,7 @@ def test_when_a_day_has_two_files_the_first_name_wins(tmp_path, folder, names):
     ids=["demo", "real"],
 )
 def test_every_file_of_a_recorded_folder_is_a_day(folder):
-    days, problems = hub_folder(folder).scan()
+    days, problems = recorded_hub_source(folder).scan()
     names = sorted(path.stem for path in folder.glob("*.parquet"))
 
     assert [day.isoformat() for day in days] == names
@@ -105,7 +105,7 @@ def test_a_catalog_export_named_like_the_hub_stats_files_is_read(tmp_path):
         tmp_path / "hub_stats_2026-05-21.parquet"
     )
 
-    days, _ = hub_folder(tmp_path).scan()
+    days, _ = recorded_hub_source(tmp_path).scan()
 
     assert list(days) == [dt.date(2026, 5, 21)]
     snapshot = recorded_hub_source(tmp_path).fetch(dt.date(2026, 5, 21))

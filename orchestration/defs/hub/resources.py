@@ -9,7 +9,7 @@ import dagster as dg
 from ingestion.hub.live import LiveHubClient
 from ingestion.hub.recorded import recorded_hub_source
 from ingestion.live import LiveSource
-from ingestion.recorded import RecordedSource
+from ingestion.recorded import DatedFolder
 from ingestion.registry import registry_orgs
 from ingestion.snapshots import SnapshotSource
 from orchestration.lib.settings import DEFAULT_HF_ENDPOINT, DEVELOPER_REGISTRY_CSV
@@ -38,5 +38,5 @@ class HubSourceResource(dg.ConfigurableResource):
     def registry_orgs(self) -> list[str]:
         return registry_orgs(Path(self.registry_csv))
 
-    def catalog(self) -> RecordedSource:
+    def catalog(self) -> DatedFolder:
         return recorded_hub_source(Path(self.catalog_dir))
