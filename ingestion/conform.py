@@ -21,12 +21,6 @@ class ConformReport:
     missing_columns: list[str] = field(default_factory=list)
     extra_columns: list[str] = field(default_factory=list)
 
-    def as_metadata(self) -> dict[str, str]:
-        return {
-            "missing_columns": ", ".join(self.missing_columns) or "none",
-            "extra_columns": ", ".join(self.extra_columns) or "none",
-        }
-
 
 def conform(
     frame: pl.DataFrame, schema: pl.Schema, *, source: str, location: str

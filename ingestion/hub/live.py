@@ -3,15 +3,17 @@
 Cost: one request per page of 1,000 models per org (the client follows the `Link` header), so
 the ~40 orgs of the registry cost ~40-60 requests a day, far below the anonymous limit of 500
 per 5 minutes. Retries on 408/429/5xx and the `RateLimit` reset are huggingface_hub's.
+
+The Hub has no history endpoint: its counters can only be read as they stand now, so the live
+source (`LiveSource(LiveHubClient(...))`) refuses days other than today or the one that just ended.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import polars as pl
 from huggingface_hub import HfApi
@@ -19,22 +21,36 @@ from huggingface_hub.errors import HfHubHTTPError
 
 from ingestion.conform import conform
 from ingestion.errors import InputError
-from ingestion.hub.recorded import Snapshot
 from ingestion.hub.schema import HUB_EXPAND_FIELDS, HUB_SNAPSHOT_SCHEMA, HUB_SOURCE
+from ingestion.live import Window
+from ingestion.snapshots import Snapshot
 
 _PAGE_SIZE = 1000  # the Hub's page size for list_models
 
 
 @dataclass(frozen=True)
 class LiveHubClient:
+    """The models of `orgs` (the developer registry's), with their counters as they stand now."""
+
+    source: ClassVar[str] = HUB_SOURCE
+    window: ClassVar[Window] = Window.PRESENT
+    no_history: ClassVar[str] = (
+        "the Hub keeps no history, only today's counters. Backfill past days in recorded mode "
+        "with HUB_SNAPSHOT_DIR pointing at hub-stats exports."
+    )
     endpoint: str
+    orgs: tuple[str, ...] = ()
     token: str | None = None
 
-    def snapshot(self, day: dt.date, orgs: Sequence[str]) -> Snapshot:
+    @property
+    def location(self) -> str:
+        return self.endpoint
+
+    def snapshot(self, day: dt.date) -> Snapshot:
         api = HfApi(endpoint=self.endpoint, token=self.token)
         rows: list[dict[str, Any]] = []
         pages = 0
-        for org in orgs:
+        for org in self.orgs:
             location = f"{self.endpoint}/api/models?author={org}"
             try:
                 models = list(api.list_models(author=org, expand=list(HUB_EXPAND_FIELDS)))

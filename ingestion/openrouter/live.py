@@ -5,37 +5,48 @@ when there is more, and it is followed until it is absent. Each page is one `htt
 429 and 5xx answers and connection errors are retried (4 attempts, `Retry-After` or exponential
 backoff); an answer that is not the expected JSON (an HTML error page, a truncated body) is an
 InputError naming the URL, not retried. OpenRouter keeps no price history, so the live source
-only snapshots the present.
+(`LiveSource(LiveOpenRouterClient(...))`) only snapshots the present: today or the day that just
+ended.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import httpx
 import polars as pl
 import tenacity
 
-from ingestion.errors import InputError, UnavailableError
+from ingestion.errors import InputError
+from ingestion.live import Window
 from ingestion.openrouter.http import MAX_ATTEMPTS, TIMEOUT_SECONDS, default_wait, get_json
 from ingestion.openrouter.pricing import models_frame
-from ingestion.openrouter.recorded import PriceSnapshot
 from ingestion.openrouter.schema import OPENROUTER_MODELS_SCHEMA, OPENROUTER_SOURCE
+from ingestion.snapshots import Snapshot
 
-__all__ = ["MAX_ATTEMPTS", "TIMEOUT_SECONDS", "LiveOpenRouterClient", "LiveOpenRouterSource"]
+__all__ = ["MAX_ATTEMPTS", "TIMEOUT_SECONDS", "LiveOpenRouterClient"]
 
 MAX_PAGES = 100  # a guard against a server that sends `next` forever
 
 
 @dataclass(frozen=True)
 class LiveOpenRouterClient:
+    source: ClassVar[str] = OPENROUTER_SOURCE
+    window: ClassVar[Window] = Window.PRESENT
+    no_history: ClassVar[str] = (
+        "OpenRouter keeps no history. Backfill past days in recorded mode with PRICES_SNAPSHOT_DIR."
+    )
     base_url: str
     timeout: float = TIMEOUT_SECONDS
     wait: tenacity.wait.wait_base = field(default_factory=default_wait)
 
-    def snapshot(self, day: dt.date) -> PriceSnapshot:
+    @property
+    def location(self) -> str:
+        return self.base_url
+
+    def snapshot(self, day: dt.date) -> Snapshot:
         frames: list[pl.DataFrame] = []
         url: str | None = f"{self.base_url.rstrip('/')}/models?output_modalities=all"
         pages = 0
@@ -49,27 +60,4 @@ class LiveOpenRouterClient:
                 next_link = (payload.get("links") or {}).get("next")
                 url = str(httpx.URL(url).join(next_link)) if next_link else None
         frame = pl.concat(frames) if frames else pl.DataFrame(schema=OPENROUTER_MODELS_SCHEMA)
-        return PriceSnapshot(day, frame, self.base_url, pages=pages)
-
-
-def _utc_today() -> dt.date:
-    return dt.datetime.now(dt.UTC).date()
-
-
-@dataclass(frozen=True)
-class LiveOpenRouterSource:
-    client: LiveOpenRouterClient
-    today: Callable[[], dt.date] = field(default=_utc_today)
-
-    def fetch(self, day: dt.date) -> PriceSnapshot:
-        today = self.today()
-        if day not in (today, today - dt.timedelta(days=1)):
-            # A usage error that fails the run, not a bad snapshot to quarantine.
-            raise UnavailableError(
-                OPENROUTER_SOURCE,
-                self.client.base_url,
-                None,
-                f"cannot fetch the prices of {day} live: OpenRouter keeps no history. Backfill "
-                "past days in recorded mode with PRICES_SNAPSHOT_DIR.",
-            )
-        return self.client.snapshot(day)
+        return Snapshot(day, frame, self.base_url, pages=pages)

@@ -12,29 +12,23 @@ permaslug), then one `model_permaslug: "other"` row summing every other model. A
 - `meta` is repeated on every row: OpenRouter restates figures as it refreshes, so a row must
   say which answer (`as_of`) it comes from, and `as_of` is what a chart must cite.
 
-Recorded: a folder of `YYYY-MM-DD.json` answers; a day without a file is a gap. Live:
-`GET {base_url}/datasets/rankings-daily?start_date=D&end_date=D` with `Authorization: Bearer
-<OPENROUTER_API_KEY>`; a day is complete (and fetched) only once it has ended in UTC.
+Recorded: a folder of `YYYY-MM-DD.json` answers; a day without a file is a gap. Live: see
+`ingestion.openrouter.rankings_live`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
-import httpx
 import polars as pl
-import tenacity
 
-from ingestion.errors import InputError, UnavailableError
-from ingestion.openrouter.http import TIMEOUT_SECONDS, ClientError, default_wait, get_json
-from ingestion.openrouter.recorded import text_start
+from ingestion.errors import InputError
+from ingestion.recorded import DatedFolder, read_json
+from ingestion.snapshots import Snapshot
 
 RANKINGS_SOURCE = "openrouter_rankings"
 OTHER = "other"
@@ -57,19 +51,6 @@ RANKINGS_SCHEMA = pl.Schema(
 # ASCII digits only: `\d` would also take other scripts' digits, which `Decimal` reads too.
 _TOKENS = re.compile(r"[0-9]+")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_RESPONSE_NAME = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})\.json")
-
-
-@dataclass(frozen=True)
-class RankingsSnapshot:
-    day: dt.date
-    frame: pl.DataFrame
-    location: str
-    pages: int = 0  # API requests made (live); 0 for a file
-
-
-class RankingsSource(Protocol):
-    def fetch(self, day: dt.date) -> RankingsSnapshot | None: ...
 
 
 # --- the parse ---------------------------------------------------------------------------------
@@ -177,103 +158,14 @@ def _timestamp(value: Any, location: str, field: str) -> dt.datetime:
 # --- recorded ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class RecordedRankingsSource:
-    """A folder of raw answers, `YYYY-MM-DD.json`; other files (PROVENANCE.csv) are not read."""
-
-    directory: Path
-
-    def available_days(self) -> list[dt.date]:
-        if not self.directory.is_dir():
-            raise InputError(RANKINGS_SOURCE, str(self.directory), None, "folder not found")
-        days = []
-        for path in sorted(self.directory.glob("*.json")):
-            match = _RESPONSE_NAME.fullmatch(path.name)
-            if not match:
-                raise InputError(RANKINGS_SOURCE, str(path), None, "name is not YYYY-MM-DD.json")
-            try:
-                days.append(dt.date.fromisoformat(match.group(1)))
-            except ValueError as exc:
-                raise InputError(RANKINGS_SOURCE, str(path), None, f"not a date: {exc}") from exc
-        return days
-
-    def fetch(self, day: dt.date) -> RankingsSnapshot | None:
-        path = self.directory / f"{day.isoformat()}.json"
-        if not path.exists():
-            return None
-        try:
-            payload = json.loads(path.read_bytes().decode("utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            # No field can be named in a body that does not parse; say what it looks like.
-            kind = "an HTML page, " if text_start(path).startswith("<") else ""
-            raise InputError(
-                RANKINGS_SOURCE, str(path), None, f"{kind}not readable JSON: {exc}"
-            ) from exc
-        return RankingsSnapshot(day, rankings_frame(payload, location=str(path)), str(path))
+# Other files beside the answers (PROVENANCE.csv) are not read.
+RANKINGS_FILE_NAMES = ("{day}.json",)
 
 
-# --- live --------------------------------------------------------------------------------------
-
-KEY_VARIABLE = "OPENROUTER_API_KEY"
-# What an HTTP header can carry. A key read from a file with its newline, or pasted with a
-# non-ASCII character, makes httpx raise an error that quotes the header, key included.
-_USABLE_KEY = re.compile(r"[\x21-\x7e]+")
+def recorded_rankings_source(directory: Path) -> DatedFolder:
+    return DatedFolder(directory, RANKINGS_SOURCE, RANKINGS_FILE_NAMES, read_rankings_file)
 
 
-@dataclass(frozen=True)
-class LiveRankingsClient:
-    """`rankings-daily` for one day per request. The key never enters a message or a repr."""
-
-    base_url: str
-    api_key: str = field(repr=False)
-    timeout: float = TIMEOUT_SECONDS
-    wait: tenacity.wait.wait_base = field(default_factory=default_wait)
-
-    def url(self, day: dt.date) -> str:
-        query = f"start_date={day.isoformat()}&end_date={day.isoformat()}"
-        return f"{self.base_url.rstrip('/')}/datasets/rankings-daily?{query}"
-
-    def snapshot(self, day: dt.date) -> RankingsSnapshot:
-        url = self.url(day)
-        if not isinstance(self.api_key, str) or not _USABLE_KEY.fullmatch(self.api_key):
-            raise UnavailableError(
-                RANKINGS_SOURCE,
-                url,
-                None,
-                f"{KEY_VARIABLE} is not a usable key (empty, or with spaces, a newline or "
-                "non-ASCII characters): set it to an OpenRouter API key",
-            )
-        headers = {"Accept": "application/json", "Authorization": f"Bearer {self.api_key}"}
-        with httpx.Client(timeout=self.timeout, headers=headers) as http:
-            try:
-                payload = get_json(http, url, source=RANKINGS_SOURCE, wait=self.wait)
-            except ClientError as exc:
-                if exc.status not in (401, 403):
-                    raise
-                raise UnavailableError(
-                    RANKINGS_SOURCE,
-                    url,
-                    None,
-                    f"OpenRouter refused the API key (HTTP {exc.status}): set {KEY_VARIABLE} "
-                    "to a valid key",
-                ) from exc
-        frame = rankings_frame(payload, location=url)
-        require_day(frame, day, location=url)
-        return RankingsSnapshot(day, frame, url, pages=1)
-
-
-def _utc_today() -> dt.date:
-    return dt.datetime.now(dt.UTC).date()
-
-
-@dataclass(frozen=True)
-class LiveRankingsSource:
-    client: LiveRankingsClient
-    today: Callable[[], dt.date] = field(default=_utc_today)
-
-    def fetch(self, day: dt.date) -> RankingsSnapshot | None:
-        """None for today and later: the day is not over in UTC, its figures are not final (a
-        gap for now, fetched on a later run), not an error."""
-        if day >= self.today():
-            return None
-        return self.client.snapshot(day)
+def read_rankings_file(path: Path, day: dt.date) -> Snapshot:
+    payload = read_json(path, RANKINGS_SOURCE)
+    return Snapshot(day, rankings_frame(payload, location=str(path)), str(path))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from ingestion.errors import InputError
@@ -61,7 +61,6 @@ class Verdict:
     rows: int
     results: tuple[RuleResult, ...] = ()
     admitted_by_operator: bool = False
-    notes: tuple[str, ...] = field(default=())
 
     @property
     def blocking_failures(self) -> list[RuleResult]:
@@ -90,7 +89,6 @@ class Verdict:
             "accepted": self.accepted,
             "admitted_by_operator": self.admitted_by_operator,
             "reason": self.reason(),
-            "notes": list(self.notes),
             "results": [r.as_dict() for r in self.results],
         }
 

@@ -26,8 +26,8 @@ import dagster as dg
 from rich.console import Console
 
 from ingestion.errors import InputError
-from ingestion.hub.recorded import SnapshotFolder
-from ingestion.openrouter.recorded import RecordedOpenRouterSource
+from ingestion.hub.recorded import recorded_hub_source
+from ingestion.openrouter.recorded import recorded_price_source
 from ingestion.quality.quarantine import open_entries
 from orchestration.cli.quarantine import quarantine_command
 from orchestration.cli.summary import print_summary
@@ -121,15 +121,14 @@ def default_range(settings: Settings) -> tuple[dt.date, dt.date]:
     if settings.source_mode == "live":
         yesterday = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=1)
         return yesterday, yesterday
-    found, problems = SnapshotFolder(settings.hub_snapshot_dir).scan()
-    hub_days = sorted(found)
-    for problem in problems:
-        # A misnamed file is never read (days are looked up by name): say so, run the rest.
+    hub_days, hub_problems = recorded_hub_source(settings.hub_snapshot_dir).scan()
+    price_days, price_problems = recorded_price_source(settings.prices_snapshot_dir).scan()
+    for problem in [*hub_problems, *price_problems]:
+        # A misnamed file is never read (see ingestion.recorded): say so, run the rest.
         warn(f"skipped {problem}")
     if not hub_days:
         raise SettingsError(f"no YYYY-MM-DD.parquet snapshots in {settings.hub_snapshot_dir}")
     # Every recorded day of either source: days one source lacks are gaps for it.
-    price_days = RecordedOpenRouterSource(settings.prices_snapshot_dir).available_days()
     days = sorted([*hub_days, *price_days])
     return days[0], days[-1]
 

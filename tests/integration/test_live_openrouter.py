@@ -8,7 +8,8 @@ import pytest
 import tenacity
 
 from ingestion.errors import InputError
-from ingestion.openrouter.live import MAX_ATTEMPTS, LiveOpenRouterClient, LiveOpenRouterSource
+from ingestion.live import LiveSource
+from ingestion.openrouter.live import MAX_ATTEMPTS, LiveOpenRouterClient
 from ingestion.openrouter.schema import OPENROUTER_MODELS_SCHEMA
 from tests.fakes.hub_server import Fault
 
@@ -85,7 +86,7 @@ def test_a_4xx_other_than_429_is_not_retried(fake_openrouter):
 
 
 def test_the_live_source_refuses_past_days(fake_openrouter, openrouter_models):
-    source = LiveOpenRouterSource(client(fake_openrouter), today=lambda: DAY)
+    source = LiveSource(client(fake_openrouter), today=lambda: DAY)
 
     assert source.fetch(DAY - dt.timedelta(days=1)).frame.height == len(openrouter_models)
     with pytest.raises(InputError, match="keeps no history"):

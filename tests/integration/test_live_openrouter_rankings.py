@@ -17,13 +17,10 @@ import pytest
 import tenacity
 
 from ingestion.errors import InputError, UnavailableError
+from ingestion.live import LiveSource
 from ingestion.openrouter.http import MAX_ATTEMPTS, RetryAfterWait, retry_after_seconds
-from ingestion.openrouter.rankings import (
-    RANKINGS_SOURCE,
-    LiveRankingsClient,
-    LiveRankingsSource,
-    RecordedRankingsSource,
-)
+from ingestion.openrouter.rankings import RANKINGS_SOURCE, recorded_rankings_source
+from ingestion.openrouter.rankings_live import LiveRankingsClient
 from ingestion.openrouter.rankings_quality import validate_rankings_snapshot
 from ingestion.quality.expectations import shared_validator
 from tests.conftest import DEMO_DIR, REAL_RANKINGS, requires_real_data
@@ -102,7 +99,7 @@ def test_the_live_frame_is_the_recorded_frame_and_is_accepted(fake, answers, fol
     day = sorted(answers)[0]
     live = client(fake).snapshot(day)
 
-    assert live.frame.equals(RecordedRankingsSource(folder).fetch(day).frame)
+    assert live.frame.equals(recorded_rankings_source(folder).fetch(day).frame)
     verdict = validate_rankings_snapshot(
         day, live.frame, location=live.location, previous=None, validator=shared_validator()
     )
@@ -148,7 +145,7 @@ def test_an_unusable_key_is_unavailable_before_any_request(fake, answers, key):
 
 def test_today_and_later_are_gaps_and_ask_nothing(fake, answers):
     last = sorted(answers)[-1]
-    source = LiveRankingsSource(client(fake), today=lambda: last + dt.timedelta(days=1))
+    source = LiveSource(client(fake), today=lambda: last + dt.timedelta(days=1))
 
     assert source.fetch(last + dt.timedelta(days=1)) is None
     assert source.fetch(last + dt.timedelta(days=30)) is None

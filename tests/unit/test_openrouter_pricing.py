@@ -14,7 +14,7 @@ import pytest
 
 from ingestion.errors import InputError
 from ingestion.openrouter.pricing import models_frame, parse_price, split_variant
-from ingestion.openrouter.recorded import RecordedOpenRouterSource
+from ingestion.openrouter.recorded import recorded_price_source
 from tests.conftest import DEMO_DIR
 
 LOCATION = "openrouter/daily/2026-08-19.json"
@@ -130,15 +130,16 @@ def test_split_variant():
 def test_recorded_folder_reads_json_and_gzip_days_and_gaps_otherwise(tmp_path, price_models):
     body = json.dumps({"data": price_models})
     (tmp_path / "2026-08-19.json").write_text(body)
-    source = RecordedOpenRouterSource(DEMO_DIR / "openrouter" / "daily")
-    gz_days = sorted(p.name.removesuffix(".json.gz") for p in source.directory.glob("*.json.gz"))
+    demo = DEMO_DIR / "openrouter" / "daily"
+    source = recorded_price_source(demo)
+    gz_days = sorted(p.name.removesuffix(".json.gz") for p in demo.glob("*.json.gz"))
 
-    assert [d.isoformat() for d in source.available_days()] == gz_days
+    assert [d.isoformat() for d in recorded_price_source(demo).scan()[0]] == gz_days
     assert source.fetch(dt.date.fromisoformat(gz_days[-1])).frame.height > 10
-    assert RecordedOpenRouterSource(tmp_path).fetch(dt.date(2026, 8, 19)).frame.height == len(
+    assert recorded_price_source(tmp_path).fetch(dt.date(2026, 8, 19)).frame.height == len(
         price_models
     )
-    assert RecordedOpenRouterSource(tmp_path).fetch(dt.date(2026, 8, 18)) is None
+    assert recorded_price_source(tmp_path).fetch(dt.date(2026, 8, 18)) is None
 
 
 @pytest.mark.parametrize(
@@ -150,6 +151,6 @@ def test_an_unreadable_answer_names_the_file(tmp_path, name, content):
     (tmp_path / name).write_bytes(content)
 
     with pytest.raises(InputError, match="not readable JSON") as error:
-        RecordedOpenRouterSource(tmp_path).fetch(dt.date(2026, 8, 20))
+        recorded_price_source(tmp_path).fetch(dt.date(2026, 8, 20))
 
     assert error.value.location == str(tmp_path / name)

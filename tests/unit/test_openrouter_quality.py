@@ -13,7 +13,7 @@ import pytest
 from ingestion.errors import InputError
 from ingestion.openrouter.pricing import models_frame
 from ingestion.openrouter.quality import UNKNOWN_PRICE, validate_price_snapshot
-from ingestion.openrouter.recorded import RecordedOpenRouterSource
+from ingestion.openrouter.recorded import recorded_price_source
 from ingestion.quality.counters import ROW_COUNT_COLLAPSED
 from ingestion.quality.expectations import shared_validator
 from ingestion.quality.results import READABLE, Verdict, unreadable_verdict
@@ -161,7 +161,7 @@ def test_a_bad_recorded_file_is_an_input_error_naming_the_file(
     path.write_text(content(real))
 
     with pytest.raises(InputError) as error:
-        RecordedOpenRouterSource(tmp_path).fetch(dt.date(2026, 8, 20))
+        recorded_price_source(tmp_path).fetch(dt.date(2026, 8, 20))
 
     reason = unreadable_verdict(dt.date(2026, 8, 20), error.value).reason()
     assert reason.startswith(f"openrouter: {path}: {READABLE}")

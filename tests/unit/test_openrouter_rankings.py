@@ -17,8 +17,8 @@ from ingestion.errors import InputError
 from ingestion.openrouter.rankings import (
     RANKINGS_SCHEMA,
     RANKINGS_SOURCE,
-    RecordedRankingsSource,
     rankings_frame,
+    recorded_rankings_source,
     require_day,
 )
 from ingestion.openrouter.rankings_quality import (
@@ -225,9 +225,9 @@ def test_recorded_days_are_the_json_files_and_provenance_is_ignored(tmp_path):
     write(tmp_path, "PROVENANCE.csv", "date,rows\nnot,a,day\n")
     write(tmp_path, "NOTES.md", "# not a day\n")
 
-    source = RecordedRankingsSource(tmp_path)
+    source = recorded_rankings_source(tmp_path)
 
-    assert source.available_days() == [DAY, DAY + dt.timedelta(days=2)]
+    assert list(recorded_rankings_source(tmp_path).scan()[0]) == [DAY, DAY + dt.timedelta(days=2)]
     snapshot = source.fetch(DAY)
     assert snapshot.day == DAY and snapshot.pages == 0
     assert snapshot.location == str(tmp_path / "2026-03-14.json")
@@ -237,24 +237,7 @@ def test_recorded_days_are_the_json_files_and_provenance_is_ignored(tmp_path):
 def test_a_day_without_a_file_is_a_gap(tmp_path):
     write(tmp_path, f"{DAY.isoformat()}.json", answer())
 
-    assert RecordedRankingsSource(tmp_path).fetch(DAY + dt.timedelta(days=1)) is None
-
-
-@pytest.mark.parametrize("name", ["latest.json", "2026-02-30.json", "2026-3-14.json"])
-def test_a_misnamed_json_file_is_an_error_naming_it(tmp_path, name):
-    write(tmp_path, f"{DAY.isoformat()}.json", answer())
-    write(tmp_path, name, answer())
-
-    with pytest.raises(InputError) as error:
-        RecordedRankingsSource(tmp_path).available_days()
-
-    assert error.value.source == RANKINGS_SOURCE
-    assert error.value.location == str(tmp_path / name)
-
-
-def test_a_missing_folder_is_an_error(tmp_path):
-    with pytest.raises(InputError, match="folder not found"):
-        RecordedRankingsSource(tmp_path / "absent").available_days()
+    assert recorded_rankings_source(tmp_path).fetch(DAY + dt.timedelta(days=1)) is None
 
 
 @pytest.mark.parametrize(
@@ -270,7 +253,7 @@ def test_a_bad_recorded_file_is_an_input_error_naming_the_file(tmp_path, content
     path = write(tmp_path, f"{DAY.isoformat()}.json", content(json.dumps(answer())))
 
     with pytest.raises(InputError) as error:
-        RecordedRankingsSource(tmp_path).fetch(DAY)
+        recorded_rankings_source(tmp_path).fetch(DAY)
 
     assert error.value.location == str(path)
     assert error.value.field == field
@@ -422,8 +405,8 @@ def test_a_missing_or_mistyped_column_is_refused_naming_it():
     ids=["demo", "real"],
 )
 def test_every_recorded_day_parses_and_is_accepted(folder):
-    source = RecordedRankingsSource(folder)
-    days = source.available_days()
+    source = recorded_rankings_source(folder)
+    days = list(recorded_rankings_source(folder).scan()[0])
     assert [d.isoformat() for d in days] == sorted(p.stem for p in folder.glob("*.json"))
     assert days
 

@@ -1,3 +1,6 @@
+"""The dated folder every recorded source shares (ingestion.recorded): one naming rule per
+source, one policy for files that are not a day's, for all of them."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -6,10 +9,81 @@ import polars as pl
 import pytest
 
 from ingestion.errors import InputError
-from ingestion.hub.recorded import SnapshotFolder
+from ingestion.hub.recorded import recorded_hub_source
+from ingestion.openrouter.rankings import RANKINGS_SOURCE, recorded_rankings_source
+from ingestion.openrouter.recorded import recorded_price_source
 from orchestration.cli.main import default_range
 from orchestration.lib.settings import Settings
 from tests.conftest import DEMO_DIR, REAL_HUB_DAILY, requires_real_data
+
+DAY = dt.date(2026, 5, 3)
+# (the recorded source over a folder, the source's name, a day file's ending)
+SOURCES = {
+    "hub": (recorded_hub_source, "hub", ".parquet"),
+    "prices": (recorded_price_source, "openrouter", ".json"),
+    "rankings": (recorded_rankings_source, RANKINGS_SOURCE, ".json"),
+}
+
+
+@pytest.fixture(params=SOURCES.values(), ids=SOURCES.keys())
+def source(request):
+    return request.param
+
+
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    [
+        ("latest", "file name is not"),
+        ("2026-3-14", "file name is not"),
+        ("20260503", "file name is not"),
+        ("2026-13-01", "not a real date"),
+        ("2026-02-30", "not a real date"),
+    ],
+)
+def test_a_file_that_is_not_a_day_is_reported_never_read_and_the_days_still_list(
+    tmp_path, source, name, problem
+):
+    recorded, source_name, ending = source
+    (tmp_path / f"{DAY}{ending}").write_bytes(b"")
+    (tmp_path / f"{name}{ending}").write_bytes(b"")
+    (tmp_path / "PROVENANCE.csv").write_text("date,rows\nnot,a,day\n")
+    (tmp_path / "NOTES.md").write_text("# not a day\n")
+
+    days, problems = recorded(tmp_path).scan()
+
+    assert list(days) == [DAY]
+    (error,) = problems
+    assert (error.source, error.location) == (source_name, str(tmp_path / f"{name}{ending}"))
+    assert problem in error.message
+
+
+def test_a_missing_folder_is_an_error(tmp_path, source):
+    recorded, *_ = source
+    with pytest.raises(InputError, match="folder not found"):
+        recorded(tmp_path / "absent").scan()
+
+
+def test_a_day_without_a_file_is_a_gap_not_an_error(tmp_path, source):
+    recorded, *_ = source
+    assert recorded(tmp_path).fetch(DAY) is None
+
+
+@pytest.mark.parametrize(
+    ("recorded", "names"),
+    [
+        (recorded_hub_source, [f"hub_stats_{DAY}.parquet", f"{DAY}.parquet"]),
+        (recorded_price_source, [f"{DAY}.json.gz", f"{DAY}.json"]),
+    ],
+    ids=["hub", "prices"],
+)
+def test_when_a_day_has_two_files_the_first_name_wins(tmp_path, recorded, names):
+    for name in names:
+        (tmp_path / name).write_bytes(b"")
+
+    days, problems = recorded(tmp_path).scan()
+
+    assert days == {DAY: tmp_path / names[-1]} and problems == []
+    assert recorded(tmp_path).path_of(DAY) == tmp_path / names[-1]
 
 
 @pytest.mark.parametrize(
@@ -18,10 +92,11 @@ from tests.conftest import DEMO_DIR, REAL_HUB_DAILY, requires_real_data
     ids=["demo", "real"],
 )
 def test_every_file_of_a_recorded_folder_is_a_day(folder):
-    days = SnapshotFolder(folder).available_days()
+    days, problems = recorded_hub_source(folder).scan()
     names = sorted(path.stem for path in folder.glob("*.parquet"))
 
     assert [day.isoformat() for day in days] == names
+    assert problems == []
     assert len(days) > 30
 
 
@@ -30,48 +105,33 @@ def test_a_catalog_export_named_like_the_hub_stats_files_is_read(tmp_path):
         tmp_path / "hub_stats_2026-05-21.parquet"
     )
 
-    folder = SnapshotFolder(tmp_path)
+    days, _ = recorded_hub_source(tmp_path).scan()
 
-    assert list(folder.available_days()) == [dt.date(2026, 5, 21)]
-    assert folder.read(dt.date(2026, 5, 21)).frame["id"].to_list() == ["a/b"]
-
-
-def test_a_file_named_with_an_impossible_date_is_named_in_the_error(tmp_path):
-    pl.DataFrame({"id": ["a/b"], "downloadsAllTime": [1]}).write_parquet(
-        tmp_path / "2026-02-30.parquet"
-    )
-
-    with pytest.raises(InputError) as error:
-        SnapshotFolder(tmp_path).available_days()
-
-    assert "2026-02-30.parquet" in error.value.location
-    assert "not a real date" in str(error.value)
+    assert list(days) == [dt.date(2026, 5, 21)]
+    snapshot = recorded_hub_source(tmp_path).fetch(dt.date(2026, 5, 21))
+    assert snapshot.frame["id"].to_list() == ["a/b"]
 
 
 def test_a_missing_required_column_names_the_field(tmp_path):
     pl.DataFrame({"id": ["a/b"], "likes": [1]}).write_parquet(tmp_path / "2026-05-03.parquet")
 
     with pytest.raises(InputError) as error:
-        SnapshotFolder(tmp_path).read(dt.date(2026, 5, 3))
+        recorded_hub_source(tmp_path).fetch(dt.date(2026, 5, 3))
 
     assert error.value.field == "downloadsAllTime"
 
 
-def test_a_day_without_a_file_is_a_gap_not_an_error(tmp_path):
-    assert SnapshotFolder(tmp_path).read(dt.date(2026, 5, 8)) is None
-
-
-def test_a_misnamed_file_is_reported_and_the_other_days_still_run(tmp_path, capsys):
+def test_the_cli_warns_of_a_misnamed_file_and_runs_the_other_days(tmp_path, capsys):
     frame = pl.DataFrame({"id": ["a/b"], "downloadsAllTime": [1]})
     frame.write_parquet(tmp_path / "2026-05-03.parquet")
     frame.write_parquet(tmp_path / "2026-13-01.parquet")
-
-    days, problems = SnapshotFolder(tmp_path).scan()
-    # No price recordings here either, so the range is the Hub's days alone.
+    (tmp_path / "2026-05-04.json").write_text("{}")
+    (tmp_path / "2026-02-30.json").write_text("{}")
+    # The Hub and the prices share the folder here: each lists only its own names.
     settings = {"HUB_SNAPSHOT_DIR": str(tmp_path), "PRICES_SNAPSHOT_DIR": str(tmp_path)}
+
     first, last = default_range(Settings.from_env(settings))
 
-    assert list(days) == [dt.date(2026, 5, 3)]
-    assert [p.location for p in problems] == [str(tmp_path / "2026-13-01.parquet")]
-    assert (first, last) == (dt.date(2026, 5, 3), dt.date(2026, 5, 3))
-    assert "2026-13-01.parquet" in capsys.readouterr().err
+    assert (first, last) == (dt.date(2026, 5, 3), dt.date(2026, 5, 4))
+    err = capsys.readouterr().err
+    assert "2026-13-01.parquet" in err and "2026-02-30.json" in err

@@ -7,9 +7,11 @@ from pathlib import Path
 import dagster as dg
 
 from ingestion.hub.live import LiveHubClient
-from ingestion.hub.recorded import SnapshotFolder
-from ingestion.hub.sources import HubSnapshotSource, LiveHubSource, RecordedHubSource
+from ingestion.hub.recorded import recorded_hub_source
+from ingestion.live import LiveSource
+from ingestion.recorded import DatedFolder
 from ingestion.registry import registry_orgs
+from ingestion.snapshots import SnapshotSource
 from orchestration.lib.settings import DEFAULT_HF_ENDPOINT, DEVELOPER_REGISTRY_CSV
 
 
@@ -27,14 +29,14 @@ class HubSourceResource(dg.ConfigurableResource):
     token: str | None = None
     registry_csv: str = str(DEVELOPER_REGISTRY_CSV)
 
-    def source(self) -> HubSnapshotSource:
+    def source(self) -> SnapshotSource:
         if self.mode == "live":
-            client = LiveHubClient(endpoint=self.endpoint, token=self.token)
-            return LiveHubSource(client, registry_orgs(Path(self.registry_csv)))
-        return RecordedHubSource(Path(self.snapshot_dir))
+            orgs = tuple(self.registry_orgs())
+            return LiveSource(LiveHubClient(endpoint=self.endpoint, orgs=orgs, token=self.token))
+        return recorded_hub_source(Path(self.snapshot_dir))
 
     def registry_orgs(self) -> list[str]:
         return registry_orgs(Path(self.registry_csv))
 
-    def catalog(self) -> SnapshotFolder:
-        return SnapshotFolder(Path(self.catalog_dir))
+    def catalog(self) -> DatedFolder:
+        return recorded_hub_source(Path(self.catalog_dir))

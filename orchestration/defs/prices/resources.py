@@ -7,14 +7,12 @@ from pathlib import Path
 
 import dagster as dg
 
-from ingestion.openrouter.live import LiveOpenRouterClient, LiveOpenRouterSource
-from ingestion.openrouter.rankings import (
-    LiveRankingsClient,
-    LiveRankingsSource,
-    RecordedRankingsSource,
-)
-from ingestion.openrouter.recorded import RecordedOpenRouterSource
-from ingestion.openrouter.sources import PriceSnapshotSource
+from ingestion.live import LiveSource
+from ingestion.openrouter.live import LiveOpenRouterClient
+from ingestion.openrouter.rankings import recorded_rankings_source
+from ingestion.openrouter.rankings_live import LiveRankingsClient
+from ingestion.openrouter.recorded import recorded_price_source
+from ingestion.snapshots import SnapshotSource
 from orchestration.lib.settings import DEFAULT_OPENROUTER_BASE_URL
 
 
@@ -29,10 +27,10 @@ class OpenRouterSourceResource(dg.ConfigurableResource):
     snapshot_dir: str
     base_url: str = DEFAULT_OPENROUTER_BASE_URL
 
-    def source(self) -> PriceSnapshotSource:
+    def source(self) -> SnapshotSource:
         if self.mode == "live":
-            return LiveOpenRouterSource(LiveOpenRouterClient(base_url=self.base_url))
-        return RecordedOpenRouterSource(Path(self.snapshot_dir))
+            return LiveSource(LiveOpenRouterClient(base_url=self.base_url))
+        return recorded_price_source(Path(self.snapshot_dir))
 
 
 class OpenRouterRankingsResource(dg.ConfigurableResource):
@@ -49,14 +47,12 @@ class OpenRouterRankingsResource(dg.ConfigurableResource):
     base_url: str = DEFAULT_OPENROUTER_BASE_URL
     api_key: str | None = None
 
-    def source(self) -> LiveRankingsSource | RecordedRankingsSource:
+    def source(self) -> SnapshotSource:
         if self.mode == "live":
             if not self.api_key:
                 raise dg.Failure(
                     "OpenRouter's usage rankings need an API key: set OPENROUTER_API_KEY in the "
                     "environment (any valid key; it is never stored or shown)."
                 )
-            return LiveRankingsSource(
-                LiveRankingsClient(base_url=self.base_url, api_key=self.api_key)
-            )
-        return RecordedRankingsSource(Path(self.snapshot_dir))
+            return LiveSource(LiveRankingsClient(base_url=self.base_url, api_key=self.api_key))
+        return recorded_rankings_source(Path(self.snapshot_dir))
