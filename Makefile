@@ -83,9 +83,10 @@ format: install
 	$(BIN)/ruff format .
 	DATA_DIR=$(LINT_DATA) $(IN_LAYOUT) sqlfluff fix dbt_project/models --processes 2
 
-# The slowest tests are named at the end: where the time goes.
+# Two workers, one a core (tests/conftest.py says how tests are grouped); the slowest tests
+# are named at the end: where the time goes.
 test: lint
-	$(BIN)/pytest --durations=15
+	$(BIN)/pytest -n 2 --dist loadgroup --durations=25
 
 # The fast loop while editing: the unit tests only (no pipeline run, no dbt), in seconds.
 unit: install

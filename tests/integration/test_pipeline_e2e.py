@@ -9,9 +9,11 @@ compared with is pasted from the data: every expected value is computed from the
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import re
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 
 import duckdb
 import polars as pl
@@ -94,7 +96,26 @@ def test_a_rebuild_from_scratch_gives_every_mart_byte_for_byte(pipeline, first_r
     assert mart_hashes(pipeline.warehouse) == before
 
 
-def test_rerunning_two_partitions_is_idempotent(pipeline, first_run, demo):
+# dbt keeps its parse between runs of one DATA_DIR: what changes per run (the partition dates)
+# reaches dbt through environment variables, and each invocation's parse is saved in
+# `$DATA_DIR/build/dbt`, so a rerun only re-parses files whose inputs changed. dbt's log says.
+FULL_PARSE = "Unable to do partial parsing"
+
+
+def parse_messages(log: Path) -> list[str]:
+    """The parse-related messages of one invocation's dbt.log (JSON lines)."""
+    messages = []
+    for line in log.read_text().splitlines():
+        try:
+            message = json.loads(line)["info"]["msg"]
+        except (ValueError, KeyError):
+            continue
+        if "partial pars" in message.lower():
+            messages.append(message)
+    return messages
+
+
+def test_rerunning_two_partitions_is_idempotent_and_reuses_dbts_parse(pipeline, first_run, demo):
     # Around a day the incremental window must widen for: the demo's partly stale day, the
     # real recordings' counter corrections.
     if pipeline.is_demo:
@@ -103,11 +124,20 @@ def test_rerunning_two_partitions_is_idempotent(pipeline, first_run, demo):
         day, _ = correction_days(pipeline.hub_daily)[0]
     before = (dt.date.fromisoformat(day) - dt.timedelta(days=1)).isoformat()
     hashes = mart_hashes(pipeline.warehouse)
+    target = pipeline.data_dir / "build" / "dbt"
+    known = {path for path in target.iterdir() if path.is_dir()}
 
     pipeline.run("--start", before, "--end", day)
 
     assert read_marts(pipeline.warehouse) == first_run
     assert mart_hashes(pipeline.warehouse) == hashes
+    invocations = [p for p in target.iterdir() if p.is_dir() and p not in known]
+    assert (target / "partial_parse.msgpack").exists()
+    assert {p.name.split("-")[0] for p in invocations} == {"dbt_daily_models", "dbt_models"}
+    for invocation in invocations:
+        messages = parse_messages(invocation / "dbt.log")
+        assert messages, invocation.name
+        assert not [m for m in messages if FULL_PARSE in m], (invocation.name, messages)
 
 
 def test_readme_sql_runs_and_returns_rows(con):

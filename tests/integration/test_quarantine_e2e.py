@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 import polars as pl
 import pytest
 
@@ -63,6 +64,20 @@ def env(tmp_path_factory) -> Iterator[tuple[Path, Path]]:
 def good_marts(env) -> dict[str, list[tuple]]:
     data_dir, _ = env
     return read_marts(data_dir / "warehouse.duckdb")
+
+
+def test_a_first_run_over_hub_days_without_any_price_day_succeeds(env, good_marts):
+    """The first run was on an empty DATA_DIR over Hub days and no price day at all: the price
+    views read zero rows instead of failing."""
+    data_dir, _ = env
+    with duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True) as con:
+        (priced,) = con.execute(
+            "select count(*) from marts.mart_cost_ratio where price_source = 'openrouter'"
+        ).fetchone()
+
+    assert priced == 0
+    # Every day of the range has downloads: observed, or spread over the missing 07-04.
+    assert downloads_dates(good_marts) == {dt.date.fromisoformat(day) for day in JULY}
 
 
 @pytest.fixture(scope="module")

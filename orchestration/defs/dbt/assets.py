@@ -28,7 +28,7 @@ from dagster_dbt.core.dbt_cli_invocation import PARTIAL_PARSE_FILE_NAME
 
 from ingestion.openrouter.rankings import RANKINGS_SCHEMA
 from orchestration.defs.dbt.translator import ObservatoryDbtTranslator
-from orchestration.defs.prices.assets import OPENROUTER_RANKINGS_KEY
+from orchestration.lib.layout import Dataset
 from orchestration.lib.partitions import DAILY_PARTITIONS, partition_window_to_dbt_env
 from orchestration.lib.resources import StorageResource
 from orchestration.lib.settings import DBT_PROJECT_DIR
@@ -126,7 +126,7 @@ def build_dbt_assets(manifest_path: Path) -> list[dg.AssetsDefinition]:
     ):
         # Live without an OpenRouter key the rankings asset is not in the job (see jobs.py):
         # its source must still read, as zero rows, on a fresh DATA_DIR.
-        storage.raw_store(OPENROUTER_RANKINGS_KEY.path[-1], RANKINGS_SCHEMA)
+        storage.raw_store(Dataset.OPENROUTER_RANKINGS, RANKINGS_SCHEMA)
         # This half holds no incremental model: a full refresh only recreates the seeds, so a
         # seed whose columns changed loads instead of failing on the old table.
         yield from run_dbt(context, dbt, storage, [*PRODUCTION_BUILD, "--full-refresh"])
