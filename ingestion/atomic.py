@@ -15,10 +15,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-# Published files and folders are for every account on the machine to read (analysts open the
-# warehouse from their own accounts); mkstemp/mkdtemp would leave them private.
-FILE_MODE = 0o644
-FOLDER_MODE = 0o755
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+def published_mode(folder: bool = False) -> int:
+    """What a plain `open()` or `mkdir()` would give under this process's umask: published
+    files are for other accounts to read too (analysts open the warehouse from their own),
+    while mkstemp/mkdtemp would leave them private (0600/0700)."""
+    return (0o777 if folder else 0o666) & ~_umask()
 
 
 @contextmanager
@@ -29,7 +37,7 @@ def replacing(target: Path, *, folder: bool = False) -> Iterator[Path]:
     prefix, parent = f".{target.name}.", target.parent
     if folder:
         tmp = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
-        tmp.chmod(FOLDER_MODE)
+        tmp.chmod(published_mode(folder=True))
     else:
         fd, name = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=parent)
         os.close(fd)
@@ -37,7 +45,7 @@ def replacing(target: Path, *, folder: bool = False) -> Iterator[Path]:
     try:
         yield tmp
         if not folder:
-            tmp.chmod(FILE_MODE)
+            tmp.chmod(published_mode())
         os.replace(tmp, target)
     finally:
         if tmp.is_dir():
