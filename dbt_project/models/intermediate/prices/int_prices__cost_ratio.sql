@@ -35,7 +35,7 @@ last_openrouter_date as (
 -- From the configured start to the last OpenRouter snapshot: no price is claimed beyond it.
 calendar_bounds as (
     select
-        cast('{{ var("prices_calendar_start") }}' as date) as first_date,
+        {{ calendar_start() }} as first_date,
         snapshot_date as last_date
     from last_openrouter_date
 ),
