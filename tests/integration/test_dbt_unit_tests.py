@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -17,6 +18,7 @@ from ingestion.genai_prices.loader import GENAI_PRICES_SCHEMA
 from ingestion.hub.schema import HUB_SNAPSHOT_SCHEMA
 from ingestion.openrouter.rankings import RANKINGS_SCHEMA
 from ingestion.openrouter.schema import OPENROUTER_MODELS_SCHEMA
+from orchestration.lib.layout import Layout
 from orchestration.lib.resources import StorageResource
 from orchestration.lib.settings import DBT_PROJECT_DIR, dbt_executable
 
@@ -31,8 +33,8 @@ RAW_SCHEMAS = {
 }
 
 
-def dbt(*args: str, data_dir) -> subprocess.CompletedProcess:
-    env = {**os.environ, "DATA_DIR": str(data_dir), "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR)}
+def dbt(*args: str, data_dir: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, **Layout(data_dir).dbt_env(), "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR)}
     return subprocess.run(
         [dbt_executable(), *args, "--log-format", "json"],
         cwd=DBT_PROJECT_DIR,

@@ -61,7 +61,8 @@ def test_price_marts_descend_from_both_raw_price_assets_next_to_the_hub(definiti
 
     assert openrouter in upstream
     assert dg.AssetKey(["raw", "genai_prices"]) in upstream
-    assert dg.AssetKey(["marts", "dim_models"]) in upstream  # the link to the Hub models
+    # The link to the Hub models.
+    assert dg.AssetKey(["intermediate", "int_hub__models"]) in upstream
     assert (
         graph.get(openrouter).partitions_def
         == graph.get(dg.AssetKey(["raw", "hub_model_snapshots"])).partitions_def

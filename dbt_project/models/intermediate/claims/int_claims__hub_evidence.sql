@@ -9,23 +9,23 @@ claims as (
 ),
 
 shares as (
-    select * from {{ ref('mart_market_share') }}
+    select * from {{ ref('int_market__shares') }}
 ),
 
 crossovers as (
-    select * from {{ ref('mart_share_crossovers') }}
+    select * from {{ ref('int_market__crossovers') }}
 ),
 
 downloads as (
-    select * from {{ ref('fct_model_downloads_daily') }}
+    select * from {{ ref('int_hub__model_downloads_daily') }}
 ),
 
 models as (
-    select * from {{ ref('dim_models') }}
+    select * from {{ ref('int_hub__models') }}
 ),
 
 lineage as (
-    select * from {{ ref('fct_model_lineage') }}
+    select * from {{ ref('int_hub__model_lineage') }}
 ),
 
 -- "Chinese open models' downloads passed US ones": who leads the latest month, among the

@@ -9,15 +9,15 @@ claims as (
 ),
 
 top_models as (
-    select * from {{ ref('mart_api_top_models') }}
+    select * from {{ ref('int_openrouter__top_models') }}
 ),
 
 usage_share as (
-    select * from {{ ref('mart_api_usage_share') }}
+    select * from {{ ref('int_openrouter__usage_share') }}
 ),
 
 pair_ratios as (
-    select * from {{ ref('mart_pair_cost_ratio') }}
+    select * from {{ ref('int_prices__pair_cost_ratio') }}
 ),
 
 -- "7 of the top 20 models on OpenRouter are Chinese": Chinese entries in each day's top 20.

@@ -4,7 +4,7 @@
 with
 
 daily as (
-    select * from {{ ref('mart_cost_ratio') }}
+    select * from {{ ref('int_prices__cost_ratio') }}
 ),
 
 month_end_prices as (

@@ -1,15 +1,15 @@
--- One row per usage day x ranked model (OpenRouter's top 50), with the model behind the
--- permaslug and its share of all the day's tokens, the `other` row included in the total.
+-- OpenRouter's daily top 50 with each model's share of the day's tokens: selected from
+-- `int_openrouter__top_models`.
 with
 
-usage as (
-    select * from {{ ref('int_openrouter__usage') }}
+top_models as (
+    select * from {{ ref('int_openrouter__top_models') }}
 ),
 
 final as (
     select
         usage_date,
-        cast(rank as integer) as rank,
+        rank,
         model_permaslug,
         openrouter_id,
         model_id,
@@ -17,13 +17,12 @@ final as (
         developer_id,
         country,
         is_open_weights,
-        cast(tokens as decimal(38, 0)) as tokens,
-        cast(day_tokens as decimal(38, 0)) as day_tokens,
-        cast(tokens as double) / cast(day_tokens as double) as share,
+        tokens,
+        day_tokens,
+        share,
         as_of,
-        {{ openrouter_citation('as_of') }} as source_citation
-    from usage
-    where not is_other
+        source_citation
+    from top_models
 )
 
 select * from final

@@ -1,3 +1,6 @@
+-- A table, not a view: the lineage mart, the market events and the claims read it.
+{{ config(materialized='table') }}
+
 -- One row per derivative: its parent, its relation, and the original base model its chain of
 -- parents leads to, whose developer and country are the derivative's origin.
 with

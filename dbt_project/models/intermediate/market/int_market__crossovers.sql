@@ -6,7 +6,7 @@
 with
 
 shares as (
-    select * from {{ ref('mart_market_share') }}
+    select * from {{ ref('int_market__shares') }}
 ),
 
 china_us as (

@@ -13,7 +13,7 @@
 with
 
 daily as (
-    select * from {{ ref('fct_model_downloads_daily') }}
+    select * from {{ ref('int_hub__model_downloads_daily') }}
 ),
 
 models as (
@@ -21,7 +21,7 @@ models as (
 ),
 
 lineage as (
-    select * from {{ ref('fct_model_lineage') }}
+    select * from {{ ref('int_hub__model_lineage') }}
 ),
 
 api_catalogue as (

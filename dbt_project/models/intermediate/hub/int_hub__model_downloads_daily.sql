@@ -1,0 +1,200 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='download_date',
+        on_schema_change='fail',
+    )
+}}
+
+-- Daily downloads derived from the lifetime counter of daily snapshots.
+--
+-- Between two observations k days apart the increase is spread over those k days with integer
+-- arithmetic, so the k values sum to the increase exactly; the days are flagged
+-- `is_interpolated` when k > 1. A model's first observation has no derived downloads. A counter
+-- that went down (a Hub correction) gives 0 over its gap, flags the observed day, and the series
+-- continues from the new value. The unchanged counters of a stale snapshot day
+-- (`int_hub__snapshot_days`) are not observations: their days are part of the gap around them.
+--
+-- Incremental runs rebuild only a window of days, replaced whole (delete+insert on the date):
+-- the requested partition days, widened to the neighbouring observations of every model seen in
+-- them, because a new observation changes the spread over the gap before it (and a re-fetched
+-- day the gap after it). Each model's last observation before the window and first after it are
+-- read as anchors, so every row in the window is computed exactly as a full build computes it.
+
+with
+
+stale_days as (
+    select snapshot_date from {{ ref('int_hub__snapshot_days') }}
+    where is_stale
+),
+
+-- A stale day's unchanged counters repeat an earlier day: they are not observations, and the
+-- downloads of their gap are spread between the real observations around them.
+observations as (
+    select
+        observed.model_id,
+        observed.snapshot_date,
+        observed.downloads_all_time
+    from {{ ref('int_hub__model_observations') }} as observed
+    where not (
+        observed.is_unchanged
+        and observed.snapshot_date in (select stale_days.snapshot_date from stale_days)
+    )
+),
+
+{% if is_incremental() %}
+requested as (
+    select
+        {{ partition_start_date() }} as start_date,
+        {{ partition_end_date() }} as end_date
+),
+
+touched_models as (
+    select distinct observations.model_id
+    from observations
+    cross join requested
+    where observations.snapshot_date between requested.start_date and requested.end_date
+),
+
+neighbours as (
+    select
+        observations.model_id,
+        max(
+            case when observations.snapshot_date < requested.start_date then observations.snapshot_date end
+        ) as previous_date,
+        min(
+            case when observations.snapshot_date > requested.end_date then observations.snapshot_date end
+        ) as next_date
+    from observations
+    inner join touched_models on observations.model_id = touched_models.model_id
+    cross join requested
+    group by observations.model_id
+),
+
+recompute_window as (
+    select
+        least(min(requested.start_date), coalesce(min(neighbours.previous_date), min(requested.start_date)))
+            as window_start,
+        greatest(max(requested.end_date), coalesce(max(neighbours.next_date), max(requested.end_date)))
+            as window_end
+    from requested
+    left join neighbours on true
+),
+{% else %}
+recompute_window as (
+    select
+        min(snapshot_date) as window_start,
+        max(snapshot_date) as window_end
+    from observations
+),
+{% endif %}
+
+anchor_before as (
+    select
+        observations.model_id,
+        max(observations.snapshot_date) as snapshot_date,
+        arg_max(observations.downloads_all_time, observations.snapshot_date) as downloads_all_time
+    from observations
+    cross join recompute_window
+    where observations.snapshot_date < recompute_window.window_start
+    group by observations.model_id
+),
+
+anchor_after as (
+    select
+        observations.model_id,
+        min(observations.snapshot_date) as snapshot_date,
+        arg_min(observations.downloads_all_time, observations.snapshot_date) as downloads_all_time
+    from observations
+    cross join recompute_window
+    where observations.snapshot_date > recompute_window.window_end
+    group by observations.model_id
+),
+
+series as (
+    select observations.*
+    from observations
+    cross join recompute_window
+    where observations.snapshot_date between recompute_window.window_start and recompute_window.window_end
+    union all
+    select * from anchor_before
+    union all
+    select * from anchor_after
+),
+
+pairs as (
+    select
+        model_id,
+        snapshot_date as observed_date,
+        downloads_all_time,
+        lag(snapshot_date) over by_model as previous_date,
+        lag(downloads_all_time) over by_model as previous_downloads_all_time
+    from series
+    window by_model as (partition by model_id order by snapshot_date)
+),
+
+first_observations as (
+    select
+        model_id,
+        observed_date as download_date,
+        downloads_all_time,
+        cast(null as bigint) as downloads,
+        false as is_interpolated,
+        false as is_counter_correction,
+        cast(null as integer) as observation_gap_days
+    from pairs
+    where previous_date is null
+),
+
+gaps as (
+    select
+        model_id,
+        previous_date,
+        observed_date,
+        downloads_all_time,
+        cast(date_diff('day', previous_date, observed_date) as integer) as gap_days,
+        downloads_all_time - previous_downloads_all_time as increase
+    from pairs
+    where previous_date is not null
+),
+
+spread as (
+    select
+        gaps.model_id,
+        cast(gaps.previous_date + cast(steps.step as integer) as date) as download_date,
+        case when steps.step = gaps.gap_days then gaps.downloads_all_time end as downloads_all_time,
+        case
+            when gaps.increase < 0 then 0
+            else
+                (gaps.increase * steps.step) // gaps.gap_days
+                - (gaps.increase * (steps.step - 1)) // gaps.gap_days
+        end as downloads,
+        gaps.gap_days > 1 as is_interpolated,
+        gaps.increase < 0 and steps.step = gaps.gap_days as is_counter_correction,
+        gaps.gap_days as observation_gap_days
+    from gaps
+    cross join unnest(range(1, gaps.gap_days + 1)) as steps (step)
+),
+
+daily as (
+    select * from first_observations
+    union all
+    select * from spread
+),
+
+final as (
+    select
+        daily.model_id,
+        daily.download_date,
+        cast(daily.downloads_all_time as bigint) as downloads_all_time,
+        cast(daily.downloads as bigint) as downloads,
+        daily.is_interpolated,
+        daily.is_counter_correction,
+        daily.observation_gap_days
+    from daily
+    cross join recompute_window
+    where daily.download_date between recompute_window.window_start and recompute_window.window_end
+)
+
+select * from final
