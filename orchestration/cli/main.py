@@ -21,6 +21,7 @@ import datetime as dt
 import os
 import sys
 import warnings
+from pathlib import Path
 
 import dagster as dg
 from rich.console import Console
@@ -109,8 +110,15 @@ def exec_in_layout(settings: Settings, argv: list[str]) -> int:
         raise SettingsError("exec needs a command, for example `observatory exec dbt parse`")
     ensure_dagster_home(settings.layout.dagster_home)
     settings.layout.build_dir.mkdir(parents=True, exist_ok=True)
-    # Replaces this process: signals (Ctrl-C on `dagster dev`) reach the command itself.
-    os.execvpe(argv[0], argv, {**os.environ, **layout_environment(settings)})
+    # This environment's own tools first (`dbt`, `dagster`, `sqlfluff` of the venv), so a venv
+    # need not be on PATH.
+    sibling = Path(sys.executable).parent / argv[0]
+    program = str(sibling) if "/" not in argv[0] and sibling.exists() else argv[0]
+    try:
+        # Replaces this process: signals (Ctrl-C on `dagster dev`) reach the command itself.
+        os.execvpe(program, argv, {**os.environ, **layout_environment(settings)})
+    except OSError as exc:
+        raise SettingsError(f"cannot run {argv[0]!r}: {exc.strerror}") from exc
 
 
 def warn(message: str) -> None:

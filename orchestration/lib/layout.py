@@ -99,7 +99,6 @@ class Layout:
         does. Environment rather than `--vars`: vars invalidate dbt's whole parse when they
         change, an environment variable only the files that read it."""
         return {
-            "DATA_DIR": self.data_dir.as_posix(),
             RAW_DIR_ENV: self.raw_dir.as_posix(),
             BUILD_WAREHOUSE_ENV: self.build_warehouse_path.as_posix(),
             CALENDAR_START_ENV: CALENDAR_START,

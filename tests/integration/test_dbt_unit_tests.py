@@ -18,23 +18,30 @@ from ingestion.genai_prices.loader import GENAI_PRICES_SCHEMA
 from ingestion.hub.schema import HUB_SNAPSHOT_SCHEMA
 from ingestion.openrouter.rankings import RANKINGS_SCHEMA
 from ingestion.openrouter.schema import OPENROUTER_MODELS_SCHEMA
-from orchestration.lib.layout import Layout
+from orchestration.lib.layout import Dataset, Layout
 from orchestration.lib.resources import StorageResource
 from orchestration.lib.settings import DBT_PROJECT_DIR, dbt_executable
 
 pytestmark = pytest.mark.e2e
 
 RAW_SCHEMAS = {
-    "hub_model_snapshots": HUB_SNAPSHOT_SCHEMA,
-    "hub_model_catalog": HUB_SNAPSHOT_SCHEMA,
-    "openrouter_models": OPENROUTER_MODELS_SCHEMA,
-    "openrouter_rankings": RANKINGS_SCHEMA,
-    "genai_prices": GENAI_PRICES_SCHEMA,
+    Dataset.HUB_SNAPSHOTS: HUB_SNAPSHOT_SCHEMA,
+    Dataset.HUB_CATALOG: HUB_SNAPSHOT_SCHEMA,
+    Dataset.OPENROUTER_MODELS: OPENROUTER_MODELS_SCHEMA,
+    Dataset.OPENROUTER_RANKINGS: RANKINGS_SCHEMA,
+    Dataset.GENAI_PRICES: GENAI_PRICES_SCHEMA,
 }
 
 
 def dbt(*args: str, data_dir: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, **Layout(data_dir).dbt_env(), "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR)}
+    # dbt's artifacts go to the test's own folder, never to dbt_project/target, whose
+    # manifest the other tests' Dagster definitions read at the same time.
+    env = {
+        **os.environ,
+        **Layout(data_dir).dbt_env(),
+        "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR),
+        "DBT_TARGET_PATH": str(data_dir / "target"),
+    }
     return subprocess.run(
         [dbt_executable(), *args, "--log-format", "json"],
         cwd=DBT_PROJECT_DIR,
@@ -76,9 +83,7 @@ def test_every_dbt_unit_test_passes(tmp_path):
     built = dbt("run", "--empty", data_dir=tmp_path)
     assert built.returncode == 0, errors(built)
     target = tmp_path / "target"
-    tested = dbt(
-        "test", "--select", "test_type:unit", "--target-path", str(target), data_dir=tmp_path
-    )
+    tested = dbt("test", "--select", "test_type:unit", data_dir=tmp_path)
     statuses = unit_test_statuses(target)
 
     assert tested.returncode == 0, errors(tested)

@@ -1,5 +1,8 @@
 -- Daily downloads per model, selected from `int_hub__model_downloads_daily`, where the
--- derivation from the lifetime counter lives (incrementally, day by day).
+-- derivation from the lifetime counter lives (incrementally, day by day). A view: copying the
+-- whole history into a table on every run would make a daily run cost more each day.
+{{ config(materialized="view") }}
+
 with
 
 downloads as (
