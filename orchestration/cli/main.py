@@ -3,6 +3,7 @@
     observatory run [--start YYYY-MM-DD] [--end YYYY-MM-DD]
     observatory summary
     observatory quarantine [--admit YYYY-MM-DD [--dataset NAME] --note TEXT]
+    observatory quarantine --evict YYYY-MM-DD [--dataset NAME] --reason TEXT
     observatory init-home
     observatory exec COMMAND [ARGS...]
 
@@ -51,22 +52,31 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--end", type=dt.date.fromisoformat)
     commands.add_parser("summary", help="print rows per mart and the latest month's leaders")
     quarantine = commands.add_parser(
-        "quarantine", help="list quarantined snapshots and their reasons, or re-admit one"
+        "quarantine",
+        help="list quarantined snapshots and their reasons, re-admit one, or evict a stored day",
     )
-    quarantine.add_argument(
+    action = quarantine.add_mutually_exclusive_group()
+    action.add_argument(
         "--admit",
         type=dt.date.fromisoformat,
         metavar="YYYY-MM-DD",
         help="accept the newest quarantined snapshot of this day on the next run",
+    )
+    action.add_argument(
+        "--evict",
+        type=dt.date.fromisoformat,
+        metavar="YYYY-MM-DD",
+        help="move this day's stored fetches out of the raw layer into the quarantine",
     )
     quarantine.add_argument(
         "--dataset",
         default=Dataset.HUB_SNAPSHOTS,
         choices=QUARANTINED_DATASETS,
         type=Dataset,
-        help="whose snapshot --admit admits",
+        help="whose snapshot --admit admits or --evict evicts",
     )
     quarantine.add_argument("--note", help="why it is re-admitted (required with --admit)")
+    quarantine.add_argument("--reason", help="why the day is evicted (required with --evict)")
     commands.add_parser("init-home", help="create DAGSTER_HOME with telemetry and nux off")
     run_in = commands.add_parser(
         "exec", help="run a command (dbt, dagster dev, ...) in this data folder's environment"
