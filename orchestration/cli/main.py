@@ -30,6 +30,7 @@ from ingestion.errors import InputError
 from ingestion.hub.recorded import recorded_hub_source
 from ingestion.openrouter.recorded import recorded_price_source
 from ingestion.quality.quarantine import open_entries
+from orchestration.cli.diagnose import failure_hint, stored_days_beyond_limits
 from orchestration.cli.quarantine import quarantine_command
 from orchestration.cli.summary import print_summary
 from orchestration.defs.jobs import DAILY_JOB_NAME, RANKINGS_LEFT_OUT
@@ -186,6 +187,8 @@ def _run(settings: Settings, start: dt.date | None, end: dt.date | None, console
         console.print(
             f"[bold red]run {result.run_id} failed[/]; the marts of the last good run are unchanged"
         )
+        for line in failure_hint(stored_days_beyond_limits(settings.layout.raw_dir)):
+            console.print(f"[yellow]{line}[/]", highlight=False, soft_wrap=True)
         return 1
     console.print(f"[green]run {result.run_id} succeeded[/]")
     still_out = open_entries(settings.layout.quarantine_dir, settings.layout.raw_dir, start, end)

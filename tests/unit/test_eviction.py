@@ -142,3 +142,24 @@ def test_the_cli_evicts_lists_and_admits(stored, monkeypatch, capsys):
     assert "needs --reason" in out
     assert f"{DATASET} {day} quarantined (evicted at" in out and WHY in out
     assert {path.name: file_hash(path) for path in store.fetches(DAY)} == hashes
+
+
+def test_after_a_failed_run_the_stored_day_beyond_a_limit_is_named_with_the_command(stored):
+    from ingestion.quality.limits import INT64_MAX
+    from orchestration.cli.diagnose import failure_hint, stored_days_beyond_limits
+
+    store, _, _ = stored
+    later = DAY + dt.timedelta(days=3)
+    store.write(later, frame(INT64_MAX), source_uri="bad", fetched_at=FETCHED[0])
+
+    (problem,) = stored_days_beyond_limits(store.root, today=later)
+    *named, hint = failure_hint([problem])
+
+    assert (problem.dataset, problem.day, problem.result.field) == (
+        DATASET,
+        later,
+        "downloadsAllTime",
+    )
+    assert str(store.fetches(later)[-1]) in named[0] and f"a/x={INT64_MAX}" in named[0]
+    assert f"observatory quarantine --evict {later} --dataset {DATASET}" in hint
+    assert "docs/quality.md" in failure_hint([])[-1]
