@@ -3,8 +3,10 @@
 Blocking rules (the snapshot is quarantined when one fails):
 - it could be read and conformed: required columns present, every value of the declared type;
 - at least one row; ids present, unique in the snapshot and shaped `org/name`;
+- the snapshot's day is not after today (UTC; a snapshot of today is allowed);
 - counters (`downloads`, `downloadsAllTime`, `likes`) non-negative; `downloads` (30 days) not
   above `downloadsAllTime` where both exist; `createdAt` not before the Hub's floor;
+- every counter of `COUNTERS` at most `limits.COUNTER_MAX`, so the marts' BIGINT sums hold;
 - against the previous accepted snapshot: not fewer than `MIN_ROW_RATIO` of its rows, and not
   more than `MAX_SHARE_DOWN` of the models present in both with a lifetime counter that went
   down. Both thresholds are argued in docs/quality.md.
@@ -23,6 +25,7 @@ from ingestion.conform import ConformReport
 from ingestion.hub.schema import HUB_SOURCE
 from ingestion.quality.counters import counters_going_down, counters_unchanged, row_count_collapse
 from ingestion.quality.expectations import Rule, Suite, SuiteValidator
+from ingestion.quality.limits import counter_within_range, day_not_in_future
 from ingestion.quality.results import READABLE as READABLE  # re-exported: shared by sources
 from ingestion.quality.results import SAMPLE_SIZE, RuleResult, Verdict
 from ingestion.quality.results import unreadable_verdict as unreadable_verdict
@@ -40,6 +43,8 @@ MIN_ROW_RATIO = 0.8
 # same threshold as dbt's `stale_unchanged_share` (docs/quality.md).
 MAX_SHARE_UNCHANGED = 0.2
 ID_PATTERN = r"^[^/\s]+/[^/\s]+$"
+# The counters the marts sum (limits.COUNTER_MAX argues their bound).
+COUNTERS = ("downloads", "downloadsAllTime", "likes", "childrenModelCount")
 
 SCHEMA_DRIFT = "schema_drift"
 ORG_IN_REGISTRY = "org_in_registry"
@@ -108,8 +113,14 @@ def validate_hub_snapshot(
     report: ConformReport,
     previous: pl.DataFrame | None,
     validator: SuiteValidator,
+    today: dt.date | None = None,
 ) -> Verdict:
-    results = validator.validate(frame, hub_snapshot_suite())
+    """The verdict on one day's snapshot; `today` (UTC, injectable for tests) bounds its day."""
+    results = [
+        day_not_in_future(day, today=today, allow_today=True),
+        *validator.validate(frame, hub_snapshot_suite()),
+        *(counter_within_range(frame, column, id_column="id") for column in COUNTERS),
+    ]
     # Optional columns missing are normal (the real recordings lack several); a column we
     # do not know is drift worth a warning: the source changed its layout.
     results.append(

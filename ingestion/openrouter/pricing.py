@@ -11,6 +11,10 @@ float) and scaled to USD per million tokens. The cases, made explicit:
 - `overrides` (prices by prompt size or UTC time window): kept as JSON and flagged; the list
   price stays `pricing.prompt` / `pricing.completion`.
 - anything else that is not a decimal number (`"abc"`) is an InputError naming the field.
+- a price whose value per million tokens DECIMAL(38, 18) cannot hold exactly (more than 20
+  integer digits, or more than 18 fractional digits that are not zeros) is parsed as null,
+  never rounded, truncated or overflowed: its string is kept verbatim and the gate refuses the
+  day naming the field (`ingestion.quality.limits`, rule `*_price_fits_decimal`).
 """
 
 from __future__ import annotations
@@ -26,9 +30,10 @@ from typing import Any
 import polars as pl
 
 from ingestion.errors import InputError
-from ingestion.openrouter.schema import OPENROUTER_MODELS_SCHEMA, OPENROUTER_SOURCE
+from ingestion.openrouter.schema import OPENROUTER_MODELS_SCHEMA, OPENROUTER_SOURCE, PRICE_DTYPE
+from ingestion.quality.limits import fits_decimal
 
-MILLION = Decimal(1_000_000)
+MILLION_DIGITS = 6  # per token -> per million tokens
 STANDARD_TIER = "standard"
 _VARIANT = re.compile(r"^(?P<model>[^:]+):(?P<tier>[a-z0-9][a-z0-9_-]*)$")
 # A decimal number, in scientific notation too: the real answer of 2026-05-08 priced a model at
@@ -65,7 +70,35 @@ def list_prices(pricing: dict[str, Any], *, location: str, field: str) -> Prices
     if prompt < 0 or completion < 0:
         return Prices(None, None, "unknown")
     status = "free" if prompt == 0 and completion == 0 else "priced"
-    return Prices(prompt * MILLION, completion * MILLION, status)
+    return Prices(held_per_million(prompt), held_per_million(completion), status)
+
+
+def per_million(per_token: Decimal) -> Decimal:
+    """USD per token -> per million tokens, exactly: a shift of the exponent. (`* 10**6`
+    would round to the decimal context's 28 digits.)"""
+    sign, digits, exponent = per_token.as_tuple()
+    assert isinstance(exponent, int)  # a parsed price is finite
+    return Decimal((sign, digits, exponent + MILLION_DIGITS))
+
+
+def held_per_million(per_token: Decimal) -> Decimal | None:
+    """The price per million tokens if PRICE_DTYPE holds it exactly, else None (Polars would
+    null an overflow and round extra decimals silently; the gate refuses the row instead)."""
+    value = per_million(per_token)
+    return value if price_fits(value) else None
+
+
+def price_fits(per_million_value: Decimal) -> bool:
+    return fits_decimal(per_million_value, PRICE_DTYPE.precision, PRICE_DTYPE.scale)
+
+
+def price_text_fits(text: str) -> bool:
+    """Whether a verbatim price string's value per million tokens fits PRICE_DTYPE. Strings
+    that are no decimal, and negative sentinels (stored as null), are other rules' business."""
+    if not _DECIMAL.match(text.strip()):
+        return True
+    value = Decimal(text.strip())
+    return value < 0 or price_fits(per_million(value))
 
 
 def split_variant(openrouter_id: str) -> tuple[str, str]:

@@ -6,10 +6,13 @@ field (`data[12].pricing.prompt`), and the raw asset turns it into an `unreadabl
 
 Blocking rules (the snapshot is quarantined when one fails):
 - the frame has the declared columns and types (`OPENROUTER_MODELS_SCHEMA`);
+- the snapshot's day is not after today (UTC; a price list of today is allowed);
 - at least one model; ids present, unique in the snapshot (the full id, `:variant` included)
   and shaped `author/slug` with an optional `:variant`;
 - prompt and completion price strings are a non-negative decimal or the sentinel `-1`, their
   parse in USD per million tokens is not negative, and the price status is a known one;
+- each price string's value per million tokens fits `PRICE_DTYPE`, DECIMAL(38, 18), exactly
+  (`ingestion.quality.limits`): the parse leaves it null rather than rounding or overflowing;
 - against the previous accepted snapshot: not fewer than `MIN_ROW_RATIO` of its models
   (argued in docs/quality.md).
 Warnings (the snapshot is accepted and they are reported): models whose price is the `-1`
@@ -22,9 +25,11 @@ import datetime as dt
 
 import polars as pl
 
+from ingestion.openrouter.pricing import price_text_fits
 from ingestion.openrouter.schema import OPENROUTER_MODELS_SCHEMA, OPENROUTER_SOURCE
 from ingestion.quality.counters import row_count_collapse
 from ingestion.quality.expectations import Rule, Suite, SuiteValidator
+from ingestion.quality.limits import day_not_in_future, values_out_of_range
 from ingestion.quality.results import RuleResult, Verdict, column_types_result
 
 ID_COLUMN = "openrouter_id"
@@ -47,6 +52,22 @@ REQUIRED_COLUMNS = (
     "price_status",
 )
 UNKNOWN_PRICE = "price_unknown_sentinel"
+PRICE_TEXT_COLUMNS = ("prompt_price", "completion_price")
+
+
+def prices_fit_results(frame: pl.DataFrame) -> list[RuleResult]:
+    """Blocking: every price string fits DECIMAL(38, 18) once per million tokens."""
+    return [
+        values_out_of_range(
+            frame,
+            rule=f"{column}_fits_decimal",
+            column=column,
+            id_column=ID_COLUMN,
+            fits=price_text_fits,
+            limit="DECIMAL(38, 18) per million tokens (20 integer, 18 fractional digits)",
+        )
+        for column in PRICE_TEXT_COLUMNS
+    ]
 
 
 def price_snapshot_suite() -> Suite:
@@ -114,13 +135,23 @@ def validate_price_snapshot(
     location: str,
     previous: pl.DataFrame | None,
     validator: SuiteValidator,
+    today: dt.date | None = None,
 ) -> Verdict:
     """The verdict on one day's parsed price list; `previous` is the last accepted day's
-    (at least its `openrouter_id` column), or None when there is none."""
+    (at least its `openrouter_id` column), or None when there is none; `today` (UTC,
+    injectable for tests) bounds the day."""
     schema = schema_result(frame)
+    future = day_not_in_future(day, today=today, allow_today=True)
     if not schema.passed:  # the suite would read columns that are missing or mistyped
-        return Verdict(OPENROUTER_SOURCE, day, location, rows=frame.height, results=(schema,))
-    results = [schema, *validator.validate(frame, price_snapshot_suite())]
+        return Verdict(
+            OPENROUTER_SOURCE, day, location, rows=frame.height, results=(future, schema)
+        )
+    results = [
+        future,
+        schema,
+        *validator.validate(frame, price_snapshot_suite()),
+        *prices_fit_results(frame),
+    ]
     if previous is not None and frame.height > 0:
         results.append(
             row_count_collapse(frame, previous, id_column=ID_COLUMN, min_ratio=MIN_ROW_RATIO)

@@ -6,8 +6,11 @@ string (`"12.5"`) never reaches it: the parse raises an InputError naming the fi
 
 Blocking rules (the day is quarantined when one fails):
 - the frame has the columns and types of `RANKINGS_SCHEMA`;
+- the day has ended: before today (UTC), since a usage day is not final until it is over;
 - at least one row; permaslugs present and unique in the day; token strings of digits only and
   their parse not negative; a usage date on every row (GX);
+- every token count at most `limits.TOKENS_MAX` (10^30), so the marts' DECIMAL(38, 0) sums
+  hold (the parse already refuses more than the 38 digits one row can hold);
 - exactly one `other` row, at most 50 ranked rows, and every row dated the snapshot's day
   (Polars: rules on the table as a whole, or against the day asked for).
 Warning (the day is accepted, the warning travels with it): ranked rows out of the documented
@@ -26,6 +29,7 @@ import polars as pl
 
 from ingestion.openrouter.rankings import RANKINGS_SCHEMA, RANKINGS_SOURCE
 from ingestion.quality.expectations import Rule, Suite, SuiteValidator
+from ingestion.quality.limits import TOKENS_MAX, day_not_in_future, values_out_of_range
 from ingestion.quality.results import (
     SAMPLE_SIZE,
     RuleResult,
@@ -146,6 +150,18 @@ def table_results(day: dt.date, frame: pl.DataFrame) -> list[RuleResult]:
     ]
 
 
+def tokens_within_range(frame: pl.DataFrame) -> RuleResult:
+    """Blocking: one row's tokens at most TOKENS_MAX (see `ingestion.quality.limits`)."""
+    return values_out_of_range(
+        frame,
+        rule="total_tokens_within_warehouse_range",
+        column="total_tokens",
+        id_column=ID_COLUMN,
+        fits=lambda tokens: tokens <= TOKENS_MAX,
+        limit=f"{TOKENS_MAX:.0e} (so the marts' DECIMAL(38, 0) sums cannot overflow)",
+    )
+
+
 def _ids(rows: pl.DataFrame) -> tuple[str, ...]:
     return tuple(str(slug) for slug in rows[ID_COLUMN].head(SAMPLE_SIZE))
 
@@ -157,11 +173,20 @@ def validate_rankings_snapshot(
     location: str,
     previous: pl.DataFrame | None,
     validator: SuiteValidator,
+    today: dt.date | None = None,
 ) -> Verdict:
     """The verdict on one day's parsed rankings. `previous` (the last accepted day's frame, or
-    None) is taken for the same call shape as the other sources; no rule reads it (see above)."""
+    None) is taken for the same call shape as the other sources; no rule reads it (see above).
+    `today` (UTC, injectable for tests): the day must be before it."""
     schema = schema_result(frame)
+    ended = day_not_in_future(day, today=today, allow_today=False)
     if not schema.passed:  # the rules would read columns that are missing or mistyped
-        return Verdict(RANKINGS_SOURCE, day, location, rows=frame.height, results=(schema,))
-    results = [schema, *validator.validate(frame, rankings_suite()), *table_results(day, frame)]
+        return Verdict(RANKINGS_SOURCE, day, location, rows=frame.height, results=(ended, schema))
+    results = [
+        ended,
+        schema,
+        *validator.validate(frame, rankings_suite()),
+        *table_results(day, frame),
+        tokens_within_range(frame),
+    ]
     return Verdict(RANKINGS_SOURCE, day, location, rows=frame.height, results=tuple(results))

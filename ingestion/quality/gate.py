@@ -2,7 +2,9 @@
 
 Any raw snapshot source uses it the same way: validate the day into a `Verdict`, then call
 `admit_or_quarantine`. An operator's admission (see `Quarantine.admit`) turns a refusal into
-an acceptance for exactly the content that was admitted.
+an acceptance for exactly the content that was admitted; an operator's eviction
+(`Quarantine.evict`) turns an acceptance of exactly the evicted content into a refusal, so a
+day evicted from the raw layer stays a gap when the source sends the same rows again.
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ from pathlib import Path
 
 import polars as pl
 
-from ingestion.quality.quarantine import Quarantine, QuarantineEntry, file_hash
-from ingestion.quality.results import Verdict
+from ingestion.quality.quarantine import EVICTED, Quarantine, QuarantineEntry, file_hash
+from ingestion.quality.results import RuleResult, Verdict
 from ingestion.raw_store import HASH_CHARS, RawStore, WriteResult, content_hash
 
 
@@ -51,6 +53,9 @@ def admit_or_quarantine(
     if not verdict.accepted and frame is not None and quarantine.is_admitted(verdict.day, digest):
         verdict = dataclasses.replace(verdict, admitted_by_operator=True)
     if verdict.accepted and frame is not None:
+        evicted = quarantine.evicted_entry(verdict.day, content_hash(frame))
+        if evicted is not None and evicted.admitted is None:
+            return Outcome(refused_as_evicted(verdict, evicted), quarantined=evicted)
         written = store.write(
             verdict.day, frame, source_uri=verdict.location, fetched_at=fetched_at
         )
@@ -59,3 +64,16 @@ def admit_or_quarantine(
         verdict, digest, received_at=fetched_at, original=Path(verdict.location), frame=frame
     )
     return Outcome(verdict, quarantined=entry, newly_quarantined=new)
+
+
+def refused_as_evicted(verdict: Verdict, entry: QuarantineEntry) -> Verdict:
+    """The verdict on content an operator evicted from the raw layer: refused, saying why."""
+    evicted = entry.evicted or {}
+    rule = RuleResult(
+        EVICTED,
+        passed=False,
+        blocking=True,
+        observed=f"this content was evicted from the raw layer by an operator at "
+        f"{evicted.get('evicted_at')} ({evicted.get('reason')}); kept in {entry.directory}",
+    )
+    return dataclasses.replace(verdict, results=(*verdict.results, rule))

@@ -9,6 +9,12 @@ Layout, beside the accepted raw layer and never read by dbt:
 
 An entry is written whole or not at all (a hidden folder renamed into place). The same content
 refused twice is stored once. Nothing here is ever deleted by the pipeline.
+
+An operator can also evict a day already in the raw layer (`Quarantine.evict`, `observatory
+quarantine --evict`): its stored fetches move into an entry of their own, kept whole with their
+raw names and a reason.json saying who, when and why (`evicted_by_operator`). The gate then
+refuses that content if a source sends it again, so the day stays a gap until a different
+fetch passes or the entry is re-admitted (which also puts the fetches back).
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ from typing import Any
 import polars as pl
 
 from ingestion.atomic import replacing
-from ingestion.quality.results import Verdict
+from ingestion.quality.results import RuleResult, Verdict
 from ingestion.raw_store import HASH_CHARS, RawStore, stored_at, stored_name
 
 # An entry's status (see `QuarantineEntry.status`).
@@ -33,6 +39,7 @@ QUARANTINED, ACCEPTED_SINCE, READMITTED = "quarantined", "accepted since", "re-a
 REASON_FILE = "reason.json"
 ADMITTED_FILE = "admitted.json"
 FRAME_FILE = "snapshot.parquet"
+EVICTED = "evicted_by_operator"  # the rule of an evicted day, and its key in reason.json
 
 
 def file_hash(path: Path) -> str:
@@ -73,6 +80,11 @@ class QuarantineEntry:
         if any(stored_at(path.stem) > stamp for path in fetches):
             return ACCEPTED_SINCE
         return QUARANTINED
+
+    @property
+    def evicted(self) -> dict[str, Any] | None:
+        """What an operator's eviction recorded (when, why, which fetches), or None."""
+        return self.reason.get(EVICTED)
 
     @property
     def kept_files(self) -> list[Path]:
@@ -153,16 +165,112 @@ class Quarantine:
         assert entry is not None  # just renamed into place
         return entry, True
 
-    def admit(self, day: dt.date, *, note: str, admitted_at: dt.datetime) -> QuarantineEntry:
+    def admit(
+        self,
+        day: dt.date,
+        *,
+        note: str,
+        admitted_at: dt.datetime,
+        raw_root: Path | None = None,
+    ) -> QuarantineEntry:
         """Mark the newest entry of a day as re-admitted: the next run that meets exactly this
-        content accepts it despite its blocking failures (which stay reported)."""
+        content accepts it despite its blocking failures (which stay reported). An evicted
+        entry's fetches are also copied back into the raw layer under `raw_root` (a live source
+        cannot be asked for a past day again); the entry stays as the record."""
         entries = self.entries(day)
         if not entries:
             raise LookupError(f"nothing quarantined in {self.dataset} for {day}")
         entry = entries[-1]
         payload = {"admitted_at": admitted_at.astimezone(dt.UTC).isoformat(), "note": note}
         (entry.directory / ADMITTED_FILE).write_text(json.dumps(payload, indent=2) + "\n")
+        if entry.evicted is not None and raw_root is not None:
+            partition = RawStore(raw_root, self.dataset).partition_dir(day)
+            for kept in entry.kept_files:
+                if not (partition / kept.name).exists():
+                    with replacing(partition / kept.name) as tmp:
+                        shutil.copy2(kept, tmp)
         return entry
+
+    def evict(
+        self, store: RawStore, day: dt.date, *, reason: str, evicted_at: dt.datetime
+    ) -> QuarantineEntry:
+        """Move every stored fetch of a day out of the raw layer into an entry of its own.
+
+        Copy first, then remove: the entry is renamed into place whole (fetches and reason)
+        before any raw file is deleted, so a crash leaves the day in both places, never in
+        neither; evicting again then finds the entry (same newest fetch) and finishes."""
+        fetches = store.fetches(day)
+        if not fetches:
+            raise LookupError(f"nothing stored in {store.directory} for {day}")
+        hashes = [path.stem.rsplit("_", 1)[1] for path in fetches]
+        entry = self.find(day, hashes[-1])
+        if entry is None or entry.evicted is None or not _holds(entry, fetches):
+            entry = self._keep_evicted(store, day, fetches, hashes, reason, evicted_at)
+        for path in fetches:
+            path.unlink()
+        if not any(store.partition_dir(day).iterdir()):
+            store.partition_dir(day).rmdir()
+        return entry
+
+    def _keep_evicted(
+        self,
+        store: RawStore,
+        day: dt.date,
+        fetches: list[Path],
+        hashes: list[str],
+        reason: str,
+        evicted_at: dt.datetime,
+    ) -> QuarantineEntry:
+        at = evicted_at.astimezone(dt.UTC).isoformat()
+        rule = RuleResult(
+            EVICTED,
+            passed=False,
+            blocking=True,
+            field=None,
+            element_count=0,
+            observed=f"evicted from the raw layer by an operator at {at}: {reason}",
+        )
+        rows = pl.scan_parquet(fetches[-1]).select(pl.len()).collect().item()
+        verdict = Verdict(self.dataset, day, str(store.partition_dir(day)), rows, (rule,))
+        target = self.day_dir(day) / stored_name(evicted_at, hashes[-1])
+        with replacing(target, folder=True) as staging:
+            for path in fetches:
+                shutil.copy2(path, staging / path.name)
+            payload = verdict.as_dict() | {
+                "dataset": self.dataset,
+                "content_hash": hashes[-1],
+                "quarantined_at": at,
+                "kept": "the stored fetches of the day, as they were in the raw layer",
+                EVICTED: {
+                    "evicted_at": at,
+                    "reason": reason,
+                    "fetches": [path.name for path in fetches],
+                    "content_hashes": hashes,
+                },
+            }
+            (staging / REASON_FILE).write_text(json.dumps(payload, indent=2) + "\n")
+        entry = self.find(day, hashes[-1])
+        assert entry is not None  # just renamed into place
+        return entry
+
+    def evicted_entry(self, day: dt.date, content_hash_: str) -> QuarantineEntry | None:
+        """The newest eviction of a day that holds a fetch with this content (the raw
+        layer's `content_hash` of the rows), or None."""
+        matches = [
+            entry
+            for entry in self.entries(day)
+            if entry.evicted is not None and content_hash_ in entry.evicted["content_hashes"]
+        ]
+        return matches[-1] if matches else None
+
+
+def _holds(entry: QuarantineEntry, fetches: list[Path]) -> bool:
+    """Whether an entry already keeps every one of these raw files, byte for byte."""
+    return all(
+        (entry.directory / path.name).is_file()
+        and file_hash(entry.directory / path.name) == file_hash(path)
+        for path in fetches
+    )
 
 
 def all_entries(root: Path) -> list[QuarantineEntry]:

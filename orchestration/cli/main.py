@@ -3,6 +3,7 @@
     observatory run [--start YYYY-MM-DD] [--end YYYY-MM-DD]
     observatory summary
     observatory quarantine [--admit YYYY-MM-DD [--dataset NAME] --note TEXT]
+    observatory quarantine --evict YYYY-MM-DD [--dataset NAME] --reason TEXT
     observatory init-home
     observatory exec COMMAND [ARGS...]
 
@@ -30,6 +31,7 @@ from ingestion.errors import InputError
 from ingestion.hub.recorded import recorded_hub_source
 from ingestion.openrouter.recorded import recorded_price_source
 from ingestion.quality.quarantine import open_entries
+from orchestration.cli.diagnose import failure_hint, stored_days_beyond_limits
 from orchestration.cli.quarantine import quarantine_command
 from orchestration.cli.summary import print_summary
 from orchestration.defs.jobs import DAILY_JOB_NAME, RANKINGS_LEFT_OUT
@@ -52,22 +54,31 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--end", type=dt.date.fromisoformat)
     commands.add_parser("summary", help="print rows per mart and the latest month's leaders")
     quarantine = commands.add_parser(
-        "quarantine", help="list quarantined snapshots and their reasons, or re-admit one"
+        "quarantine",
+        help="list quarantined snapshots and their reasons, re-admit one, or evict a stored day",
     )
-    quarantine.add_argument(
+    action = quarantine.add_mutually_exclusive_group()
+    action.add_argument(
         "--admit",
         type=dt.date.fromisoformat,
         metavar="YYYY-MM-DD",
         help="accept the newest quarantined snapshot of this day on the next run",
+    )
+    action.add_argument(
+        "--evict",
+        type=dt.date.fromisoformat,
+        metavar="YYYY-MM-DD",
+        help="move this day's stored fetches out of the raw layer into the quarantine",
     )
     quarantine.add_argument(
         "--dataset",
         default=Dataset.HUB_SNAPSHOTS,
         choices=QUARANTINED_DATASETS,
         type=Dataset,
-        help="whose snapshot --admit admits",
+        help="whose snapshot --admit admits or --evict evicts",
     )
     quarantine.add_argument("--note", help="why it is re-admitted (required with --admit)")
+    quarantine.add_argument("--reason", help="why the day is evicted (required with --evict)")
     commands.add_parser("init-home", help="create DAGSTER_HOME with telemetry and nux off")
     run_in = commands.add_parser(
         "exec", help="run a command (dbt, dagster dev, ...) in this data folder's environment"
@@ -184,6 +195,8 @@ def _run(settings: Settings, start: dt.date | None, end: dt.date | None, console
         console.print(
             f"[bold red]run {result.run_id} failed[/]; the marts of the last good run are unchanged"
         )
+        for line in failure_hint(stored_days_beyond_limits(settings.layout.raw_dir)):
+            console.print(f"[yellow]{line}[/]", highlight=False, soft_wrap=True)
         return 1
     console.print(f"[green]run {result.run_id} succeeded[/]")
     still_out = open_entries(settings.layout.quarantine_dir, settings.layout.raw_dir, start, end)

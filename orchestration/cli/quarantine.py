@@ -1,5 +1,7 @@
 """`observatory quarantine`: what was refused, why, and whether it has been dealt with since
-(each entry's status is `QuarantineEntry.status`); `--admit` re-admits the newest entry of a day."""
+(each entry's status is `QuarantineEntry.status`); `--admit` re-admits the newest entry of a day;
+`--evict` moves a day already stored out of the raw layer (`Quarantine.evict`), so that a day
+that breaks the build no longer blocks every later run (docs/quality.md)."""
 
 from __future__ import annotations
 
@@ -9,18 +11,24 @@ import datetime as dt
 from rich.console import Console
 
 from ingestion.quality.quarantine import Quarantine, all_entries
+from ingestion.raw_store import RawStore
 from orchestration.lib.settings import Settings, SettingsError
 
 
 def quarantine_command(settings: Settings, args: argparse.Namespace, console: Console) -> int:
     layout = settings.layout
+    if args.evict is not None:
+        return evict_command(settings, args, console)
     if args.admit is not None:
         if not args.note:
             raise SettingsError("--admit needs --note: say why this snapshot is trusted")
         quarantine = Quarantine(layout.quarantine_dir, args.dataset)
         try:
             entry = quarantine.admit(
-                args.admit, note=args.note, admitted_at=dt.datetime.now(dt.UTC)
+                args.admit,
+                note=args.note,
+                admitted_at=dt.datetime.now(dt.UTC),
+                raw_root=layout.raw_dir,
             )
         except LookupError as exc:
             raise SettingsError(str(exc)) from exc
@@ -41,11 +49,35 @@ def quarantine_command(settings: Settings, args: argparse.Namespace, console: Co
     for entry in entries:
         console.print(
             f"\n[bold]{entry.dataset} {entry.day}[/] [yellow]{entry.status(layout.raw_dir)}[/] "
-            f"(refused at {entry.quarantined_at[:19]}Z)",
+            f"({'evicted' if entry.evicted else 'refused'} at {entry.quarantined_at[:19]}Z)",
             highlight=False,
         )
         # soft_wrap: paths and reasons stay on one line, so they can be copied and grepped.
         reason = entry.reason.get("reason", "")
         console.print(f"  reason: {reason}", highlight=False, soft_wrap=True)
         console.print(f"  kept in: {entry.directory}", highlight=False, soft_wrap=True)
+    return 0
+
+
+def evict_command(settings: Settings, args: argparse.Namespace, console: Console) -> int:
+    if not args.reason:
+        raise SettingsError("--evict needs --reason: say why this stored day is taken out")
+    layout = settings.layout
+    quarantine = Quarantine(layout.quarantine_dir, args.dataset)
+    try:
+        entry = quarantine.evict(
+            RawStore(layout.raw_dir, args.dataset),
+            args.evict,
+            reason=args.reason,
+            evicted_at=dt.datetime.now(dt.UTC),
+        )
+    except LookupError as exc:
+        raise SettingsError(str(exc)) from exc
+    console.print(
+        f"evicted {args.dataset} {entry.day} from the raw layer into {entry.directory}; the next "
+        f"run sees the day as a gap (undo: `observatory quarantine --admit {entry.day} "
+        f"--dataset {args.dataset} --note ...`)",
+        highlight=False,
+        soft_wrap=True,
+    )
     return 0
