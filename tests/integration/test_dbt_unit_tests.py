@@ -18,7 +18,7 @@ from ingestion.hub.schema import HUB_SNAPSHOT_SCHEMA
 from ingestion.openrouter.rankings import RANKINGS_SCHEMA
 from ingestion.openrouter.schema import OPENROUTER_MODELS_SCHEMA
 from orchestration.lib.resources import StorageResource
-from orchestration.lib.settings import DBT_PROJECT_DIR, dbt_executable
+from orchestration.lib.settings import DBT_PROJECT_DIR, real_dbt
 
 pytestmark = pytest.mark.e2e
 
@@ -34,7 +34,7 @@ RAW_SCHEMAS = {
 def dbt(*args: str, data_dir) -> subprocess.CompletedProcess:
     env = {**os.environ, "DATA_DIR": str(data_dir), "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR)}
     return subprocess.run(
-        [dbt_executable(), *args, "--log-format", "json"],
+        [real_dbt(), *args, "--log-format", "json"],
         cwd=DBT_PROJECT_DIR,
         env=env,
         capture_output=True,
