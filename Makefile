@@ -28,7 +28,7 @@ help:
 	@echo "make run-recorded  the same on the real recordings in ../shared/data (data-recorded/)"
 	@echo "make test     install, then lint and run the whole test suite"
 	@echo "make unit     the unit tests only: the fast loop while editing"
-	@echo "make ui       the Dagster UI on http://127.0.0.1:3000"
+	@echo "make ui       the Dagster UI on http://127.0.0.1:3000 (UI_HOST, UI_PORT to change)"
 	@echo "make summary  print what the marts say now"
 	@echo "make freshness  how old the newest raw snapshot of each source is"
 	@echo "make quarantine  list quarantined snapshots and why they were refused"
@@ -92,8 +92,15 @@ test: lint
 unit: install
 	$(BIN)/pytest tests/unit -q
 
+# The UI has no login and can launch runs: it listens on this machine only unless asked
+# otherwise, deliberately (`make ui UI_HOST=0.0.0.0`: see README, "Reliability").
+UI_HOST ?= 127.0.0.1
+UI_PORT ?= 3000
+
 ui: $(MANIFEST)
-	$(IN_LAYOUT) dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+	@if [ "$(UI_HOST)" != 127.0.0.1 ] && [ "$(UI_HOST)" != localhost ]; then \
+		echo "warning: the Dagster UI (no login, can launch runs) listens on $(UI_HOST):$(UI_PORT)"; fi
+	$(IN_LAYOUT) dagster dev -w workspace.yaml -h $(UI_HOST) -p $(UI_PORT)
 
 bench: $(MANIFEST)
 	$(BIN)/python bench/run_bench.py

@@ -1,6 +1,6 @@
 """`observatory`: run the daily job over a range of days and print what the marts say.
 
-    observatory run [--start YYYY-MM-DD] [--end YYYY-MM-DD]
+    observatory run [--start YYYY-MM-DD] [--end YYYY-MM-DD] [--wait]
     observatory summary
     observatory quarantine [--admit YYYY-MM-DD [--dataset NAME] --note TEXT]
     observatory quarantine --evict YYYY-MM-DD [--dataset NAME] --reason TEXT
@@ -13,18 +13,26 @@ day that just ended (live mode), as one Dagster run with one dbt build. Recorded
 `run` first generates the demo data into `$DATA_DIR/demo` (deterministic: the same files on every
 machine) and runs on that. `exec` runs a command (`dbt`, `dagster dev`, `sqlfluff`) in this
 data folder's environment: DAGSTER_HOME and what dbt reads (`Layout.dbt_env`).
+
+One run writes to a DATA_DIR at a time (`orchestration.lib.run_lock`): a second `run` refuses
+at once, or queues with `--wait`. A run first puts right what a killed run left behind
+(`orchestration.lib.recovery`). A fault of the machine (disk full, a folder it may not write)
+ends the command with one line naming the path, and exit code 2.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import errno
 import os
+import sqlite3
 import sys
 import warnings
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 from rich.console import Console
 
 from ingestion.errors import InputError
@@ -38,6 +46,14 @@ from orchestration.defs.jobs import DAILY_JOB_NAME, RANKINGS_LEFT_OUT
 from orchestration.lib import origin
 from orchestration.lib.instance import ensure_dagster_home, persistent_instance
 from orchestration.lib.layout import QUARANTINED_DATASETS, Dataset
+from orchestration.lib.recovery import (
+    CLI_RUN_TAG,
+    CLI_RUN_TAG_VALUE,
+    fail_dead_cli_runs,
+    recover_build_warehouse,
+    remove_leftovers,
+)
+from orchestration.lib.run_lock import RunLockHeld, run_lock
 from orchestration.lib.settings import DBT_PROJECT_DIR, Settings, SettingsError
 
 # Dagster's run tags for a run over a partition range (public strings, see dagster's docs on
@@ -52,6 +68,11 @@ def main(argv: list[str] | None = None) -> int:
     run = commands.add_parser("run", help="ingest a range of days and build the marts")
     run.add_argument("--start", type=dt.date.fromisoformat)
     run.add_argument("--end", type=dt.date.fromisoformat)
+    run.add_argument(
+        "--wait",
+        action="store_true",
+        help="if another run is writing to this DATA_DIR, wait for it instead of refusing",
+    )
     commands.add_parser("summary", help="print rows per mart and the latest month's leaders")
     quarantine = commands.add_parser(
         "quarantine",
@@ -100,10 +121,38 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "summary":
             print_summary(settings, console)
             return 0
-        return _run(settings, args.start, args.end, console)
-    except (SettingsError, InputError) as exc:
+        with run_lock(settings.layout.run_lock_path, wait=args.wait):
+            return _run(settings, args.start, args.end, console)
+    except (SettingsError, InputError, RunLockHeld) as exc:
         console.print(f"[bold red]error:[/] {exc}", highlight=False)
         return 2
+    except (OSError, sqlite3.OperationalError, duckdb.IOException) as exc:
+        # Faults of the machine, not of the pipeline: say where and what to do, no traceback.
+        console.print(f"[bold red]error:[/] {resource_fault(exc)}", highlight=False)
+        return 2
+
+
+# What to do about a fault of the machine, by errno.
+FAULT_ADVICE = {
+    errno.ENOSPC: "free space on that file system (or point DATA_DIR elsewhere), then run again",
+    errno.EDQUOT: "free space within your quota (or point DATA_DIR elsewhere), then run again",
+    errno.EACCES: "make it writable by this account, or set DATA_DIR to a folder that is",
+    errno.EPERM: "make it writable by this account, or set DATA_DIR to a folder that is",
+    errno.EROFS: "the file system is read-only: set DATA_DIR to a writable folder",
+    errno.ENOTDIR: "a part of that path is a file, not a folder: set DATA_DIR to a folder",
+}
+
+
+def resource_fault(exc: Exception) -> str:
+    """One line: what failed, on which path, and what to do."""
+    if isinstance(exc, OSError):
+        path = exc.filename or "(path not reported)"
+        advice = FAULT_ADVICE.get(exc.errno or 0, "check that path, then run again")
+        return f"cannot write {path}: {exc.strerror or exc}; {advice}"
+    if isinstance(exc, sqlite3.OperationalError):
+        where = "Dagster's run storage (DAGSTER_HOME, $DATA_DIR/dagster)"
+        return f"{where} failed: {exc}; free space or fix its permissions, then run again"
+    return f"DuckDB could not read or write its file: {exc}; check that path, then run again"
 
 
 def layout_environment(settings: Settings) -> dict[str, str]:
@@ -152,7 +201,43 @@ def default_range(settings: Settings) -> tuple[dt.date, dt.date]:
     return days[0], days[-1]
 
 
+def recover(settings: Settings, instance: dg.DagsterInstance, console: Console) -> None:
+    """Put right what a killed run left (under the run lock: no live run is affected)."""
+    for run_id in fail_dead_cli_runs(instance):
+        console.print(
+            f"[yellow]recovered:[/] run {run_id} had died; marked failed", highlight=False
+        )
+    left = remove_leftovers(settings.layout)
+    if left:
+        console.print(
+            f"[yellow]recovered:[/] removed {len(left)} half-written file(s) of a killed run, "
+            f"e.g. {left[0]}",
+            highlight=False,
+        )
+    build = recover_build_warehouse(settings.layout)
+    if build:
+        console.print(f"[yellow]recovered:[/] {build}", highlight=False)
+
+
+def failure_reasons(result: dg.ExecuteInProcessResult) -> list[str]:
+    """Each failed step (or resource) and the error that failed it, one line each."""
+    reasons = []
+    for event in result.all_events:
+        data = event.event_specific_data
+        error = getattr(data, "error", None)
+        if not (event.is_step_failure or event.is_resource_init_failure) or error is None:
+            continue
+        # Dagster wraps the asset's own exception: its cause is what went wrong.
+        if error.cause is not None and error.cls_name.startswith("Dagster"):
+            error = error.cause
+        message = error.message.strip().splitlines()[0] if error.message.strip() else ""
+        reasons.append(f"{event.step_key or 'resources'}: {message}")
+    return reasons
+
+
 def _run(settings: Settings, start: dt.date | None, end: dt.date | None, console: Console) -> int:
+    instance = persistent_instance(settings.layout.dagster_home)
+    recover(settings, instance, console)
     if origin.claim(settings) == origin.DEMO:
         from ingestion.demo import ensure_demo  # only demo runs need the generator
 
@@ -182,16 +267,18 @@ def _run(settings: Settings, start: dt.date | None, end: dt.date | None, console
     result = job.execute_in_process(
         # The full event log is in the Dagster UI (`make ui`); the terminal gets the outcome.
         run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
-        instance=persistent_instance(settings.layout.dagster_home),
-        tags={RANGE_START_TAG: start.isoformat(), RANGE_END_TAG: end.isoformat()},
+        instance=instance,
+        tags={
+            RANGE_START_TAG: start.isoformat(),
+            RANGE_END_TAG: end.isoformat(),
+            CLI_RUN_TAG: CLI_RUN_TAG_VALUE,
+        },
         raise_on_error=False,
     )
     if not result.success:
-        for event in result.all_events:
-            if event.is_failure and event.step_key:
-                console.print(
-                    f"[red]failed step[/] {event.step_key}: {event.message}", highlight=False
-                )
+        # On stdout, where the person running it looks (Dagster's own log goes to stderr).
+        for reason in failure_reasons(result):
+            console.print(f"[red]failed step[/] {reason}", highlight=False)
         console.print(
             f"[bold red]run {result.run_id} failed[/]; the marts of the last good run are unchanged"
         )

@@ -25,6 +25,7 @@ from ingestion.quality.quarantine import Quarantine
 from ingestion.quality.results import RuleResult, Verdict, unreadable_verdict
 from ingestion.raw_store import RawStore
 from orchestration.defs.quality.checks import suite_check_result
+from orchestration.defs.retries import RAW_RETRY_POLICY, final_on_bad_input
 from orchestration.lib.layout import Dataset
 from orchestration.lib.partitions import DAILY_PARTITIONS, days_in_window
 from orchestration.lib.resources import StorageResource
@@ -48,7 +49,8 @@ def daily_raw_asset(
     dataset: Dataset, *, kinds: set[str], check_specs: Sequence[dg.AssetCheckSpec]
 ) -> Callable[..., dg.AssetsDefinition]:
     """The decorator of a daily raw asset: partitioned by UTC day, a range in one run (one
-    fetch loop, one dbt build after it), in the `raw` group, with its checks."""
+    fetch loop, one dbt build after it), in the `raw` group, with its checks, retried on
+    transient faults (`orchestration.defs.retries`)."""
     return dg.asset(
         key=dg.AssetKey(dataset.asset_path),
         partitions_def=DAILY_PARTITIONS,
@@ -56,6 +58,7 @@ def daily_raw_asset(
         group_name="raw",
         kinds=kinds,
         check_specs=list(check_specs),
+        retry_policy=RAW_RETRY_POLICY,
     )
 
 
@@ -95,19 +98,20 @@ def ingest_partition(
 ) -> tuple[DayRun, RawStore, Quarantine]:
     """Ingest the days of the run's partition range into the dataset's raw store, validating
     each with the suite (primed a chunk at a time) and the source's own rules."""
-    store = storage.raw_store(dataset, schema)
-    quarantine = storage.quarantine(dataset)
-    validator = shared_validator()
-    run = ingest_days(
-        context,
-        source=source,
-        days=days_in_window(context.partition_time_window),
-        store=store,
-        quarantine=quarantine,
-        validate=lambda day, snapshot, previous: validate(day, snapshot, previous, validator),
-        compared_columns=compared_columns,
-        prime=lambda frames: validator.prime(frames, suite()),
-    )
+    with final_on_bad_input():
+        store = storage.raw_store(dataset, schema)
+        quarantine = storage.quarantine(dataset)
+        validator = shared_validator()
+        run = ingest_days(
+            context,
+            source=source,
+            days=days_in_window(context.partition_time_window),
+            store=store,
+            quarantine=quarantine,
+            validate=lambda day, snapshot, previous: validate(day, snapshot, previous, validator),
+            compared_columns=compared_columns,
+            prime=lambda frames: validator.prime(frames, suite()),
+        )
     return run, store, quarantine
 
 

@@ -6,6 +6,7 @@
       build/warehouse.duckdb                                     the private file dbt builds in
       build/dbt/                                                 dbt's artifacts and kept parse
       warehouse.duckdb                                           the published warehouse
+      run.lock                                                   held by the run writing here
       dagster/                                                   DAGSTER_HOME: runs, event logs
       demo/                                                      generated demo data (no recordings)
 
@@ -84,6 +85,11 @@ class Layout:
     def dbt_target_path(self) -> Path:
         """dbt's artifacts and its kept parse for this data folder (see `run_dbt`)."""
         return self.build_dir / "dbt"
+
+    @property
+    def run_lock_path(self) -> Path:
+        """Held (flock) by the one run writing to this DATA_DIR (`orchestration.lib.run_lock`)."""
+        return self.data_dir / "run.lock"
 
     @property
     def dagster_home(self) -> Path:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
@@ -10,6 +12,7 @@ import polars as pl
 from ingestion.quality.quarantine import Quarantine
 from ingestion.raw_store import RawStore
 from orchestration.lib.layout import Dataset, Layout
+from orchestration.lib.run_lock import run_lock
 
 
 class StorageResource(dg.ConfigurableResource):
@@ -17,6 +20,14 @@ class StorageResource(dg.ConfigurableResource):
     `orchestration.lib.layout.Layout` says."""
 
     data_dir: str
+
+    @contextmanager
+    def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator[StorageResource]:
+        """Every step that writes holds the DATA_DIR's run lock: runs launched from the UI or
+        the schedule queue behind each other and behind `observatory run`, which already holds
+        it (the lock is re-entrant in one process)."""
+        with run_lock(self.layout.run_lock_path, wait=True):
+            yield self
 
     @property
     def layout(self) -> Layout:

@@ -103,7 +103,18 @@ def _path(value: str | None, default: Path) -> Path:
     return Path(value).expanduser().resolve() if value else default
 
 
-def dbt_executable() -> str:
+# The env variable that tells the wrapper (`DBT_WRAPPER`) which dbt to run.
+REAL_DBT_ENV = "OBSERVATORY_REAL_DBT"
+DBT_WRAPPER = Path(__file__).with_name("dbt_die_with_parent.py")
+
+
+def real_dbt() -> str:
     """The `dbt` of this interpreter's environment, so a venv need not be on PATH."""
     sibling = Path(sys.executable).parent / "dbt"
     return str(sibling) if sibling.exists() else (shutil.which("dbt") or "dbt")
+
+
+def dbt_executable() -> str:
+    """What Dagster runs as dbt: a wrapper that makes dbt die with the run that started it
+    (`dbt_die_with_parent.py`), then runs `real_dbt()` (named in `REAL_DBT_ENV`)."""
+    return str(DBT_WRAPPER)

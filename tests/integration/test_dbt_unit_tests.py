@@ -20,7 +20,7 @@ from ingestion.openrouter.rankings import RANKINGS_SCHEMA
 from ingestion.openrouter.schema import OPENROUTER_MODELS_SCHEMA
 from orchestration.lib.layout import Dataset, Layout
 from orchestration.lib.resources import StorageResource
-from orchestration.lib.settings import DBT_PROJECT_DIR, dbt_executable
+from orchestration.lib.settings import DBT_PROJECT_DIR, real_dbt
 
 pytestmark = pytest.mark.e2e
 
@@ -43,7 +43,7 @@ def dbt(*args: str, data_dir: Path) -> subprocess.CompletedProcess:
         "DBT_TARGET_PATH": str(data_dir / "target"),
     }
     return subprocess.run(
-        [dbt_executable(), *args, "--log-format", "json"],
+        [real_dbt(), *args, "--log-format", "json"],
         cwd=DBT_PROJECT_DIR,
         env=env,
         capture_output=True,

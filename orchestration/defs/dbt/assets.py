@@ -31,7 +31,7 @@ from orchestration.defs.dbt.translator import ObservatoryDbtTranslator
 from orchestration.lib.layout import Dataset
 from orchestration.lib.partitions import DAILY_PARTITIONS, partition_window_to_dbt_env
 from orchestration.lib.resources import StorageResource
-from orchestration.lib.settings import DBT_PROJECT_DIR
+from orchestration.lib.settings import DBT_PROJECT_DIR, REAL_DBT_ENV, real_dbt
 from orchestration.lib.warehouse import publish_warehouse
 
 DAILY_SELECTION = "+config.materialized:incremental"
@@ -76,7 +76,12 @@ def run_dbt(
     target = storage.layout.dbt_target_path
     target.mkdir(parents=True, exist_ok=True)
     with dbt_environment(
-        {**storage.layout.dbt_env(), "DBT_TARGET_PATH": str(target), **(env or {})}
+        {
+            **storage.layout.dbt_env(),
+            "DBT_TARGET_PATH": str(target),
+            REAL_DBT_ENV: real_dbt(),
+            **(env or {}),
+        }
     ):
         invocation = dbt.cli(args, context=context)
         yield from invocation.stream()

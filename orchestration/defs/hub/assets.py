@@ -10,6 +10,7 @@ from ingestion.hub.schema import HUB_SNAPSHOT_SCHEMA
 from orchestration.defs.daily_ingest import daily_raw_asset, ingest_partition, partition_result
 from orchestration.defs.hub.resources import HubSourceResource
 from orchestration.defs.quality.checks import rule_check_result
+from orchestration.defs.retries import RAW_RETRY_POLICY, final_on_bad_input
 from orchestration.lib.layout import Dataset
 from orchestration.lib.resources import StorageResource
 
@@ -89,7 +90,12 @@ def hub_model_snapshots(
     )
 
 
-@dg.asset(key=HUB_CATALOG_KEY, group_name="raw", kinds={"huggingface", "parquet"})
+@dg.asset(
+    key=HUB_CATALOG_KEY,
+    group_name="raw",
+    kinds={"huggingface", "parquet"},
+    retry_policy=RAW_RETRY_POLICY,
+)
 def hub_model_catalog(
     context: dg.AssetExecutionContext, hub: HubSourceResource, storage: StorageResource
 ) -> dg.MaterializeResult:
@@ -101,30 +107,31 @@ def hub_model_catalog(
     Meaning: the attributes the daily snapshots lack (creation time, parameter counts, card
     data) and the `baseModels` lineage of derivatives. Stored append-only like the snapshots.
     """
-    catalog = hub.catalog()
-    store = storage.raw_store(Dataset.HUB_CATALOG, HUB_SNAPSHOT_SCHEMA)
-    fetched_at = dt.datetime.now(dt.UTC)
-    stored, rows = 0, 0
-    if not catalog.directory.is_dir():
-        # Live mode needs no export (the Hub's own derivative counts come with the snapshots);
-        # the lineage marts then rest on the exports already stored, if any.
-        context.log.warning(f"no catalog folder at {catalog.directory}: no export stored")
-        return dg.MaterializeResult(
-            metadata={"rows": 0, "exports_stored": 0, "raw_path": str(store.directory)}
-        )
-    days, problems = catalog.scan()
-    for problem in problems:
-        # A misnamed file is never read (see ingestion.recorded): say so, store the rest.
-        context.log.warning(f"skipped {problem}")
-    for day in days:
-        snapshot = catalog.fetch(day)
-        if snapshot is None:
-            continue
-        result = store.write(
-            day, snapshot.frame, source_uri=snapshot.location, fetched_at=fetched_at
-        )
-        stored += int(result.written)
-        rows += result.rows
+    with final_on_bad_input():
+        catalog = hub.catalog()
+        store = storage.raw_store(Dataset.HUB_CATALOG, HUB_SNAPSHOT_SCHEMA)
+        fetched_at = dt.datetime.now(dt.UTC)
+        stored, rows = 0, 0
+        if not catalog.directory.is_dir():
+            # Live mode needs no export (the Hub's own derivative counts come with the snapshots);
+            # the lineage marts then rest on the exports already stored, if any.
+            context.log.warning(f"no catalog folder at {catalog.directory}: no export stored")
+            return dg.MaterializeResult(
+                metadata={"rows": 0, "exports_stored": 0, "raw_path": str(store.directory)}
+            )
+        days, problems = catalog.scan()
+        for problem in problems:
+            # A misnamed file is never read (see ingestion.recorded): say so, store the rest.
+            context.log.warning(f"skipped {problem}")
+        for day in days:
+            snapshot = catalog.fetch(day)
+            if snapshot is None:
+                continue
+            result = store.write(
+                day, snapshot.frame, source_uri=snapshot.location, fetched_at=fetched_at
+            )
+            stored += int(result.written)
+            rows += result.rows
     return dg.MaterializeResult(
         metadata={
             "rows": dg.MetadataValue.int(rows),

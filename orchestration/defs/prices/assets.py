@@ -20,6 +20,7 @@ from orchestration.defs.prices.resources import (
     OpenRouterRankingsResource,
     OpenRouterSourceResource,
 )
+from orchestration.defs.retries import RAW_RETRY_POLICY, final_on_bad_input
 from orchestration.lib.layout import Dataset
 from orchestration.lib.resources import StorageResource
 
@@ -79,7 +80,12 @@ def openrouter_models(
     return partition_result(run, store, quarantine, PRICE_SNAPSHOT_EXPECTATIONS_CHECK)
 
 
-@dg.asset(key=GENAI_PRICES_KEY, group_name="raw", kinds={"python", "parquet"})
+@dg.asset(
+    key=GENAI_PRICES_KEY,
+    group_name="raw",
+    kinds={"python", "parquet"},
+    retry_policy=RAW_RETRY_POLICY,
+)
 def genai_prices(storage: StorageResource) -> dg.MaterializeResult:
     """Providers' list prices with the dates they changed, from the `genai-prices` package.
 
@@ -90,13 +96,14 @@ def genai_prices(storage: StorageResource) -> dg.MaterializeResult:
     before the first OpenRouter snapshot; `start_date` is when a price started (null: the
     package does not say). Append-only; an identical reload is not stored again.
     """
-    version = package_version()
-    frame = load_prices()
-    store = storage.raw_store(Dataset.GENAI_PRICES, GENAI_PRICES_SCHEMA)
-    now = dt.datetime.now(dt.UTC)
-    result = store.write(
-        now.date(), frame, source_uri=f"{GENAI_PRICES_PACKAGE}=={version}", fetched_at=now
-    )
+    with final_on_bad_input():
+        version = package_version()
+        frame = load_prices()
+        store = storage.raw_store(Dataset.GENAI_PRICES, GENAI_PRICES_SCHEMA)
+        now = dt.datetime.now(dt.UTC)
+        result = store.write(
+            now.date(), frame, source_uri=f"{GENAI_PRICES_PACKAGE}=={version}", fetched_at=now
+        )
     return dg.MaterializeResult(
         metadata={
             "rows": dg.MetadataValue.int(result.rows),
