@@ -34,7 +34,12 @@ REAL_HUB_DAILY = SHARED_DATA / "hub" / "daily"
 REAL_PRICE_DAILY = SHARED_DATA / "openrouter" / "daily"
 REAL_RANKINGS = SHARED_DATA / "openrouter" / "rankings_daily"
 
-# The demo every test shares: generated once per session into a temporary folder.
+# The demo every test shares: generated once per session into a temporary folder. Smaller than
+# `make run`'s (a 300-day run writes thousands of Dagster events): 60 Hub days still hold every
+# planted fault with clean neighbours, and 90 price days every price change. The CLI's runs on
+# the demo get the same size through the DEMO_* settings, so both are the same files.
+TEST_DEMO_SIZES = {"DEMO_DAYS": "60", "DEMO_PRICE_DAYS": "90", "DEMO_RANKINGS_DAYS": "21"}
+TEST_DEMO_SPEC = DemoSpec(days=60, price_days=90, rankings_days=21)
 DEMO_DIR = Path(tempfile.mkdtemp(prefix="observatory-demo-")) / "demo"
 _DEMO: DemoSummary | None = None
 _FAKE_HUB: FakeHub | None = None
@@ -75,7 +80,8 @@ def pytest_configure(config: pytest.Config) -> None:
     # huggingface_hub reads HF_ENDPOINT and HF_HOME at import and asks the endpoint for
     # /api/agent-harnesses: start the fake Hub before any test module imports the client.
     global _DEMO, _FAKE_HUB
-    _DEMO = generate_demo(DEMO_DIR, DemoSpec())
+    os.environ.update(TEST_DEMO_SIZES)
+    _DEMO = generate_demo(DEMO_DIR, TEST_DEMO_SPEC)
     _FAKE_HUB = FakeHub(api_models_from_parquet(demo_catalog_file())).start()
     os.environ["HF_ENDPOINT"] = _FAKE_HUB.url
     os.environ["HF_HOME"] = tempfile.mkdtemp(prefix="observatory-hf-home-")

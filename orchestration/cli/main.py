@@ -124,11 +124,11 @@ def main(argv: list[str] | None = None) -> int:
         with run_lock(settings.layout.run_lock_path, wait=args.wait):
             return _run(settings, args.start, args.end, console)
     except (SettingsError, InputError, RunLockHeld) as exc:
-        console.print(f"[bold red]error:[/] {exc}", highlight=False)
+        console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         return 2
     except (OSError, sqlite3.OperationalError, duckdb.IOException) as exc:
         # Faults of the machine, not of the pipeline: say where and what to do, no traceback.
-        console.print(f"[bold red]error:[/] {resource_fault(exc)}", highlight=False)
+        console.print(f"[bold red]error:[/] {resource_fault(exc)}", highlight=False, soft_wrap=True)
         return 2
 
 
@@ -182,7 +182,8 @@ def exec_in_layout(settings: Settings, argv: list[str]) -> int:
 
 
 def warn(message: str) -> None:
-    Console(stderr=True).print(f"[yellow]warning:[/] {message}", highlight=False)
+    # soft_wrap: a path in a message stays on one line, to be copied and grepped.
+    Console(stderr=True).print(f"[yellow]warning:[/] {message}", highlight=False, soft_wrap=True)
 
 
 def default_range(settings: Settings) -> tuple[dt.date, dt.date]:
@@ -239,9 +240,13 @@ def _run(settings: Settings, start: dt.date | None, end: dt.date | None, console
     instance = persistent_instance(settings.layout.dagster_home)
     recover(settings, instance, console)
     if origin.claim(settings) == origin.DEMO:
-        from ingestion.demo import ensure_demo  # only demo runs need the generator
+        from ingestion.demo import DemoSpec, ensure_demo  # only demo runs need the generator
 
-        made = ensure_demo(settings.recordings_dir)
+        try:
+            spec = DemoSpec(**dict(settings.demo_sizes))
+        except ValueError as exc:
+            raise SettingsError(f"the DEMO_* settings do not make a demo: {exc}") from exc
+        made = ensure_demo(settings.recordings_dir, spec)
         console.print(
             f"[bold yellow]Demo data[/]: {'generated' if made else 'reusing'} "
             f"{settings.recordings_dir}. These numbers are GENERATED, not observed; set "

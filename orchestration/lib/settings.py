@@ -28,6 +28,16 @@ DEFAULT_OPENROUTER_BASE_URL = "https://openrouter.ai/api/v1"
 OPENROUTER_API_KEY_ENV = "OPENROUTER_API_KEY"
 
 
+# The size of the generated demo (`ingestion.demo.DemoSpec`), when a smaller or larger one is
+# wanted than the default: setting -> the spec's field.
+DEMO_SIZE_SETTINGS = {
+    "DEMO_MODELS": "models",
+    "DEMO_DAYS": "days",
+    "DEMO_PRICE_DAYS": "price_days",
+    "DEMO_RANKINGS_DAYS": "rankings_days",
+}
+
+
 class SettingsError(ValueError):
     """A setting has a value the pipeline cannot use."""
 
@@ -56,6 +66,7 @@ class Settings:
     prices_snapshot_dir: Path
     rankings_snapshot_dir: Path
     has_openrouter_key: bool = False  # whether OPENROUTER_API_KEY is set; never the key itself
+    demo_sizes: tuple[tuple[str, int], ...] = ()  # DemoSpec fields set by DEMO_* settings
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -85,6 +96,11 @@ class Settings:
                 env.get("RANKINGS_SNAPSHOT_DIR"), recordings / "openrouter" / "rankings_daily"
             ),
             has_openrouter_key=bool(env.get(OPENROUTER_API_KEY_ENV)),
+            demo_sizes=tuple(
+                (field, _positive_int(name, env[name]))
+                for name, field in DEMO_SIZE_SETTINGS.items()
+                if env.get(name)
+            ),
         )
 
     @property
@@ -96,6 +112,16 @@ class Settings:
     def layout(self) -> Layout:
         """Where everything of this `DATA_DIR` lives (`orchestration.lib.layout`)."""
         return Layout(self.data_dir)
+
+
+def _positive_int(name: str, value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise SettingsError(f"{name}={value!r} is not a whole number above zero")
+    return number
 
 
 def _path(value: str | None, default: Path) -> Path:
