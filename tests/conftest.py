@@ -101,6 +101,8 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ.pop(name, None)
 
 
+# First: xdist's worker reads the groups in its own hook of the same name.
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """`make test` runs two workers (pytest-xdist, `--dist loadgroup`): a group's tests run in
     one worker, in order. The tests on a shared pipeline run are one group per data set, so

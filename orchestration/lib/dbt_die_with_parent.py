@@ -19,7 +19,9 @@ PR_SET_PDEATHSIG = 1
 
 
 def main() -> None:
-    parent = os.getppid()
+    # The run that starts dbt names itself: a parent that died before this process even read
+    # its parent's pid would otherwise look alive (the orphan's new parent, pid 1).
+    parent = int(os.environ.get("OBSERVATORY_DBT_PARENT") or os.getppid())
     if sys.platform.startswith("linux"):
         libc = ctypes.CDLL(None, use_errno=True)
         if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:

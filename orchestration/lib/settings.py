@@ -131,6 +131,8 @@ def _path(value: str | None, default: Path) -> Path:
 
 # The env variable that tells the wrapper (`DBT_WRAPPER`) which dbt to run.
 REAL_DBT_ENV = "OBSERVATORY_REAL_DBT"
+# ... and which process must be alive for dbt to start (the run that starts it).
+DBT_PARENT_ENV = "OBSERVATORY_DBT_PARENT"
 DBT_WRAPPER = Path(__file__).with_name("dbt_die_with_parent.py")
 
 

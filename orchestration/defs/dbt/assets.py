@@ -31,7 +31,7 @@ from orchestration.defs.dbt.translator import ObservatoryDbtTranslator
 from orchestration.lib.layout import Dataset
 from orchestration.lib.partitions import DAILY_PARTITIONS, partition_window_to_dbt_env
 from orchestration.lib.resources import StorageResource
-from orchestration.lib.settings import DBT_PROJECT_DIR, REAL_DBT_ENV, real_dbt
+from orchestration.lib.settings import DBT_PARENT_ENV, DBT_PROJECT_DIR, REAL_DBT_ENV, real_dbt
 from orchestration.lib.warehouse import publish_warehouse
 
 DAILY_SELECTION = "+config.materialized:incremental"
@@ -80,6 +80,7 @@ def run_dbt(
             **storage.layout.dbt_env(),
             "DBT_TARGET_PATH": str(target),
             REAL_DBT_ENV: real_dbt(),
+            DBT_PARENT_ENV: str(os.getpid()),
             **(env or {}),
         }
     ):
