@@ -101,20 +101,19 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ.pop(name, None)
 
 
-# First: xdist's worker reads the groups in its own hook of the same name.
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+def pytest_itemcollected(item: pytest.Item) -> None:
     """`make test` runs two workers (pytest-xdist, `--dist loadgroup`): a group's tests run in
     one worker, in order. The tests on a shared pipeline run are one group per data set, so
-    each pipeline runs once; every other file is a group of its own, so its module fixtures
-    (a pipeline of its own, a server) are built once."""
-    for item in items:
-        callspec = getattr(item, "callspec", None)
-        if "pipeline" in getattr(item, "fixturenames", ()) and callspec is not None:
-            group = f"pipeline-{callspec.params['pipeline']}"
-        else:
-            group = item.nodeid.split("::", 1)[0]
-        item.add_marker(pytest.mark.xdist_group(group))
+    each pipeline runs once (a session fixture holds one parameter at a time: split over two
+    workers, or interleaved, it would run again); every other file is a group of its own, so
+    its module fixtures (a pipeline of its own, a server) are built once. Marked as each item
+    is collected: xdist reads the marks in its own collection hook, before a conftest's."""
+    callspec = getattr(item, "callspec", None)
+    if "pipeline" in getattr(item, "fixturenames", ()) and callspec is not None:
+        group = f"pipeline-{callspec.params['pipeline']}"
+    else:
+        group = item.nodeid.split("::", 1)[0]
+    item.add_marker(pytest.mark.xdist_group(group))
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
