@@ -106,8 +106,8 @@ def pytest_itemcollected(item: pytest.Item) -> None:
     one worker, in order. The tests on a shared pipeline run are one group per data set, so
     each pipeline runs once (a session fixture holds one parameter at a time: split over two
     workers, or interleaved, it would run again); every other file is a group of its own, so
-    its module fixtures (a pipeline of its own, a server) are built once. Marked as each item
-    is collected: xdist reads the marks in its own collection hook, before a conftest's."""
+    its module fixtures (a pipeline of its own, a server) are built once. Needs pytest < 9:
+    pytest 9 renamed the node id that xdist suffixes with the group, and groups are ignored."""
     callspec = getattr(item, "callspec", None)
     if "pipeline" in getattr(item, "fixturenames", ()) and callspec is not None:
         group = f"pipeline-{callspec.params['pipeline']}"
