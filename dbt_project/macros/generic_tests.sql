@@ -46,3 +46,15 @@
     left join {{ model }} as parent on child.{{ source_column }} = parent.{{ column_name }}
     where child.{{ source_column }} is not null and parent.{{ column_name }} is null
 {% endtest %}
+
+
+{#- `not_null` for several columns of a model in one query (one test node, one Dagster check,
+    instead of one per column): the rows where any of them is null. -#}
+{% test not_null_columns(model, column_names) %}
+    select *
+    from {{ model }}
+    where
+        {% for column in column_names -%}
+            {{ column }} is null{% if not loop.last %} or {% endif %}
+        {%- endfor %}
+{% endtest %}

@@ -46,6 +46,7 @@ from orchestration.defs.jobs import DAILY_JOB_NAME, RANKINGS_LEFT_OUT
 from orchestration.lib import origin
 from orchestration.lib.instance import ensure_dagster_home, persistent_instance
 from orchestration.lib.layout import QUARANTINED_DATASETS, Dataset
+from orchestration.lib.partitions import RANGE_END_TAG, RANGE_START_TAG
 from orchestration.lib.recovery import (
     CLI_RUN_TAG,
     CLI_RUN_TAG_VALUE,
@@ -58,8 +59,6 @@ from orchestration.lib.settings import DBT_PROJECT_DIR, Settings, SettingsError
 
 # Dagster's run tags for a run over a partition range (public strings, see dagster's docs on
 # single-run backfills).
-RANGE_START_TAG = "dagster/asset_partition_range_start"
-RANGE_END_TAG = "dagster/asset_partition_range_end"
 
 
 def main(argv: list[str] | None = None) -> int:

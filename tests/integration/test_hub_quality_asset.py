@@ -16,13 +16,14 @@ import polars as pl
 import pytest
 
 from ingestion.quality.quarantine import Quarantine
-from orchestration.cli.main import RANGE_END_TAG, RANGE_START_TAG, main
+from orchestration.cli.main import main
 from orchestration.defs.hub.assets import (
     HUB_ORGS_IN_REGISTRY_CHECK,
     HUB_SNAPSHOT_EXPECTATIONS_CHECK,
     hub_model_snapshots,
 )
 from orchestration.defs.hub.resources import HubSourceResource
+from orchestration.lib.partitions import RANGE_END_TAG, RANGE_START_TAG
 from orchestration.lib.resources import StorageResource
 from tests.conftest import DEMO_DIR, REAL_HUB_DAILY, clean_demo_days, requires_real_data
 from tests.fakes.hub_server import Fault

@@ -133,7 +133,7 @@ def test_rerunning_two_partitions_is_idempotent_and_reuses_dbts_parse(pipeline, 
     assert mart_hashes(pipeline.warehouse) == hashes
     invocations = [p for p in target.iterdir() if p.is_dir() and p not in known]
     assert (target / "partial_parse.msgpack").exists()
-    assert {p.name.split("-")[0] for p in invocations} == {"dbt_daily_models", "dbt_models"}
+    assert {p.name.split("-")[0] for p in invocations} == {"dbt_models"}
     for invocation in invocations:
         messages = parse_messages(invocation / "dbt.log")
         assert messages, invocation.name

@@ -14,9 +14,10 @@ import dagster as dg
 import pytest
 
 from ingestion.quality.quarantine import Quarantine
-from orchestration.cli.main import RANGE_END_TAG, RANGE_START_TAG, main
+from orchestration.cli.main import main
 from orchestration.defs.prices.assets import PRICE_SNAPSHOT_EXPECTATIONS_CHECK, openrouter_models
 from orchestration.defs.prices.resources import OpenRouterSourceResource
+from orchestration.lib.partitions import RANGE_END_TAG, RANGE_START_TAG
 from orchestration.lib.resources import StorageResource
 from tests.fakes.hub_server import Fault
 

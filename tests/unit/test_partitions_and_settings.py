@@ -7,7 +7,7 @@ import dagster as dg
 import pytest
 
 from orchestration.cli.main import default_range
-from orchestration.lib.partitions import days_in_window, partition_window_to_dbt_env
+from orchestration.lib.partitions import days_in_window, days_to_dbt_env, run_days
 from orchestration.lib.settings import PROJECT_ROOT, Settings, SettingsError
 
 
@@ -18,21 +18,30 @@ def window(start: str, end: str) -> dg.TimeWindow:
     )
 
 
-def test_one_day_partition_becomes_equal_start_and_end_dates():
-    assert partition_window_to_dbt_env(window("2026-05-03", "2026-05-04")) == {
+def test_a_scheduled_run_covers_its_partition_day():
+    days = run_days({"dagster/partition": "2026-05-03"})
+
+    assert days == (dt.date(2026, 5, 3), dt.date(2026, 5, 3))
+    assert days_to_dbt_env(*days) == {
         "OBSERVATORY_START_DATE": "2026-05-03",
         "OBSERVATORY_END_DATE": "2026-05-03",
     }
 
 
-def test_a_range_covers_every_day_with_an_inclusive_end():
+def test_a_range_run_covers_its_range_and_a_run_without_days_covers_none():
+    tags = {
+        "dagster/asset_partition_range_start": "2026-05-30",
+        "dagster/asset_partition_range_end": "2026-06-01",
+    }
+
+    assert run_days(tags) == (dt.date(2026, 5, 30), dt.date(2026, 6, 1))
+    assert run_days({"dagster/backfill": "x"}) is None
+
+
+def test_a_partition_window_covers_every_day_with_an_exclusive_end():
     days = days_in_window(window("2026-05-30", "2026-06-02"))
 
     assert days == [dt.date(2026, 5, 30), dt.date(2026, 5, 31), dt.date(2026, 6, 1)]
-    assert (
-        partition_window_to_dbt_env(window("2026-05-30", "2026-06-02"))["OBSERVATORY_END_DATE"]
-        == "2026-06-01"
-    )
 
 
 def test_settings_default_to_the_demo_data_in_the_data_dir():

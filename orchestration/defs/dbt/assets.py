@@ -1,19 +1,16 @@
-"""The dbt project as Dagster assets, in two halves, and the publishing of the warehouse.
+"""The dbt project as one Dagster multi-asset, and the publishing of the warehouse.
 
-- `dbt_daily_models`: the incremental models and everything upstream of them, daily
-  partitioned. A run over any range of days is one `dbt build` of these with the partition
-  dates in the environment (single-run backfill), and incremental models rebuild only those
-  days.
-- `dbt_models`: everything else (seeds, dimensions, marts over the whole history),
-  unpartitioned: rebuilt whole once per run, after the daily half. Keeping them out of the
-  partitions matters: Dagster records a materialization per asset per partition, and a 109-day
-  run over every model wrote ~9,000 events to its storage, most of the run's time.
-- `published_warehouse`: once both halves (models and tests) succeeded, the private build file
-  is copied over the warehouse analysts read (see `orchestration.lib.warehouse`).
+- `dbt_models`: every seed, model and data test, in one `dbt build` per run. The run's days (a
+  partition or a range of them) reach dbt as environment variables, and the incremental models
+  rebuild only those days; everything else (dimensions, marts) is rebuilt whole. The dbt
+  assets are not partitioned themselves: Dagster records a materialization per asset per
+  partition, ~27 ms each in its SQLite storage, and a 300-day run of the incremental half alone
+  wrote ~1,200 of them. The raw assets upstream carry the days.
+- `published_warehouse`: once every model and test succeeded, the private build file is copied
+  over the warehouse analysts read (see `orchestration.lib.warehouse`).
 
-No test may reach from the daily half into the other (it would run before the model it reads
-on a fresh warehouse): the daily half runs with dbt's cautious indirect selection, and tests
-that span both are attached to the unpartitioned side. dbt tests become asset checks.
+One invocation rather than a daily half and a rest: each dbt process costs its start (imports,
+adapter, manifest) and a Dagster step. dbt tests become asset checks.
 """
 
 import os
@@ -29,12 +26,11 @@ from dagster_dbt.core.dbt_cli_invocation import PARTIAL_PARSE_FILE_NAME
 from ingestion.openrouter.rankings import RANKINGS_SCHEMA
 from orchestration.defs.dbt.translator import ObservatoryDbtTranslator
 from orchestration.lib.layout import Dataset
-from orchestration.lib.partitions import DAILY_PARTITIONS, partition_window_to_dbt_env
+from orchestration.lib.partitions import days_to_dbt_env, run_days
 from orchestration.lib.resources import StorageResource
 from orchestration.lib.settings import DBT_PARENT_ENV, DBT_PROJECT_DIR, REAL_DBT_ENV, real_dbt
 from orchestration.lib.warehouse import publish_warehouse
 
-DAILY_SELECTION = "+config.materialized:incremental"
 PUBLISHED_WAREHOUSE_KEY = dg.AssetKey(["warehouse", "published_warehouse"])
 # Unit tests run in `make test` (tests/integration/test_dbt_unit_tests.py), not in production.
 PRODUCTION_BUILD = ["build", "--exclude-resource-type", "unit_test"]
@@ -108,22 +104,6 @@ def build_dbt_assets(manifest_path: Path) -> list[dg.AssetsDefinition]:
 
     @dbt_assets(
         manifest=manifest_path,
-        select=DAILY_SELECTION,
-        partitions_def=DAILY_PARTITIONS,
-        backfill_policy=dg.BackfillPolicy.single_run(),
-        dagster_dbt_translator=translator,
-        name="dbt_daily_models",
-    )
-    def dbt_daily_models(
-        context: dg.AssetExecutionContext, dbt: DbtCliResource, storage: StorageResource
-    ):
-        window = partition_window_to_dbt_env(context.partition_time_window)
-        args = [*PRODUCTION_BUILD, "--indirect-selection", "cautious"]
-        yield from run_dbt(context, dbt, storage, args, env=window)
-
-    @dbt_assets(
-        manifest=manifest_path,
-        exclude=DAILY_SELECTION,
         dagster_dbt_translator=translator,
         name="dbt_models",
     )
@@ -133,13 +113,15 @@ def build_dbt_assets(manifest_path: Path) -> list[dg.AssetsDefinition]:
         # Live without an OpenRouter key the rankings asset is not in the job (see jobs.py):
         # its source must still read, as zero rows, on a fresh DATA_DIR.
         storage.raw_store(Dataset.OPENROUTER_RANKINGS, RANKINGS_SCHEMA)
-        # This half holds no incremental model: a full refresh only recreates the seeds, so a
-        # seed whose columns changed loads instead of failing on the old table.
-        yield from run_dbt(context, dbt, storage, [*PRODUCTION_BUILD, "--full-refresh"])
+        # A run that names no day (the dbt assets materialized on their own from the UI)
+        # rebuilds the incremental model over every stored day.
+        days = run_days(context.run.tags)
+        env = days_to_dbt_env(*days) if days else {}
+        yield from run_dbt(context, dbt, storage, PRODUCTION_BUILD, env=env)
 
     @dg.asset(
         key=PUBLISHED_WAREHOUSE_KEY,
-        deps=[*dbt_daily_models.keys, *dbt_models.keys],
+        deps=list(dbt_models.keys),
         group_name="warehouse",
         kinds={"duckdb"},
     )
@@ -164,4 +146,4 @@ def build_dbt_assets(manifest_path: Path) -> list[dg.AssetsDefinition]:
             }
         )
 
-    return [dbt_daily_models, dbt_models, published_warehouse]
+    return [dbt_models, published_warehouse]
