@@ -21,7 +21,7 @@ from ingestion.rehearsal.plan import rules
 
 # Smaller than the Hub's 1,000, so that the larger orgs of a recording come in several pages
 # and the rehearsal follows `Link` headers (and can be cut in the middle of a second page).
-REHEARSAL_PAGE_SIZE = 50
+REHEARSAL_PAGE_SIZE = 20
 
 
 class Rehearsal:
