@@ -58,8 +58,9 @@ def as_os_error(exc: BaseException, path: Path) -> OSError | None:
     return None if number is None else OSError(number, os.strerror(number), str(path))
 
 
-def _is_hidden(path: object) -> bool:
-    return Path(str(path)).name.startswith(".")
+class WriteFault(OSError):
+    """A write under `replacing` failed on the file system: names the target it was writing
+    (not the hidden temporary, nor the file it copied from)."""
 
 
 @contextmanager
@@ -80,12 +81,13 @@ def replacing(target: Path, *, folder: bool = False) -> Iterator[Path]:
         if not folder:
             tmp.chmod(published_mode())
         os.replace(tmp, target)
+    except WriteFault:
+        raise  # an inner write's fault, already naming what it wrote
     except Exception as exc:
         fault = as_os_error(exc, target)
-        named = isinstance(exc, OSError) and exc.filename and not _is_hidden(exc.filename)
-        if fault is None or named:  # not a fault of the file system, or one named already
+        if fault is None:  # not a fault of the file system
             raise
-        raise fault from exc
+        raise WriteFault(fault.errno, fault.strerror, str(target)) from exc
     finally:
         if tmp.is_dir():
             shutil.rmtree(tmp, ignore_errors=True)

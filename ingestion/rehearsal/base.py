@@ -56,8 +56,10 @@ class Fault:
         return cls(429, b'{"error": "rate limited"}', headers)
 
     @classmethod
-    def server_error(cls, status: int = 503) -> Fault:
-        return cls(status, b'{"error": "internal error"}')
+    def server_error(cls, status: int = 503, retry_after: int | None = None) -> Fault:
+        """A 5xx, saying how long to wait (`Retry-After`) or not."""
+        headers = {} if retry_after is None else {"Retry-After": str(retry_after)}
+        return cls(status, b'{"error": "internal error"}', headers)
 
     @classmethod
     def html_page(cls, status: int = 502) -> Fault:

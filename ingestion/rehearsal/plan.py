@@ -8,7 +8,7 @@ times (default 1), counted per distinct URL with `"per_url": true`. Both servers
 KIND and its parameters (`ingestion.rehearsal.base.Fault`):
 
     rate_limited    429; "seconds" (1), "style": "retry-after" | "ratelimit" | "reset"
-    server_error    "status" (503)
+    server_error    "status" (503), "seconds" (a `Retry-After`; none by default)
     html_page       an HTML error page; "status" (502)
     slow            the answer after "seconds" (2)
     reset_mid_body  the answer's first "after_bytes" (64) bytes, then a connection reset
@@ -33,7 +33,9 @@ KINDS = {
     "rate_limited": lambda p: Fault.rate_limited(
         int(p.get("seconds", 1)), p.get("style", "retry-after")
     ),
-    "server_error": lambda p: Fault.server_error(int(p.get("status", 503))),
+    "server_error": lambda p: Fault.server_error(
+        int(p.get("status", 503)), None if "seconds" not in p else int(p["seconds"])
+    ),
     "html_page": lambda p: Fault.html_page(int(p.get("status", 502))),
     "slow": lambda p: Fault.slow(float(p.get("seconds", 2))),
     "reset_mid_body": lambda p: Fault.reset_mid_body(int(p.get("after_bytes", 64))),

@@ -130,7 +130,16 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "summary":
             print_summary(settings, console)
             return 0
-        with run_lock(settings.layout.run_lock_path, wait=args.wait):
+        with run_lock(
+            settings.layout.run_lock_path,
+            wait=args.wait,
+            on_wait=lambda holder: console.print(
+                f"waiting: another run is writing to {settings.data_dir} "
+                f"({holder or 'holder unknown'}); this one starts when it ends",
+                highlight=False,
+                soft_wrap=True,
+            ),
+        ):
             return _run(settings, args.start, args.end, console)
     except (SettingsError, InputError, RunLockHeld) as exc:
         console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
