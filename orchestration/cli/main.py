@@ -234,6 +234,8 @@ def failure_reasons(result: dg.ExecuteInProcessResult) -> list[str]:
         if error.cause is not None and error.cls_name.startswith("Dagster"):
             error = error.cause
         message = error.message.strip().splitlines()[0] if error.message.strip() else ""
+        if error.cls_name == "Failure":  # a dg.Failure's description says it all
+            message = message.split(": ", 1)[-1]
         reasons.append(f"{event.step_key or 'resources'}: {message}")
     return reasons
 
@@ -285,7 +287,7 @@ def _run(settings: Settings, start: dt.date | None, end: dt.date | None, console
     if not result.success:
         # On stdout, where the person running it looks (Dagster's own log goes to stderr).
         for reason in failure_reasons(result):
-            console.print(f"[red]failed step[/] {reason}", highlight=False)
+            console.print(f"[red]failed step[/] {reason}", highlight=False, soft_wrap=True)
         console.print(
             f"[bold red]run {result.run_id} failed[/]; the marts of the last good run are unchanged"
         )

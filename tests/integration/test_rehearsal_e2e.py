@@ -35,6 +35,7 @@ from ingestion.openrouter.live import LiveOpenRouterClient
 from ingestion.openrouter.rankings_live import LiveRankingsClient
 from ingestion.raw_store import content_hash
 from ingestion.registry import registry_orgs
+from ingestion.rehearsal.base import Seen
 from ingestion.rehearsal.data import served_from
 from ingestion.rehearsal.servers import Rehearsal
 from orchestration.lib.layout import Dataset, Layout
@@ -78,6 +79,8 @@ class Rehearsed:
     requests_while_waiting: int
     run: Ran
     day: dt.date
+    seen: list[Seen]  # what the servers were asked during the runs, Hub first
+    faulted: list[tuple[str, str]]
 
 
 def live_env(data_dir: Path, rehearsal: Rehearsal) -> dict[str, str]:
@@ -183,7 +186,17 @@ def rehearsed(tmp_path_factory) -> Iterator[Rehearsed]:
         run, asked = run_queued_behind_a_lock_holder(data_dir, rehearsal)
         hub = Layout(data_dir).raw_dir / Dataset.HUB_SNAPSHOTS
         (day,) = [p.name.removeprefix("snapshot_date=") for p in hub.glob("snapshot_date=*")]
-        yield Rehearsed(data_dir, rehearsal, full_disk, asked, run, dt.date.fromisoformat(day))
+        seen = [*rehearsal.hub.seen, *rehearsal.openrouter.seen]
+        yield Rehearsed(
+            data_dir,
+            rehearsal,
+            full_disk,
+            asked,
+            run,
+            dt.date.fromisoformat(day),
+            seen,
+            rehearsal.faulted(),
+        )
 
 
 def test_a_full_disk_at_a_raw_write_ends_in_one_line_and_leaves_nothing(rehearsed):
@@ -215,7 +228,7 @@ def test_the_next_run_waits_for_the_lock_then_succeeds(rehearsed):
 
 
 def test_every_fault_of_the_plan_was_served(rehearsed):
-    faulted = rehearsed.rehearsal.faulted()
+    faulted = rehearsed.faulted
 
     assert len(faulted) == FAULTS_SERVED, faulted
     kinds = {fault.split(" (")[0].split(" after")[0] for _, fault in faulted}
@@ -278,9 +291,8 @@ def test_dagster_retried_the_step_whose_fault_outlasted_the_client(rehearsed):
 
 
 def test_the_secrets_reached_the_servers_and_appear_nowhere_the_runs_wrote(rehearsed):
-    hub, openrouter = rehearsed.rehearsal.hub, rehearsed.rehearsal.openrouter
-    rankings = [s.authorization for s in openrouter.seen if "rankings-daily" in s.path]
-    model_lists = [s.authorization for s in hub.seen if s.path.startswith("/api/models")]
+    rankings = [s.authorization for s in rehearsed.seen if "rankings-daily" in s.path]
+    model_lists = [s.authorization for s in rehearsed.seen if s.path.startswith("/api/models")]
 
     assert model_lists and set(model_lists) == {f"Bearer {HF_TOKEN}"}
     assert rankings and set(rankings) == {f"Bearer {OPENROUTER_KEY}"}
