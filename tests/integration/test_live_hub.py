@@ -53,6 +53,7 @@ def test_lists_every_org_across_pages_with_the_expand_whitelist(fake_hub):
     assert snapshot.frame["childrenModelCount"].max() > 0
 
 
+@pytest.mark.reliability
 def test_waits_exactly_what_the_server_asks_in_each_form_it_asks(fake_hub):
     """429s saying `RateLimit` as the Hub does (`t=`), as older drafts do (`reset=`),
     `Retry-After` in seconds and as a date, then a 500 that says nothing (backoff)."""
@@ -79,6 +80,7 @@ def test_waits_exactly_what_the_server_asks_in_each_form_it_asks(fake_hub):
     assert len(fake_hub.model_requests()) == 7
 
 
+@pytest.mark.reliability
 def test_a_reset_in_the_middle_of_a_page_is_retried_and_the_snapshot_is_whole(fake_hub):
     org, count = largest_org(fake_hub)
     fake_hub.page_size = count // 2 + 1  # two pages
@@ -97,6 +99,7 @@ def test_a_reset_in_the_middle_of_a_page_is_retried_and_the_snapshot_is_whole(fa
     assert waits == [1]
 
 
+@pytest.mark.reliability
 def test_a_reset_that_persists_fails_naming_the_page_and_returns_nothing(fake_hub):
     org, count = largest_org(fake_hub)
     fake_hub.page_size = count // 2 + 1
@@ -114,6 +117,7 @@ def test_a_reset_that_persists_fails_naming_the_page_and_returns_nothing(fake_hu
     assert not isinstance(error.value, InputError)  # not bad input: nothing is quarantined
 
 
+@pytest.mark.reliability
 def test_a_wait_longer_than_the_rate_limit_window_is_not_waited(fake_hub):
     fake_hub.fail_next(Fault.rate_limited(3600, style="ratelimit"))
     waits: list[float] = []

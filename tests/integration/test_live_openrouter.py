@@ -49,6 +49,7 @@ def test_retries_a_rate_limit_and_a_server_error(fake_openrouter, openrouter_mod
     assert len(fake_openrouter.requests) == 2 + -(-len(openrouter_models) // PAGE)
 
 
+@pytest.mark.reliability
 def test_gives_up_after_the_last_attempt_and_names_the_url(fake_openrouter):
     fake_openrouter.fail_next(*[Fault(503, b"unavailable")] * MAX_ATTEMPTS)
     waits: list[float] = []

@@ -209,6 +209,7 @@ def test_an_answer_that_is_not_json_is_an_input_error_not_retried(fake, answers,
     assert len(fake.requests) == 1
 
 
+@pytest.mark.reliability
 def test_retry_after_is_waited_for_exactly_and_a_longer_one_is_not_waited_at_all(fake, answers):
     day = sorted(answers)[0]
     waits: list[float] = []

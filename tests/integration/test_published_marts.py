@@ -11,7 +11,7 @@ from orchestration.lib.layout import Layout
 from orchestration.lib.warehouse import marts_match_warehouse
 from tests.helpers import MARTS, parquet_marts_differences
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.reliability]
 
 
 def test_every_mart_has_a_parquet_copy_equal_to_it(pipeline):

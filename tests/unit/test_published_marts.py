@@ -26,6 +26,8 @@ from orchestration.lib.warehouse import (
 from tests.conftest import ROOT
 from tests.helpers import parquet_marts_differences
 
+pytestmark = pytest.mark.reliability
+
 
 def build(layout: Layout, rows: int) -> Path:
     """A build warehouse with a table and a view in schema `marts`, and a staging table."""
@@ -115,7 +117,6 @@ def can_mount_a_private_tmpfs(folder: Path) -> bool:
     )
 
 
-@pytest.mark.reliability
 def test_a_full_disk_at_the_publish_names_the_warehouse_and_keeps_the_last_good_one(tmp_path):
     """DATA_DIR is a tmpfs, in a mount namespace of the process that publishes, holding a
     published warehouse with room for little more: the new copy cannot be written."""
