@@ -265,6 +265,7 @@ def _run(settings: Settings, start: dt.date | None, end: dt.date | None, console
         f"Running [bold]{DAILY_JOB_NAME}[/] over {start} .. {end} "
         f"({(end - start).days + 1} days, {settings.source_mode} mode, data in {settings.data_dir})",
         highlight=False,
+        soft_wrap=True,
     )
     if not settings.rankings_available:
         console.print(f"[yellow]note:[/] {RANKINGS_LEFT_OUT}", highlight=False)

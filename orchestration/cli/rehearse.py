@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
+import signal
 import subprocess
 import sys
 import threading
@@ -94,10 +95,8 @@ def rehearse_command(settings: Settings, args: argparse.Namespace, console: Cons
                 highlight=False,
                 soft_wrap=True,
             )
-            try:
-                threading.Event().wait()
-            except KeyboardInterrupt:
-                console.print("stopped")
+            wait_for_a_stop_signal()
+            console.print("stopped")
             report(rehearsal, console, hf_token)
             return 0
         console.print(f"  {settings_line}", highlight=False, soft_wrap=True)
@@ -113,6 +112,16 @@ def rehearse_command(settings: Settings, args: argparse.Namespace, console: Cons
         return 1
     console.print(f"Neither secret appears in any file under {settings.data_dir}.", highlight=False)
     return code
+
+
+def wait_for_a_stop_signal() -> None:
+    """Until Ctrl-C or SIGTERM (also when started in the background, where a shell ignores
+    SIGINT for its child)."""
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    while not stop.wait(0.5):
+        pass
 
 
 def served_folder(settings: Settings) -> tuple[Path, str]:
