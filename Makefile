@@ -20,12 +20,19 @@ MANIFEST := dbt_project/target/manifest.json
 # DATA_DIR: demo and observed data never share a raw layer (see orchestration/lib/origin.py).
 RECORDINGS_DIR ?= $(CURDIR)/../shared/data
 RECORDED_DATA_DIR ?= $(CURDIR)/data-recorded
+# A rehearsed live day gets its own DATA_DIR too (what it stores is served, not observed live);
+# it serves the recordings where they are, else the demo data it generates.
+REHEARSAL_DATA_DIR ?= $(CURDIR)/data-rehearsal
+REHEARSAL_SOURCE := $(if $(wildcard $(RECORDINGS_DIR)/hub/daily),RECORDINGS_DIR=$(abspath $(RECORDINGS_DIR)))
+FAULTS ?= standard
 
-.PHONY: help install run run-recorded test unit lint format ui summary quarantine freshness bench stages clean
+.PHONY: help install run run-recorded rehearse rehearse-serve test unit lint format ui summary quarantine freshness bench stages clean
 
 help:
 	@echo "make run      install, generate the demo data, ingest it and build the marts"
 	@echo "make run-recorded  the same on the real recordings in ../shared/data (data-recorded/)"
+	@echo "make rehearse  a live day, offline: local Hub and OpenRouter servers with faults (data-rehearsal/)"
+	@echo "make rehearse-serve  only the servers, until Ctrl-C, printing the settings for make run"
 	@echo "make test     install, then lint and run the whole test suite"
 	@echo "make unit     the unit tests only: the fast loop while editing"
 	@echo "make ui       the Dagster UI on http://127.0.0.1:3000 (UI_HOST, UI_PORT to change)"
@@ -34,7 +41,7 @@ help:
 	@echo "make quarantine  list quarantined snapshots and why they were refused"
 	@echo "make bench    time the pipeline on the bundled data (figures in bench/)"
 	@echo "make stages   a daily run's time by stage, against DuckDB alone (bench/stages.json)"
-	@echo "make clean    remove data/, data-recorded/, the venv and dbt's target/"
+	@echo "make clean    remove data/, data-recorded/, data-rehearsal/, the venv and dbt's target/"
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -55,6 +62,15 @@ run: $(MANIFEST)
 run-recorded: $(MANIFEST)
 	@test -d "$(RECORDINGS_DIR)" || { echo "no recordings at $(RECORDINGS_DIR): set RECORDINGS_DIR"; exit 2; }
 	$(MAKE) --no-print-directory run DATA_DIR=$(RECORDED_DATA_DIR) RECORDINGS_DIR=$(abspath $(RECORDINGS_DIR))
+
+# `observatory rehearse` starts servers on 127.0.0.1 that answer like the Hub and OpenRouter,
+# injects the faults of FAULTS (standard, none or a JSON plan), runs a live day against them and
+# stops (see README, "Rehearsing a live day").
+rehearse: $(MANIFEST)
+	DATA_DIR=$(REHEARSAL_DATA_DIR) $(REHEARSAL_SOURCE) $(BIN)/observatory rehearse --faults $(FAULTS)
+
+rehearse-serve: $(MANIFEST)
+	DATA_DIR=$(REHEARSAL_DATA_DIR) $(REHEARSAL_SOURCE) $(BIN)/observatory rehearse --serve --faults $(FAULTS)
 
 summary: install
 	$(BIN)/observatory summary
@@ -110,4 +126,4 @@ stages: $(MANIFEST)
 	$(BIN)/python bench/stages.py
 
 clean:
-	rm -rf data data-recorded $(VENV) $(LINT_DATA) dbt_project/target dbt_project/logs
+	rm -rf data data-recorded data-rehearsal $(VENV) $(LINT_DATA) dbt_project/target dbt_project/logs

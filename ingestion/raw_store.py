@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -125,6 +126,12 @@ def content_hash(frame: pl.DataFrame) -> str:
 
 
 def write_parquet_atomically(frame: pl.DataFrame, target: Path) -> None:
-    """Readers never see half a file (`ingestion.atomic`)."""
+    """Readers never see half a file (`ingestion.atomic`).
+
+    Encoded in memory, then written by Python: on a full disk Polars' own writer may fail with
+    no errno at all (`Invalid thrift: transport error`), and only an OSError is known to be a
+    fault of the machine, which no retry can fix (`orchestration.defs.retries`)."""
+    encoded = io.BytesIO()
+    frame.write_parquet(encoded)
     with replacing(target) as tmp:
-        frame.write_parquet(tmp)
+        tmp.write_bytes(encoded.getbuffer())

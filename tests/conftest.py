@@ -16,11 +16,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from ingestion.demo import DemoSpec, DemoSummary, generate_demo
-from tests.fakes.hub_server import FakeHub, api_models_from_parquet
-from tests.fakes.openrouter_server import FakeOpenRouter
+from ingestion.rehearsal.hub import HubServer, api_models
+from ingestion.rehearsal.openrouter import OpenRouterServer
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = Path(os.environ.get("OBSERVATORY_SHARED_DATA", ROOT.parent / "shared" / "data"))
@@ -42,7 +43,7 @@ TEST_DEMO_SIZES = {"DEMO_DAYS": "60", "DEMO_PRICE_DAYS": "90", "DEMO_RANKINGS_DA
 TEST_DEMO_SPEC = DemoSpec(days=60, price_days=90, rankings_days=21)
 DEMO_DIR = Path(tempfile.mkdtemp(prefix="observatory-demo-")) / "demo"
 _DEMO: DemoSummary | None = None
-_FAKE_HUB: FakeHub | None = None
+_FAKE_HUB: HubServer | None = None
 
 
 def real_catalog_file() -> Path:
@@ -82,7 +83,7 @@ def pytest_configure(config: pytest.Config) -> None:
     global _DEMO, _FAKE_HUB
     os.environ.update(TEST_DEMO_SIZES)
     _DEMO = generate_demo(DEMO_DIR, TEST_DEMO_SPEC)
-    _FAKE_HUB = FakeHub(api_models_from_parquet(demo_catalog_file())).start()
+    _FAKE_HUB = HubServer(api_models(pl.read_parquet(demo_catalog_file())), page_size=50).start()
     os.environ["HF_ENDPOINT"] = _FAKE_HUB.url
     os.environ["HF_HOME"] = tempfile.mkdtemp(prefix="observatory-hf-home-")
     os.environ.pop("HF_TOKEN", None)
@@ -210,11 +211,13 @@ def pipeline(request, tmp_path_factory) -> PipelineCase:
 
 
 @pytest.fixture
-def fake_hub() -> Iterator[FakeHub]:
+def fake_hub() -> Iterator[HubServer]:
     assert _FAKE_HUB is not None
     _FAKE_HUB.reset()
+    page_size = _FAKE_HUB.page_size
     yield _FAKE_HUB
     _FAKE_HUB.reset()
+    _FAKE_HUB.page_size = page_size
 
 
 @pytest.fixture(
@@ -243,7 +246,7 @@ def openrouter_models(demo) -> list[dict]:
 
 
 @pytest.fixture
-def fake_openrouter(openrouter_models) -> Iterator[FakeOpenRouter]:
-    server = FakeOpenRouter(openrouter_models).start()
+def fake_openrouter(openrouter_models) -> Iterator[OpenRouterServer]:
+    server = OpenRouterServer(openrouter_models).start()
     yield server
     server.stop()

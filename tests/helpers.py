@@ -9,6 +9,7 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
+import pyarrow.parquet as pq
 
 MARTS = (
     "dim_developers",
@@ -110,3 +111,37 @@ def real_observations(counters: pl.DataFrame) -> pl.DataFrame:
     )
     stale = counters["day"].is_in(sorted(stale_days(counters)))
     return counters.filter(~(stale & unchanged.fill_null(False)))
+
+
+def parquet_marts_differences(data_dir: Path) -> dict[str, str]:
+    """Each mart of the published warehouse whose Parquet copy (`$DATA_DIR/marts/<mart>.parquet`)
+    is missing or differs from it (columns, types, rows), with what differs; and any Parquet
+    file that is no mart. Empty when every copy is the mart. The rows are read with pyarrow, not
+    with the DuckDB that wrote them."""
+    folder = data_dir / "marts"
+    problems: dict[str, str] = {}
+    with duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True) as con:
+        names = [
+            name
+            for (name,) in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'marts'"
+            ).fetchall()
+        ]
+        for extra in sorted({p.stem for p in folder.glob("*.parquet")} - set(names)):
+            problems[extra] = "a Parquet file that is no mart"
+        for name in names:
+            path = folder / f"{name}.parquet"
+            if not path.is_file():
+                problems[name] = "no Parquet file"
+                continue
+            types = con.execute(f"describe marts.{name}").fetchall()
+            copied = con.execute(f"describe select * from read_parquet('{path}')").fetchall()
+            if [t[:2] for t in types] != [t[:2] for t in copied]:
+                problems[name] = f"columns {[t[:2] for t in types]} != {[t[:2] for t in copied]}"
+                continue
+            rows = sorted(con.execute(f"select * from marts.{name}").fetchall(), key=repr)
+            table = pq.read_table(path)
+            parquet = sorted(zip(*(c.to_pylist() for c in table.columns), strict=True), key=repr)
+            if rows != parquet:
+                problems[name] = f"{len(rows)} rows in the warehouse, {len(parquet)} in Parquet"
+    return problems

@@ -1,10 +1,11 @@
 """OpenRouter's public model list, live: `GET {base_url}/models?output_modalities=all`.
 
 No key is needed. The answer is `{data: [...], links: {next}}`; `links.next` is a relative URL
-when there is more, and it is followed until it is absent. Each page is one `http.get_json`:
-429 and 5xx answers and connection errors are retried (4 attempts, `Retry-After` or exponential
-backoff); an answer that is not the expected JSON (an HTML error page, a truncated body) is an
-InputError naming the URL, not retried. OpenRouter keeps no price history, so the live source
+when there is more, and it is followed until it is absent. Each page is one `ingestion.http`
+GET: 429 and 5xx answers and connection errors are retried (4 attempts, waiting what the server
+asks, else backing off); an answer that is not the expected JSON (an HTML error page, a
+truncated body) is an InputError naming the URL, not retried. The pages are gathered before
+anything is returned: a day lands with every page or not at all. OpenRouter keeps no price history, so the live source
 (`LiveSource(LiveOpenRouterClient(...))`) only snapshots the present: today or the day that just
 ended.
 """
@@ -17,11 +18,10 @@ from typing import ClassVar
 
 import httpx
 import polars as pl
-import tenacity
 
 from ingestion.errors import InputError
+from ingestion.http import MAX_ATTEMPTS, TIMEOUT_SECONDS, RetryPolicy, get_json
 from ingestion.live import Window
-from ingestion.openrouter.http import MAX_ATTEMPTS, TIMEOUT_SECONDS, default_wait, get_json
 from ingestion.openrouter.pricing import models_frame
 from ingestion.openrouter.schema import OPENROUTER_MODELS_SCHEMA, OPENROUTER_SOURCE
 from ingestion.snapshots import Snapshot
@@ -40,7 +40,7 @@ class LiveOpenRouterClient:
     )
     base_url: str
     timeout: float = TIMEOUT_SECONDS
-    wait: tenacity.wait.wait_base = field(default_factory=default_wait)
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
 
     @property
     def location(self) -> str:
@@ -54,7 +54,7 @@ class LiveOpenRouterClient:
             while url is not None:
                 if pages >= MAX_PAGES:
                     raise InputError(OPENROUTER_SOURCE, url, "links.next", "too many pages")
-                payload = get_json(http, url, source=OPENROUTER_SOURCE, wait=self.wait)
+                payload, _ = get_json(http, url, source=OPENROUTER_SOURCE, retry=self.retry)
                 pages += 1
                 frames.append(models_frame(payload, location=url))
                 next_link = (payload.get("links") or {}).get("next")

@@ -15,11 +15,10 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 import httpx
-import tenacity
 
 from ingestion.errors import UnavailableError
+from ingestion.http import TIMEOUT_SECONDS, ClientError, RetryPolicy, get_json
 from ingestion.live import Window
-from ingestion.openrouter.http import TIMEOUT_SECONDS, ClientError, default_wait, get_json
 from ingestion.openrouter.rankings import RANKINGS_SOURCE, rankings_frame, require_day
 from ingestion.snapshots import Snapshot
 
@@ -39,7 +38,8 @@ class LiveRankingsClient:
     base_url: str
     api_key: str = field(repr=False)
     timeout: float = TIMEOUT_SECONDS
-    wait: tenacity.wait.wait_base = field(default_factory=default_wait)
+    # OpenRouter's Data API allows 30 requests a minute: a rate limit asks for a minute at most.
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
 
     @property
     def location(self) -> str:
@@ -62,7 +62,7 @@ class LiveRankingsClient:
         headers = {"Accept": "application/json", "Authorization": f"Bearer {self.api_key}"}
         with httpx.Client(timeout=self.timeout, headers=headers) as http:
             try:
-                payload = get_json(http, url, source=RANKINGS_SOURCE, wait=self.wait)
+                payload, _ = get_json(http, url, source=RANKINGS_SOURCE, retry=self.retry)
             except ClientError as exc:
                 if exc.status not in (401, 403):
                     raise

@@ -4,6 +4,7 @@
     observatory summary
     observatory quarantine [--admit YYYY-MM-DD [--dataset NAME] --note TEXT]
     observatory quarantine --evict YYYY-MM-DD [--dataset NAME] --reason TEXT
+    observatory rehearse [--serve] [--faults standard|none|PLAN.json]
     observatory init-home
     observatory exec COMMAND [ARGS...]
 
@@ -11,8 +12,10 @@
 day that just ended (live mode), as one Dagster run with one dbt build. Recorded mode reads
 `RECORDINGS_DIR` (the real recordings, `../shared/data`, or any folder in that layout); without it,
 `run` first generates the demo data into `$DATA_DIR/demo` (deterministic: the same files on every
-machine) and runs on that. `exec` runs a command (`dbt`, `dagster dev`, `sqlfluff`) in this
-data folder's environment: DAGSTER_HOME and what dbt reads (`Layout.dbt_env`).
+machine) and runs on that. `rehearse` runs a live day against local servers that answer like
+the Hub and OpenRouter, with faults injected (`orchestration.cli.rehearse`). `exec` runs a
+command (`dbt`, `dagster dev`, `sqlfluff`) in this data folder's environment: DAGSTER_HOME and
+what dbt reads (`Layout.dbt_env`).
 
 One run writes to a DATA_DIR at a time (`orchestration.lib.run_lock`): a second `run` refuses
 at once, or queues with `--wait`. A run first puts right what a killed run left behind
@@ -24,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import errno
 import os
 import sqlite3
 import sys
@@ -41,9 +43,12 @@ from ingestion.openrouter.recorded import recorded_price_source
 from ingestion.quality.quarantine import open_entries
 from orchestration.cli.diagnose import failure_hint, stored_days_beyond_limits
 from orchestration.cli.quarantine import quarantine_command
+from orchestration.cli.rehearse import add_parser as add_rehearse_parser
+from orchestration.cli.rehearse import rehearse_command
 from orchestration.cli.summary import print_summary
 from orchestration.defs.jobs import DAILY_JOB_NAME, RANKINGS_LEFT_OUT
 from orchestration.lib import origin
+from orchestration.lib.faults import resource_fault
 from orchestration.lib.instance import ensure_dagster_home, persistent_instance
 from orchestration.lib.layout import QUARANTINED_DATASETS, Dataset
 from orchestration.lib.partitions import RANGE_END_TAG, RANGE_START_TAG
@@ -56,6 +61,7 @@ from orchestration.lib.recovery import (
 )
 from orchestration.lib.run_lock import RunLockHeld, run_lock
 from orchestration.lib.settings import DBT_PROJECT_DIR, Settings, SettingsError
+from orchestration.lib.warehouse import marts_match_warehouse, republish_marts
 
 # Dagster's run tags for a run over a partition range (public strings, see dagster's docs on
 # single-run backfills).
@@ -99,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     quarantine.add_argument("--note", help="why it is re-admitted (required with --admit)")
     quarantine.add_argument("--reason", help="why the day is evicted (required with --evict)")
+    add_rehearse_parser(commands)
     commands.add_parser("init-home", help="create DAGSTER_HOME with telemetry and nux off")
     run_in = commands.add_parser(
         "exec", help="run a command (dbt, dagster dev, ...) in this data folder's environment"
@@ -117,10 +124,21 @@ def main(argv: list[str] | None = None) -> int:
             return exec_in_layout(settings, args.argv)
         if args.command == "quarantine":
             return quarantine_command(settings, args, console)
+        if args.command == "rehearse":
+            return rehearse_command(settings, args, console)
         if args.command == "summary":
             print_summary(settings, console)
             return 0
-        with run_lock(settings.layout.run_lock_path, wait=args.wait):
+        with run_lock(
+            settings.layout.run_lock_path,
+            wait=args.wait,
+            on_wait=lambda holder: console.print(
+                f"waiting: another run is writing to {settings.data_dir} "
+                f"({holder or 'holder unknown'}); this one starts when it ends",
+                highlight=False,
+                soft_wrap=True,
+            ),
+        ):
             return _run(settings, args.start, args.end, console)
     except (SettingsError, InputError, RunLockHeld) as exc:
         console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
@@ -129,29 +147,6 @@ def main(argv: list[str] | None = None) -> int:
         # Faults of the machine, not of the pipeline: say where and what to do, no traceback.
         console.print(f"[bold red]error:[/] {resource_fault(exc)}", highlight=False, soft_wrap=True)
         return 2
-
-
-# What to do about a fault of the machine, by errno.
-FAULT_ADVICE = {
-    errno.ENOSPC: "free space on that file system (or point DATA_DIR elsewhere), then run again",
-    errno.EDQUOT: "free space within your quota (or point DATA_DIR elsewhere), then run again",
-    errno.EACCES: "make it writable by this account, or set DATA_DIR to a folder that is",
-    errno.EPERM: "make it writable by this account, or set DATA_DIR to a folder that is",
-    errno.EROFS: "the file system is read-only: set DATA_DIR to a writable folder",
-    errno.ENOTDIR: "a part of that path is a file, not a folder: set DATA_DIR to a folder",
-}
-
-
-def resource_fault(exc: Exception) -> str:
-    """One line: what failed, on which path, and what to do."""
-    if isinstance(exc, OSError):
-        path = exc.filename or "(path not reported)"
-        advice = FAULT_ADVICE.get(exc.errno or 0, "check that path, then run again")
-        return f"cannot write {path}: {exc.strerror or exc}; {advice}"
-    if isinstance(exc, sqlite3.OperationalError):
-        where = "Dagster's run storage (DAGSTER_HOME, $DATA_DIR/dagster)"
-        return f"{where} failed: {exc}; free space or fix its permissions, then run again"
-    return f"DuckDB could not read or write its file: {exc}; check that path, then run again"
 
 
 def layout_environment(settings: Settings) -> dict[str, str]:
@@ -217,6 +212,13 @@ def recover(settings: Settings, instance: dg.DagsterInstance, console: Console) 
     build = recover_build_warehouse(settings.layout)
     if build:
         console.print(f"[yellow]recovered:[/] {build}", highlight=False)
+    if not marts_match_warehouse(settings.layout):
+        version = republish_marts(settings.layout)
+        console.print(
+            f"[yellow]recovered:[/] the Parquet copies of the marts did not match the published "
+            f"warehouse; exported them again ({version})",
+            highlight=False,
+        )
 
 
 def failure_reasons(result: dg.ExecuteInProcessResult) -> list[str]:
@@ -231,6 +233,8 @@ def failure_reasons(result: dg.ExecuteInProcessResult) -> list[str]:
         if error.cause is not None and error.cls_name.startswith("Dagster"):
             error = error.cause
         message = error.message.strip().splitlines()[0] if error.message.strip() else ""
+        if error.cls_name == "Failure":  # a dg.Failure's description says it all
+            message = message.split(": ", 1)[-1]
         reasons.append(f"{event.step_key or 'resources'}: {message}")
     return reasons
 
@@ -260,6 +264,7 @@ def _run(settings: Settings, start: dt.date | None, end: dt.date | None, console
         f"Running [bold]{DAILY_JOB_NAME}[/] over {start} .. {end} "
         f"({(end - start).days + 1} days, {settings.source_mode} mode, data in {settings.data_dir})",
         highlight=False,
+        soft_wrap=True,
     )
     if not settings.rankings_available:
         console.print(f"[yellow]note:[/] {RANKINGS_LEFT_OUT}", highlight=False)
@@ -282,7 +287,7 @@ def _run(settings: Settings, start: dt.date | None, end: dt.date | None, console
     if not result.success:
         # On stdout, where the person running it looks (Dagster's own log goes to stderr).
         for reason in failure_reasons(result):
-            console.print(f"[red]failed step[/] {reason}", highlight=False)
+            console.print(f"[red]failed step[/] {reason}", highlight=False, soft_wrap=True)
         console.print(
             f"[bold red]run {result.run_id} failed[/]; the marts of the last good run are unchanged"
         )

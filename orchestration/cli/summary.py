@@ -41,11 +41,17 @@ def print_summary(settings: Settings, console: Console) -> None:
             _print_usage_share(con, console)
 
         latest = con.execute(
-            "select (select max(period_start) from marts.mart_adoption), "
+            # The latest month with derived downloads: a model's first observed day has none
+            # (a counter needs two days), so a first one-day run has no month to show yet.
+            "select (select max(period_start) from marts.mart_adoption "
+            "where downloads is not null), "
             "(select max(download_date) from marts.fct_model_downloads_daily)"
         ).fetchone()
         if latest is None or latest[0] is None:
-            console.print("No adoption data yet.")
+            console.print(
+                "No downloads derived yet: they are the increase of a counter between two "
+                "observed days, and the warehouse holds one."
+            )
             return
         period, last_day = latest
         leaders = Table(
@@ -58,10 +64,10 @@ def print_summary(settings: Settings, console: Console) -> None:
             )
         for name, country, downloads, models in con.execute(
             "select developer_name, country, downloads, models_observed from marts.mart_adoption "
-            "where period_start = ? order by downloads desc limit 10",
+            "where period_start = ? order by downloads desc nulls last limit 10",
             [period],
         ).fetchall():
-            leaders.add_row(name, country, f"{downloads:,}", f"{models:,}")
+            leaders.add_row(name, country, _count(downloads), f"{models:,}")
         console.print(leaders)
 
         orgs, models = con.execute(
@@ -83,14 +89,19 @@ def print_summary(settings: Settings, console: Console) -> None:
             "select country, sum(downloads) as downloads, "
             "sum(downloads) / nullif(sum(sum(downloads)) over (), 0) as share "
             "from marts.mart_adoption where period_start = ? "
-            "group by country order by downloads desc",
+            "group by country order by downloads desc nulls last",
             [period],
         ).fetchall():
-            shares.add_row(country, f"{downloads:,}", f"{share:.1%}" if share is not None else "-")
+            shares.add_row(country, _count(downloads), f"{share:.1%}" if share is not None else "-")
         console.print(shares)
         _print_stale_days(con, console)
         if "mart_claims" in marts:
             _print_claims(con, console)
+
+
+def _count(value: int | None) -> str:
+    """A count, or "-" where there is none (a developer new in the month has no downloads)."""
+    return "-" if value is None else f"{value:,}"
 
 
 def _print_stale_days(con: duckdb.DuckDBPyConnection, console: Console) -> None:

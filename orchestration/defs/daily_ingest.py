@@ -2,7 +2,10 @@
 previous accepted day, then store it in the raw layer or keep it in the quarantine.
 
 A day the source cannot answer for at all (`UnavailableError`: a live source asked for the
-past) fails the step; an unreadable answer is a verdict like any other and is quarantined.
+past) fails the step; an unreadable answer is a verdict like any other and is quarantined. A
+source that cannot be reached, or keeps failing after the client's retries (`FetchError`: a
+429, a 5xx, a connection reset that persists), fails the step with nothing stored and nothing
+quarantined, and Dagster's retry policy runs it again (`orchestration.defs.retries`).
 
 Days are fetched a chunk at a time and the chunk's snapshots are handed to `prime` first, so the
 suite validates them in one Great Expectations call instead of one per day (see
@@ -166,7 +169,8 @@ def ingest_days(
 
 
 def _fetch(source: DailySource, day: dt.date) -> Any:
-    """The day's snapshot, None for a gap, or the InputError of an unreadable answer."""
+    """The day's snapshot, None for a gap, or the InputError of an unreadable answer (a
+    FetchError, a fault of the network, is not caught: the step fails and is retried)."""
     try:
         return source.fetch(day)
     except UnavailableError:

@@ -1,8 +1,8 @@
 """Retries of the raw assets: transient faults get the step again, later; refused input does not.
 
-The API clients retry a request first (timeouts, 429, 5xx: see `ingestion.openrouter.live` and
-huggingface_hub); when a fault outlasts them, Dagster runs the whole step again after a backoff
-(`RAW_RETRY_POLICY`). Ingest is idempotent (an identical fetch is not stored again), so a retried
+The API clients retry a request first (timeouts, 429, 5xx, a connection reset: see
+`ingestion.http`, waiting what the server asks); when a fault outlasts them (`FetchError`),
+Dagster runs the whole step again after a backoff (`RAW_RETRY_POLICY`). Ingest is idempotent (an identical fetch is not stored again), so a retried
 step repeats no write. Input the pipeline refuses (`InputError`: a live source asked for the
 past, an unparsable file) and faults of the machine (disk full, no permission) would fail the
 same way again: `final_on_bad_input` turns them into a `dg.Failure` that Dagster does not retry.
@@ -17,6 +17,7 @@ from contextlib import contextmanager
 import dagster as dg
 
 from ingestion.errors import InputError
+from orchestration.lib.faults import resource_fault
 
 RAW_RETRY_POLICY = dg.RetryPolicy(
     max_retries=2, delay=5, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS
@@ -35,4 +36,4 @@ def final_on_bad_input() -> Iterator[None]:
     except OSError as error:
         if error.errno not in FINAL_ERRNOS:
             raise
-        raise dg.Failure(description=str(error), allow_retries=False) from error
+        raise dg.Failure(description=resource_fault(error), allow_retries=False) from error

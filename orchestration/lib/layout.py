@@ -6,9 +6,11 @@
       build/warehouse.duckdb                                     the private file dbt builds in
       build/dbt/                                                 dbt's artifacts and kept parse
       warehouse.duckdb                                           the published warehouse
+      marts -> marts-versions/<UTC time>/<mart>.parquet          its marts as Parquet (a link)
       run.lock                                                   held by the run writing here
       dagster/                                                   DAGSTER_HOME: runs, event logs
       demo/                                                      generated demo data (no recordings)
+      rehearsal/                                                 what `observatory rehearse` serves
 
 `Settings` builds one `Layout`; the Dagster resources, the CLI and dbt (through `dbt_env`, the
 environment every dbt invocation gets) all take their paths from it. The raw datasets are named
@@ -73,6 +75,16 @@ class Layout:
         return self.data_dir / "warehouse.duckdb"
 
     @property
+    def marts_dir(self) -> Path:
+        """The marts as Parquet files, `<mart>.parquet`: a link to the newest version
+        (`orchestration.lib.warehouse`)."""
+        return self.data_dir / "marts"
+
+    @property
+    def marts_versions_dir(self) -> Path:
+        return self.data_dir / "marts-versions"
+
+    @property
     def build_dir(self) -> Path:
         return self.data_dir / "build"
 
@@ -99,6 +111,12 @@ class Layout:
     def demo_dir(self) -> Path:
         """Where the CLI generates the demo data when no recordings are given."""
         return self.data_dir / "demo"
+
+    @property
+    def rehearsal_dir(self) -> Path:
+        """What `observatory rehearse` generates to serve (the demo data, when no recordings
+        are given) and the temporary home of the run's huggingface_hub."""
+        return self.data_dir / "rehearsal"
 
     def dbt_env(self) -> dict[str, str]:
         """The environment every dbt invocation gets, so dbt reads and writes where Dagster

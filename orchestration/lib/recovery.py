@@ -4,6 +4,9 @@ Runs under the DATA_DIR's run lock (`orchestration.lib.run_lock`), so no live ru
 - runs `observatory run` started that Dagster's storage still shows in progress are marked
   failed (a live CLI run holds the lock for its whole run, so these processes are dead);
 - hidden leftovers of interrupted atomic writes (`ingestion.atomic`) are removed;
+- Parquet copies of the marts that were not exported from the published warehouse (a crash
+  between the two renames of a publish, or a DATA_DIR published before there were copies) are
+  exported again from it (`orchestration.lib.warehouse`);
 - a build warehouse that dbt did not close (its `.wal` is left) is opened once, which makes
   DuckDB replay its log and checkpoint; if it cannot be opened it is replaced by a copy of the
   published warehouse (the last good marts), or removed when there is none.
@@ -64,7 +67,11 @@ def _hidden(folder: Path) -> Iterator[Path]:
 
 def remove_leftovers(layout: Layout) -> list[Path]:
     """Remove half-written files and folders of interrupted atomic writes; what was removed."""
-    found = [*_hidden(layout.raw_dir), *_hidden(layout.quarantine_dir)]
+    found = [
+        *_hidden(layout.raw_dir),
+        *_hidden(layout.quarantine_dir),
+        *_hidden(layout.marts_versions_dir),
+    ]
     found += [
         p
         for folder in (layout.data_dir, layout.dbt_target_path)

@@ -20,7 +20,7 @@ import fcntl
 import os
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -54,9 +54,12 @@ def read_holder(path: Path) -> str:
 
 
 @contextmanager
-def run_lock(path: Path, *, wait: bool = False) -> Iterator[None]:
+def run_lock(
+    path: Path, *, wait: bool = False, on_wait: Callable[[str], None] | None = None
+) -> Iterator[None]:
     """Hold the DATA_DIR's run lock (at `path`, `Layout.run_lock_path`) for the block. Without
-    `wait`, raise `RunLockHeld` at once if another process holds it; with it, queue."""
+    `wait`, raise `RunLockHeld` at once if another process holds it; with it, queue (after
+    calling `on_wait` with who holds it, if given)."""
     key = path.absolute()
     with _guard:
         if key in _held:
@@ -75,9 +78,13 @@ def run_lock(path: Path, *, wait: bool = False) -> Iterator[None]:
     fd = os.open(key, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise RunLockHeld(key.parent, read_holder(key)) from None
+            if not wait:
+                raise RunLockHeld(key.parent, read_holder(key)) from None
+            if on_wait is not None:
+                on_wait(read_holder(key))
+            fcntl.flock(fd, fcntl.LOCK_EX)
         os.ftruncate(fd, 0)
         os.pwrite(fd, (holder_text() + "\n").encode(), 0)
     except BaseException:

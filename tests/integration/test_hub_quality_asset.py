@@ -16,6 +16,7 @@ import polars as pl
 import pytest
 
 from ingestion.quality.quarantine import Quarantine
+from ingestion.rehearsal.base import Fault
 from orchestration.cli.main import main
 from orchestration.defs.hub.assets import (
     HUB_ORGS_IN_REGISTRY_CHECK,
@@ -26,7 +27,6 @@ from orchestration.defs.hub.resources import HubSourceResource
 from orchestration.lib.partitions import RANGE_END_TAG, RANGE_START_TAG
 from orchestration.lib.resources import StorageResource
 from tests.conftest import DEMO_DIR, REAL_HUB_DAILY, clean_demo_days, requires_real_data
-from tests.fakes.hub_server import Fault
 from tests.helpers import correction_days
 
 DATASET = "hub_model_snapshots"

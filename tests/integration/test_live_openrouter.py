@@ -5,19 +5,21 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-import tenacity
 
-from ingestion.errors import InputError
+from ingestion.errors import FetchError, InputError
+from ingestion.http import RetryPolicy
 from ingestion.live import LiveSource
 from ingestion.openrouter.live import MAX_ATTEMPTS, LiveOpenRouterClient
 from ingestion.openrouter.schema import OPENROUTER_MODELS_SCHEMA
-from tests.fakes.hub_server import Fault
+from ingestion.rehearsal.base import Fault
 
 DAY = dt.date(2026, 8, 19)
 
 
-def client(server) -> LiveOpenRouterClient:
-    return LiveOpenRouterClient(server.base_url, timeout=5, wait=tenacity.wait_none())
+def client(server, waits: list[float] | None = None) -> LiveOpenRouterClient:
+    """The client, its waits recorded in `waits` instead of slept."""
+    sleep = (waits if waits is not None else []).append
+    return LiveOpenRouterClient(server.base_url, timeout=5, retry=RetryPolicy(sleep=sleep))
 
 
 PAGE = 25
@@ -47,15 +49,19 @@ def test_retries_a_rate_limit_and_a_server_error(fake_openrouter, openrouter_mod
     assert len(fake_openrouter.requests) == 2 + -(-len(openrouter_models) // PAGE)
 
 
+@pytest.mark.reliability
 def test_gives_up_after_the_last_attempt_and_names_the_url(fake_openrouter):
     fake_openrouter.fail_next(*[Fault(503, b"unavailable")] * MAX_ATTEMPTS)
+    waits: list[float] = []
 
-    with pytest.raises(InputError, match="HTTP 503") as error:
-        client(fake_openrouter).snapshot(DAY)
+    # A transient fault, not bad input: Dagster retries the step, nothing is quarantined.
+    with pytest.raises(FetchError, match="HTTP 503") as error:
+        client(fake_openrouter, waits).snapshot(DAY)
 
     assert error.value.source == "openrouter"
     assert error.value.location.endswith("/api/v1/models?output_modalities=all")
     assert len(fake_openrouter.requests) == MAX_ATTEMPTS
+    assert waits == [1, 2, 4]  # the server said nothing: exponential backoff
 
 
 def test_an_html_error_page_is_a_clear_error_not_retried(fake_openrouter):

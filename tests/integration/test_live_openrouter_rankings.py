@@ -7,25 +7,23 @@ import copy
 import datetime as dt
 import json
 import logging
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import tenacity
 
-from ingestion.errors import InputError, UnavailableError
+from ingestion.errors import FetchError, InputError, UnavailableError
+from ingestion.http import MAX_ATTEMPTS, RetryPolicy
 from ingestion.live import LiveSource
-from ingestion.openrouter.http import MAX_ATTEMPTS, RetryAfterWait, retry_after_seconds
 from ingestion.openrouter.rankings import RANKINGS_SOURCE, recorded_rankings_source
 from ingestion.openrouter.rankings_live import LiveRankingsClient
 from ingestion.openrouter.rankings_quality import validate_rankings_snapshot
 from ingestion.quality.expectations import shared_validator
+from ingestion.rehearsal.base import Fault
+from ingestion.rehearsal.openrouter import OpenRouterServer
 from tests.conftest import DEMO_DIR, REAL_RANKINGS, requires_real_data
-from tests.fakes.local_server import Fault
-from tests.fakes.openrouter_server import FakeOpenRouter
 
 KEY = "sk-or-v1-test-0f1e2d3c4b5a69788796a5b4c3d2e1f0"
 WRONG_KEY = "sk-or-v1-revoked-aa55aa55aa55aa55aa55aa55"
@@ -52,25 +50,25 @@ def answers(folder) -> dict[dt.date, dict[str, Any]]:
 
 
 @pytest.fixture(scope="module")
-def server(answers) -> Iterator[FakeOpenRouter]:
+def server(answers) -> Iterator[OpenRouterServer]:
     # One server per data set: stopping one costs half a second (its poll interval).
-    running = FakeOpenRouter([], api_key=KEY).start()
+    running = OpenRouterServer([], api_key=KEY).start()
     yield running
     running.stop()
 
 
 @pytest.fixture
-def fake(server, answers) -> FakeOpenRouter:
+def fake(server, answers) -> OpenRouterServer:
     """The server with the answers as recorded, no faults queued and no request seen."""
     server.reset()
     server.rankings = copy.deepcopy(answers)
     return server
 
 
-def client(server: FakeOpenRouter, key: str = KEY, **kwargs: Any) -> LiveRankingsClient:
-    return LiveRankingsClient(
-        server.base_url, key, timeout=5, wait=kwargs.pop("wait", tenacity.wait_none()), **kwargs
-    )
+def client(server: OpenRouterServer, key: str = KEY, **kwargs: Any) -> LiveRankingsClient:
+    """The client; its waits are recorded (`retry=RetryPolicy(sleep=...)`), never slept."""
+    retry = kwargs.pop("retry", RetryPolicy(sleep=lambda seconds: None))
+    return LiveRankingsClient(server.base_url, key, timeout=5, retry=retry, **kwargs)
 
 
 def path_of(day: dt.date) -> str:
@@ -180,10 +178,9 @@ def test_gives_up_after_the_last_attempt_and_names_the_url(fake, answers):
     day = sorted(answers)[0]
     fake.fail_next(*[Fault(503, b"unavailable")] * MAX_ATTEMPTS)
 
-    with pytest.raises(InputError, match="HTTP 503") as error:
+    with pytest.raises(FetchError, match="HTTP 503") as error:
         client(fake).snapshot(day)
 
-    assert not isinstance(error.value, UnavailableError)
     assert error.value.source == RANKINGS_SOURCE
     assert error.value.location.endswith(f"start_date={day}&end_date={day}")
     assert len(fake.requests) == MAX_ATTEMPTS
@@ -212,28 +209,23 @@ def test_an_answer_that_is_not_json_is_an_input_error_not_retried(fake, answers,
     assert len(fake.requests) == 1
 
 
-def test_retry_after_is_waited_for_and_capped(fake, answers):
+@pytest.mark.reliability
+def test_retry_after_is_waited_for_exactly_and_a_longer_one_is_not_waited_at_all(fake, answers):
     day = sorted(answers)[0]
-    honouring = client(fake, wait=RetryAfterWait(tenacity.wait_none(), cap=3))
-    fake.fail_next(Fault(429, b"{}", {"Retry-After": "1"}))
-    started = time.monotonic()
+    waits: list[float] = []
+    honouring = client(fake, retry=RetryPolicy(max_wait=60, sleep=waits.append))
+    fake.fail_next(Fault.rate_limited(7), Fault(503, b"{}", {"Retry-After": "60"}))
+
     honouring.snapshot(day)
-    assert 1.0 <= time.monotonic() - started < 3
 
-    capped = client(fake, wait=RetryAfterWait(tenacity.wait_none(), cap=0.2))
+    assert waits == [7, 60]
+    fake.reset()
     fake.fail_next(Fault(429, b"{}", {"Retry-After": "3600"}))
-    started = time.monotonic()
-    capped.snapshot(day)
-    assert 0.2 <= time.monotonic() - started < 3
-
-
-def test_retry_after_in_seconds_only():
-    assert retry_after_seconds("2") == 2.0
-    assert retry_after_seconds("0") == 0.0
-    assert retry_after_seconds(None) is None
-    assert retry_after_seconds("-1") is None
-    assert retry_after_seconds("nan") is None
-    assert retry_after_seconds("Wed, 21 Oct 2026 07:28:00 GMT") is None
+    with pytest.raises(FetchError, match="asks to wait 3600 s") as error:
+        honouring.snapshot(day)
+    assert waits == [7, 60]  # not slept: failed at once, with one request
+    assert fake.requests == [path_of(day)]
+    assert error.value.location.endswith(path_of(day).removeprefix("/api/v1"))
 
 
 def test_the_fake_honours_the_date_range(fake, answers):

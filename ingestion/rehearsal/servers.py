@@ -1,0 +1,82 @@
+"""Both rehearsal servers at once, serving one recordings folder, under one fault plan.
+
+    with Rehearsal(served_from(folder), plan=STANDARD) as rehearsal:
+        env = {**os.environ, **rehearsal.environment(), "SOURCE_MODE": "live"}
+        # ... run `observatory run` with env: it fetches the day from 127.0.0.1
+
+`environment()` is what points the real clients at the servers: `HF_ENDPOINT`,
+`OPENROUTER_BASE_URL`, and the `OPENROUTER_API_KEY` the OpenRouter server accepts (its own,
+random unless given: a rehearsal never needs a real key, and never sees one).
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any, Self
+
+from ingestion.rehearsal.data import Served
+from ingestion.rehearsal.hub import HubServer
+from ingestion.rehearsal.openrouter import OpenRouterServer
+from ingestion.rehearsal.plan import rules
+
+# Smaller than the Hub's 1,000, so that the larger orgs of a recording come in several pages
+# and the rehearsal follows `Link` headers (and can be cut in the middle of a second page).
+REHEARSAL_PAGE_SIZE = 20
+
+
+class Rehearsal:
+    def __init__(
+        self,
+        served: Served,
+        plan: list[dict[str, Any]] | None = None,
+        *,
+        api_key: str | None = None,
+        hub_port: int = 0,
+        openrouter_port: int = 0,
+        page_size: int = REHEARSAL_PAGE_SIZE,
+    ) -> None:
+        self.served = served
+        self.api_key = api_key or f"rehearsal-{secrets.token_hex(12)}"
+        self.hub = HubServer(served.hub_models, page_size=page_size, port=hub_port)
+        self.openrouter = OpenRouterServer(
+            served.openrouter_models,
+            rankings=served.rankings,
+            api_key=self.api_key,
+            redate=True,
+            port=openrouter_port,
+        )
+        self.plan = plan or []
+        # Each server counts the requests of its own copy of the rules.
+        self.hub.follow(rules(self.plan))
+        self.openrouter.follow(rules(self.plan))
+
+    def environment(self) -> dict[str, str]:
+        return {
+            "HF_ENDPOINT": self.hub.url,
+            "OPENROUTER_BASE_URL": self.openrouter.base_url,
+            "OPENROUTER_API_KEY": self.api_key,
+        }
+
+    def faulted(self) -> list[tuple[str, str]]:
+        """(path, fault) of every request answered with a fault, Hub first."""
+        return [
+            (seen.path, seen.fault.describe())
+            for server in (self.hub, self.openrouter)
+            for seen in server.seen
+            if seen.fault is not None
+        ]
+
+    def start(self) -> Self:
+        self.hub.start()
+        self.openrouter.start()
+        return self
+
+    def stop(self) -> None:
+        self.hub.stop()
+        self.openrouter.stop()
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
