@@ -26,7 +26,7 @@ REHEARSAL_DATA_DIR ?= $(CURDIR)/data-rehearsal
 REHEARSAL_SOURCE := $(if $(wildcard $(RECORDINGS_DIR)/hub/daily),RECORDINGS_DIR=$(abspath $(RECORDINGS_DIR)))
 FAULTS ?= standard
 
-.PHONY: help install run run-recorded rehearse rehearse-serve test unit lint format ui summary quarantine freshness bench stages clean
+.PHONY: help install run run-recorded rehearse rehearse-serve test unit lint format ui browser summary quarantine freshness bench stages clean
 
 help:
 	@echo "make run      install, generate the demo data, ingest it and build the marts"
@@ -35,7 +35,8 @@ help:
 	@echo "make rehearse-serve  only the servers, until Ctrl-C, printing the settings for make run"
 	@echo "make test     install, then lint and run the whole test suite"
 	@echo "make unit     the unit tests only: the fast loop while editing"
-	@echo "make ui       the Dagster UI on http://127.0.0.1:3000 (UI_HOST, UI_PORT to change)"
+	@echo "make ui       the Dagster UI on http://127.0.0.1:3000 (UI_HOST, UI_PORT to change; Ctrl-C stops it)"
+	@echo "make browser  install Debian's chromium for the UI test, if it is missing (make test does)"
 	@echo "make summary  print what the marts say now"
 	@echo "make freshness  how old the newest raw snapshot of each source is"
 	@echo "make quarantine  list quarantined snapshots and why they were refused"
@@ -99,9 +100,20 @@ format: install
 	$(BIN)/ruff format .
 	DATA_DIR=$(LINT_DATA) $(IN_LAYOUT) sqlfluff fix dbt_project/models --processes 2
 
+# The UI test (tests/integration/test_ui.py) drives Debian's Chromium through Playwright (from
+# PyPI, without Playwright's own browser download). Installed once, when it is missing; apt-get
+# needs root (or sudo).
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_CHROMIUM := $(SUDO) apt-get install -y chromium chromium-driver
+
+browser:
+	@test -x $(CHROMIUM) || { echo "installing Debian's chromium for the UI test"; \
+		$(APT_CHROMIUM) || { $(SUDO) apt-get update && $(APT_CHROMIUM); }; }
+
 # Two workers, one a core (tests/conftest.py says how tests are grouped); the slowest tests
 # are named at the end: where the time goes.
-test: lint
+test: lint browser
 	$(BIN)/pytest -n 2 --dist loadgroup --durations=25
 
 # The fast loop while editing: the unit tests only (no pipeline run, no dbt), in seconds.
@@ -113,6 +125,10 @@ unit: install
 UI_HOST ?= 127.0.0.1
 UI_PORT ?= 3000
 
+# `dagster dev` runs the webserver and the daemon (schedules, queued runs); `observatory exec`
+# writes DAGSTER_HOME's dagster.yaml (telemetry and the first-visit dialog off) and then becomes
+# `dagster dev`, so Ctrl-C (SIGINT to the terminal's process group) or SIGTERM to make reaches
+# it, and it stops the webserver, the daemon and the code server before it exits.
 ui: $(MANIFEST)
 	@if [ "$(UI_HOST)" != 127.0.0.1 ] && [ "$(UI_HOST)" != localhost ]; then \
 		echo "warning: the Dagster UI (no login, can launch runs) listens on $(UI_HOST):$(UI_PORT)"; fi

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
@@ -14,6 +16,8 @@ from orchestration.defs.prices.resources import (
     OpenRouterRankingsResource,
     OpenRouterSourceResource,
 )
+from orchestration.lib.days import existing_days
+from orchestration.lib.partitions import DAILY_PARTITIONS, data_partitions
 from orchestration.lib.resources import StorageResource
 from orchestration.lib.settings import OPENROUTER_API_KEY_ENV, Settings, dbt_executable
 
@@ -24,19 +28,31 @@ def defs() -> dg.Definitions:
     return build_definitions(Settings.from_env())
 
 
-def build_definitions(settings: Settings) -> dg.Definitions:
-    """Everything of one set of settings; the CLI hands it the settings it already read."""
+def build_definitions(
+    settings: Settings, partitions: dg.DailyPartitionsDefinition | None = None
+) -> dg.Definitions:
+    """Everything of one set of settings; the CLI hands it the settings it already read and
+    the partitions it runs (`daily_partitions`)."""
     project = dbt_project()
-    job = daily_job(with_rankings=settings.rankings_available)
+    partitions = partitions or daily_partitions(settings)
+    job = daily_job(partitions, with_rankings=settings.rankings_available)
+    assets = [
+        hub_model_snapshots,
+        hub_model_catalog,
+        openrouter_models,
+        openrouter_rankings,
+        genai_prices,
+        *build_dbt_assets(project.manifest_path),
+    ]
     return dg.Definitions(
-        assets=[
-            hub_model_snapshots,
-            hub_model_catalog,
-            openrouter_models,
-            openrouter_rankings,
-            genai_prices,
-            *build_dbt_assets(project.manifest_path),
-        ],
+        assets=dg.map_asset_specs(
+            lambda spec: (
+                spec.replace_attributes(partitions_def=partitions)
+                if spec.partitions_def == DAILY_PARTITIONS
+                else spec
+            ),
+            assets,
+        ),
         jobs=[job],
         schedules=[daily_schedule(job, running=settings.source_mode == "live")],
         resources={
@@ -62,3 +78,14 @@ def build_definitions(settings: Settings) -> dg.Definitions:
             "dbt": DbtCliResource(project_dir=project, dbt_executable=dbt_executable()),
         },
     )
+
+
+def daily_partitions(
+    settings: Settings, run_days: tuple[dt.date, ...] = ()
+) -> dg.DailyPartitionsDefinition:
+    """The days that exist (`orchestration.lib.partitions.data_partitions`) for these settings.
+    Live, `run_days` (the days a run is asked for) are partitions too, before anything is
+    stored for them."""
+    live = settings.source_mode == "live"
+    days = existing_days(settings) | (set(run_days) if live else set())
+    return data_partitions(days, live=live, today=dt.datetime.now(dt.UTC).date())

@@ -51,7 +51,7 @@ from orchestration.lib import origin
 from orchestration.lib.faults import resource_fault
 from orchestration.lib.instance import ensure_dagster_home, persistent_instance
 from orchestration.lib.layout import QUARANTINED_DATASETS, Dataset
-from orchestration.lib.partitions import RANGE_END_TAG, RANGE_START_TAG
+from orchestration.lib.partitions import RANGE_END_TAG, RANGE_START_TAG, partition_days
 from orchestration.lib.recovery import (
     CLI_RUN_TAG,
     CLI_RUN_TAG_VALUE,
@@ -260,6 +260,25 @@ def _run(settings: Settings, start: dt.date | None, end: dt.date | None, console
     start, end = start or first, end or last
     if end < start:
         raise SettingsError(f"--end {end} is before --start {start}")
+    from orchestration.definitions import build_definitions, daily_partitions
+
+    partitions = daily_partitions(settings, (start, end))
+    days = [day for day in partition_days(partitions) if start <= day <= end]
+    if not days:
+        console.print(
+            f"[yellow]nothing to run:[/] no source has a file for any day of {start} .. {end}",
+            highlight=False,
+        )
+        return 0
+    if (days[0], days[-1]) != (start, end):
+        # A day no source has a file for is not a partition: a run over it would report it
+        # materialized (see orchestration.lib.partitions).
+        console.print(
+            f"[yellow]note:[/] no source has a file for the days of {start} .. {end} before "
+            f"{days[0]} or after {days[-1]}: they are left out",
+            highlight=False,
+        )
+        start, end = days[0], days[-1]
     console.print(
         f"Running [bold]{DAILY_JOB_NAME}[/] over {start} .. {end} "
         f"({(end - start).days + 1} days, {settings.source_mode} mode, data in {settings.data_dir})",
@@ -270,9 +289,7 @@ def _run(settings: Settings, start: dt.date | None, end: dt.date | None, console
         console.print(f"[yellow]note:[/] {RANKINGS_LEFT_OUT}", highlight=False)
     # Single-run backfills are marked beta in Dagster 1.13; they are what this run is.
     warnings.filterwarnings("ignore", category=dg.BetaWarning)
-    from orchestration.definitions import build_definitions
-
-    job = build_definitions(settings).resolve_job_def(DAILY_JOB_NAME)
+    job = build_definitions(settings, partitions).resolve_job_def(DAILY_JOB_NAME)
     result = job.execute_in_process(
         # The full event log is in the Dagster UI (`make ui`); the terminal gets the outcome.
         run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},

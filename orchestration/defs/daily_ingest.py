@@ -46,6 +46,9 @@ Prime = Callable[[list[pl.DataFrame]], None]
 ValidateWith = Callable[[dt.date, Any, pl.DataFrame | None, Any], Verdict]
 # Days fetched and validated together: bounds the memory a long backfill holds at once.
 CHUNK_DAYS = 31
+# The metadata entry of each partition's materialization that says what the day holds.
+DAY_OUTCOME = "this_day"
+NO_SNAPSHOT = "no snapshot: the source has no file for this day (a gap, nothing stored)"
 
 
 def daily_raw_asset(
@@ -72,6 +75,7 @@ class DayRun:
     unchanged: list[str] = field(default_factory=list)
     gaps: list[str] = field(default_factory=list)
     accepted: list[Any] = field(default_factory=list)  # the snapshots stored (or unchanged)
+    outcome: dict[str, str] = field(default_factory=dict)  # day -> what became of its snapshot
     rows: int = 0
     pages: int = 0
 
@@ -115,6 +119,12 @@ def ingest_partition(
             compared_columns=compared_columns,
             prime=lambda frames: validator.prime(frames, suite()),
         )
+    # Dagster marks every partition of the run's range materialized, gaps included (it cannot be
+    # told per day): each day's own event says what it holds.
+    keys = set(context.partition_keys)
+    for day, outcome in run.outcome.items():
+        if day in keys:
+            context.add_asset_metadata({DAY_OUTCOME: outcome}, partition_key=day)
     return run, store, quarantine
 
 
@@ -203,6 +213,7 @@ class _Judge:
     def __call__(self, day: dt.date, snapshot: Any) -> None:
         if snapshot is None:
             self.run.gaps.append(day.isoformat())
+            self.run.outcome[day.isoformat()] = NO_SNAPSHOT
             return
         if isinstance(snapshot, InputError):  # unreadable or unparsable: kept with its reason
             verdict, frame = unreadable_verdict(day, snapshot), None
@@ -217,7 +228,14 @@ class _Judge:
         )
         self.run.verdicts.append(log_outcome(self.context, outcome, self.lines))
         if outcome.stored is None:
+            rules = ", ".join(failure.rule for failure in verdict.blocking_failures)
+            self.run.outcome[day.isoformat()] = f"quarantined, not stored ({rules})"
             return
+        self.run.outcome[day.isoformat()] = (
+            f"stored: {outcome.stored.rows} rows"
+            if outcome.stored.written
+            else "unchanged: the same as the fetch already stored"
+        )
         (self.run.stored if outcome.stored.written else self.run.unchanged).append(day.isoformat())
         self.previous = snapshot.frame.select(self.compared_columns)
         self.run.rows += outcome.stored.rows

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dagster as dg
 
 from orchestration.lib.layout import Dataset
-from orchestration.lib.partitions import DAILY_PARTITIONS
 
 DAILY_JOB_NAME = "daily_observatory_job"
 RANKINGS_KEY = dg.AssetKey(Dataset.OPENROUTER_RANKINGS.asset_path)
@@ -15,10 +14,13 @@ RANKINGS_LEFT_OUT = (
 )
 
 
-def daily_job(*, with_rankings: bool = True) -> dg.UnresolvedAssetJobDefinition:
-    """Every asset, one run per range of days. Without an OpenRouter key (live mode) the
-    rankings asset is left out rather than failed, so the rest of the day still builds: a
-    skipped upstream step would skip the whole dbt build that depends on it."""
+def daily_job(
+    partitions: dg.PartitionsDefinition, *, with_rankings: bool = True
+) -> dg.UnresolvedAssetJobDefinition:
+    """Every asset, one run per range of days (`partitions`: the days that exist). Without an
+    OpenRouter key (live mode) the rankings asset is left out rather than failed, so the rest
+    of the day still builds: a skipped upstream step would skip the whole dbt build that
+    depends on it."""
     selection = dg.AssetSelection.all()
     description = (
         "Ingests the Hub snapshot, the OpenRouter prices and usage rankings of each partition "
@@ -31,7 +33,7 @@ def daily_job(*, with_rankings: bool = True) -> dg.UnresolvedAssetJobDefinition:
     return dg.define_asset_job(
         DAILY_JOB_NAME,
         selection=selection,
-        partitions_def=DAILY_PARTITIONS,
+        partitions_def=partitions,
         description=description,
     )
 

@@ -23,8 +23,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-# The first day of the daily partitions and of the price calendar: the DeepSeek R1 month, the
-# history this project is about. Recorded data starts later; days without a snapshot are gaps.
+# The first day of the price calendar (the dbt macro `calendar_start`): the DeepSeek R1 month,
+# the history this project is about. It is a choice of window, not a day of data: before the
+# first OpenRouter snapshot the calendar carries the providers' own list prices (genai-prices).
+# The daily partitions are the days of data instead (`orchestration.lib.partitions`).
 CALENDAR_START = "2025-01-01"
 
 # The environment dbt reads (profiles.yml, the source YAMLs, the calendar macro).

@@ -1,15 +1,63 @@
-"""The daily partitions and their translation into dbt's environment: small pure functions."""
+"""The daily partitions and their translation into dbt's environment: small pure functions.
+
+The asset decorators name `DAILY_PARTITIONS`, every day a snapshot could describe, so an asset
+materializes on its own (`dg.materialize(..., partition_key=...)`) for any day. The definitions
+`dagster dev` and `observatory run` load narrow it to the days that exist (`data_partitions`):
+from the first day some daily source has a file for, or the raw layer holds, to the last, with
+the days no source has a file for left out. Dagster marks every partition of a run's range as
+materialized (it cannot be told per day), so a day without any file must not be a partition at
+all: otherwise a run over it would report it materialized, and the UI would list hundreds of
+days before the data starts as "missing".
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import dagster as dg
 
-from orchestration.lib.layout import CALENDAR_START
+# The Hub's migration date: no model, and so no snapshot, is older.
+EARLIEST_DAY = "2022-03-02"
 
-DAILY_PARTITIONS = dg.DailyPartitionsDefinition(start_date=CALENDAR_START, timezone="UTC")
+DAILY_PARTITIONS = dg.DailyPartitionsDefinition(start_date=EARLIEST_DAY, timezone="UTC")
+
+
+def data_partitions(
+    days: Iterable[dt.date], *, live: bool, today: dt.date
+) -> dg.DailyPartitionsDefinition:
+    """The partitions of the days that exist.
+
+    Recorded: from the first of `days` to the last, without the days in between that are not in
+    `days` (no source has a file for them). No day at all (the demo before its first run): no
+    partition. Live: from the first of `days` (or yesterday, the first day live mode can
+    fetch) on, open-ended, every day: the schedule adds one a day, and a day it could not fetch
+    is missing, as it should show."""
+    known = set(days)
+    if live:
+        first = min(known | {today - dt.timedelta(days=1)})
+        return dg.DailyPartitionsDefinition(start_date=first.isoformat(), timezone="UTC")
+    if not known:
+        return dg.DailyPartitionsDefinition(
+            start_date=today.isoformat(), end_date=today.isoformat(), timezone="UTC"
+        )
+    first, last = min(known), max(known)
+    between = (first + dt.timedelta(days=n) for n in range((last - first).days))
+    return dg.DailyPartitionsDefinition(
+        start_date=first.isoformat(),
+        end_date=(last + dt.timedelta(days=1)).isoformat(),
+        timezone="UTC",
+        exclusions=[_midnight(day) for day in between if day not in known] or None,
+    )
+
+
+def partition_days(partitions: dg.PartitionsDefinition) -> list[dt.date]:
+    """The days of a daily partitions definition, in order."""
+    return [dt.date.fromisoformat(key) for key in partitions.get_partition_keys()]
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
 
 
 def days_in_window(window: dg.TimeWindow) -> list[dt.date]:

@@ -15,6 +15,7 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+import dagster as dg
 import duckdb
 import polars as pl
 import pytest
@@ -149,7 +150,9 @@ def test_readme_sql_runs_and_returns_rows(con):
         assert con.execute(query).fetchall(), f"no rows from:\n{query}"
 
 
-def test_partitions_after_the_recordings_are_gaps_not_failures(pipeline, first_run):
+def test_days_after_the_recordings_are_not_partitions_and_a_run_over_them_changes_nothing(
+    pipeline, first_run
+):
     if not pipeline.is_demo:
         pytest.skip("the same code path as the demo case; not worth a second real run")
     (last,) = {max(row[1] for row in first_run["fct_model_downloads_daily"])}
@@ -158,6 +161,9 @@ def test_partitions_after_the_recordings_are_gaps_not_failures(pipeline, first_r
     pipeline.run("--start", after[0], "--end", after[1])
 
     assert read_marts(pipeline.warehouse) == first_run
+    instance = dg.DagsterInstance.from_config(str(pipeline.data_dir / "dagster"))
+    stored = instance.get_materialized_partitions(dg.AssetKey(["raw", "hub_model_snapshots"]))
+    assert stored and not stored & set(after)
 
 
 def price_day(con) -> dt.date:

@@ -7,7 +7,15 @@ import dagster as dg
 import pytest
 
 from orchestration.cli.main import default_range
-from orchestration.lib.partitions import days_in_window, days_to_dbt_env, run_days
+from orchestration.definitions import daily_partitions
+from orchestration.lib.days import existing_days
+from orchestration.lib.partitions import (
+    data_partitions,
+    days_in_window,
+    days_to_dbt_env,
+    partition_days,
+    run_days,
+)
 from orchestration.lib.settings import PROJECT_ROOT, Settings, SettingsError
 
 
@@ -100,3 +108,56 @@ def test_relative_paths_are_taken_from_the_working_directory(tmp_path, monkeypat
 def test_an_unknown_source_mode_is_refused():
     with pytest.raises(SettingsError, match="SOURCE_MODE"):
         Settings.from_env({"SOURCE_MODE": "replay"})
+
+
+def days(*isodays: str) -> list[dt.date]:
+    return [dt.date.fromisoformat(day) for day in isodays]
+
+
+TODAY = dt.date(2026, 11, 26)
+
+
+def test_recorded_partitions_are_the_days_with_a_file_and_nothing_around_them():
+    partitions = data_partitions(
+        days("2026-05-03", "2026-05-04", "2026-05-07"), live=False, today=TODAY
+    )
+
+    assert partition_days(partitions) == days("2026-05-03", "2026-05-04", "2026-05-07")
+
+
+def test_without_any_recorded_day_there_is_no_partition():
+    assert partition_days(data_partitions([], live=False, today=TODAY)) == []
+
+
+def test_live_partitions_run_from_the_first_stored_day_to_yesterday_without_holes():
+    partitions = data_partitions(days("2026-11-20", "2026-11-23"), live=True, today=TODAY)
+
+    assert partition_days(partitions) == [
+        dt.date(2026, 11, 20) + dt.timedelta(days=n) for n in range(6)
+    ]
+    assert partition_days(data_partitions([], live=True, today=TODAY)) == days("2026-11-25")
+
+
+def test_the_partitions_are_the_days_of_the_source_folders_and_of_the_raw_layer(tmp_path):
+    recordings = tmp_path / "recordings"
+    for folder, name in (
+        ("hub/daily", "2026-05-03.parquet"),
+        ("openrouter/daily", "2026-05-01.json.gz"),
+        ("openrouter/rankings_daily", "2026-05-06.json"),
+        ("openrouter/rankings_daily", "PROVENANCE.csv"),
+    ):
+        (recordings / folder).mkdir(parents=True, exist_ok=True)
+        (recordings / folder / name).write_text("not read")
+    stored = tmp_path / "data" / "raw" / "hub_model_snapshots" / "snapshot_date=2026-04-28"
+    stored.mkdir(parents=True)
+    (stored / "fetch.parquet").write_text("not read")
+    settings = Settings.from_env(
+        {"RECORDINGS_DIR": str(recordings), "DATA_DIR": str(tmp_path / "data")}
+    )
+
+    assert existing_days(settings) == set(
+        days("2026-04-28", "2026-05-01", "2026-05-03", "2026-05-06")
+    )
+    assert partition_days(daily_partitions(settings)) == days(
+        "2026-04-28", "2026-05-01", "2026-05-03", "2026-05-06"
+    )
