@@ -14,6 +14,7 @@ from orchestration.defs.prices.resources import (
     OpenRouterRankingsResource,
     OpenRouterSourceResource,
 )
+from orchestration.defs.report.assets import observatory_report
 from orchestration.lib.resources import StorageResource
 from orchestration.lib.settings import OPENROUTER_API_KEY_ENV, Settings, dbt_executable
 
@@ -36,6 +37,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
             openrouter_rankings,
             genai_prices,
             *build_dbt_assets(project.manifest_path),
+            observatory_report,
         ],
         jobs=[job],
         schedules=[daily_schedule(job, running=settings.source_mode == "live")],

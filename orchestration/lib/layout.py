@@ -6,6 +6,7 @@
       build/warehouse.duckdb                                     the private file dbt builds in
       build/dbt/                                                 dbt's artifacts and kept parse
       warehouse.duckdb                                           the published warehouse
+      reports/index.html                                         the report (charts of the marts)
       run.lock                                                   held by the run writing here
       dagster/                                                   DAGSTER_HOME: runs, event logs
       demo/                                                      generated demo data (no recordings)
@@ -71,6 +72,15 @@ class Layout:
     def warehouse_path(self) -> Path:
         """The published warehouse analysts read (see `orchestration.lib.warehouse`)."""
         return self.data_dir / "warehouse.duckdb"
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.data_dir / "reports"
+
+    @property
+    def report_path(self) -> Path:
+        """The report's page, opened offline (`orchestration.lib.report`)."""
+        return self.reports_dir / "index.html"
 
     @property
     def build_dir(self) -> Path:
