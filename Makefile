@@ -21,7 +21,7 @@ MANIFEST := dbt_project/target/manifest.json
 RECORDINGS_DIR ?= $(CURDIR)/../shared/data
 RECORDED_DATA_DIR ?= $(CURDIR)/data-recorded
 
-.PHONY: help install run run-recorded test unit lint format ui summary quarantine freshness bench stages clean
+.PHONY: help install run run-recorded test unit lint format ui summary report sql docs quarantine freshness bench stages clean
 
 help:
 	@echo "make run      install, generate the demo data, ingest it and build the marts"
@@ -30,6 +30,9 @@ help:
 	@echo "make unit     the unit tests only: the fast loop while editing"
 	@echo "make ui       the Dagster UI on http://127.0.0.1:3000 (UI_HOST, UI_PORT to change)"
 	@echo "make summary  print what the marts say now"
+	@echo "make report   rebuild the charts, \$$DATA_DIR/reports/index.html, from the warehouse"
+	@echo "make sql      an interactive SQL session (Harlequin) on the published marts, read-only"
+	@echo "make docs     generate dbt's docs and serve them on http://127.0.0.1:8080 (DOCS_PORT)"
 	@echo "make freshness  how old the newest raw snapshot of each source is"
 	@echo "make quarantine  list quarantined snapshots and why they were refused"
 	@echo "make bench    time the pipeline on the bundled data (figures in bench/)"
@@ -58,6 +61,35 @@ run-recorded: $(MANIFEST)
 
 summary: install
 	$(BIN)/observatory summary
+
+report: install
+	$(BIN)/observatory report
+
+# Harlequin on $DATA_DIR/warehouse.duckdb, read-only: example queries in docs/queries.md.
+# It gets a venv of its own: Harlequin pins click exactly (2.17: 8.5.0) where sqlfluff wants
+# click < 8.5, and only 2.17 on works with DuckDB 2. The pipeline's DuckDB version goes with
+# it, since a DuckDB reads the files of its own version and older.
+SQL_VENV := .venv-sql
+HARLEQUIN := harlequin>=2.17,<3
+SQL_STAMP := $(SQL_VENV)/.installed-$(shell echo '$(HARLEQUIN)' | cksum | cut -d' ' -f1)
+
+$(SQL_STAMP): $(STAMP)
+	@test -x $(SQL_VENV)/bin/python || $(PYTHON) -m venv $(SQL_VENV)
+	$(SQL_VENV)/bin/python -m pip install --quiet --disable-pip-version-check "$(HARLEQUIN)" \
+		"duckdb==$$($(BIN)/python -c 'import duckdb; print(duckdb.__version__)')"
+	@rm -f $(SQL_VENV)/.installed-*
+	@touch $@
+
+sql: $(SQL_STAMP)
+	$(BIN)/observatory sql --harlequin $(CURDIR)/$(SQL_VENV)/bin/harlequin
+
+# dbt's docs of the warehouse this DATA_DIR holds (the catalog reads the build file; run
+# `make run` first), served on this machine only.
+DOCS_PORT ?= 8080
+
+docs: $(MANIFEST)
+	cd dbt_project && $(IN_LAYOUT) dbt docs generate --quiet --target-path $(CURDIR)/dbt_project/target/docs
+	cd dbt_project && $(IN_LAYOUT) dbt docs serve --host 127.0.0.1 --port $(DOCS_PORT) --no-browser --target-path $(CURDIR)/dbt_project/target/docs
 
 # How old the newest snapshot of each raw source is (by the day it describes). On the bundled
 # recordings this reports them as stale, which they are.
@@ -110,4 +142,4 @@ stages: $(MANIFEST)
 	$(BIN)/python bench/stages.py
 
 clean:
-	rm -rf data data-recorded $(VENV) $(LINT_DATA) dbt_project/target dbt_project/logs
+	rm -rf data data-recorded $(VENV) $(SQL_VENV) $(LINT_DATA) dbt_project/target dbt_project/logs

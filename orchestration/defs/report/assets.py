@@ -7,7 +7,7 @@ import dagster as dg
 
 from orchestration.defs.dbt.assets import PUBLISHED_WAREHOUSE_KEY
 from orchestration.lib.report import build_report
-from orchestration.lib.report.page import png_data_uri
+from orchestration.lib.report.page import image_data_uri
 from orchestration.lib.resources import StorageResource
 
 REPORT_KEY = dg.AssetKey(["reports", "observatory_report"])
@@ -38,7 +38,7 @@ def observatory_report(
     for figure in report.figures:
         sections.append(f"### {figure.title}")
         if figure.spec is not None:
-            sections.append(f"![{figure.name}]({png_data_uri(figure.spec, UI_IMAGE_SCALE)})")
+            sections.append(f"![{figure.name}]({image_data_uri(figure.spec, UI_IMAGE_SCALE)})")
         else:
             sections.append(markdown_table(figure.columns, figure.rows))
         sections.append("\n".join(f"- {note}" for note in figure.notes))
