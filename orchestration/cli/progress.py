@@ -30,6 +30,7 @@ from typing import IO
 
 import dagster as dg
 from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 
 # A raw asset logs one line per day it judged, starting with the day (daily_ingest.log_outcome).
 _DAY_LINE = re.compile(r"^(\d{4}-\d{2}-\d{2}): ")
@@ -79,7 +80,8 @@ class ProgressView(logging.Handler):
         self.expected = dict(expected or {})
         self.steps: dict[str, StepProgress] = {}
         self.finished: list[StepProgress] = []
-        self._status = None
+        self._live: Progress | None = None
+        self._task: tuple[str, TaskID] | None = None
 
     # --- logging.Handler ---------------------------------------------------------------
     def emit(self, record: logging.LogRecord) -> None:
@@ -207,18 +209,27 @@ class ProgressView(logging.Handler):
     def _refresh(self, step_key: str) -> None:
         if not self.console.is_terminal or step_key not in self.steps:
             return
-        step = self.steps[step_key]
-        text = f"{step_name(step_key)}: {self.describe(step, live=True)}"
-        if self._status is None:
-            self._status = self.console.status(text)
-            self._status.start()
+        text = f"{step_name(step_key)}: {self.describe(self.steps[step_key], live=True)}"
+        if self._live is None:
+            self._live = Progress(
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                TimeElapsedColumn(),  # ticks on its own between events (dbt's parse, a build)
+                console=self.console,
+                transient=True,
+            )
+            self._live.start()
+        if self._task is None or self._task[0] != step_key:
+            if self._task is not None:
+                self._live.remove_task(self._task[1])
+            self._task = (step_key, self._live.add_task(text))
         else:
-            self._status.update(text)
+            self._live.update(self._task[1], description=text)
 
     def _stop_status(self) -> None:
-        if self._status is not None:
-            self._status.stop()
-            self._status = None
+        if self._live is not None:
+            self._live.stop()
+            self._live, self._task = None, None
 
     def close(self) -> None:
         self._stop_status()
