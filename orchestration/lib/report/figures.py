@@ -166,7 +166,9 @@ def market_share(con: duckdb.DuckDBPyConnection, demo: bool) -> Figure:
         "with sides as ("
         " select metric, period_start,"
         " case when country in ('CN', 'US') then country else 'rest of the world' end as side,"
-        " sum(share) as share, sum(value) as value, sum(country_models) as models,"
+        # Ordered: a float sum's last bits depend on the order DuckDB's threads add in.
+        " sum(share order by country) as share, sum(value) as value,"
+        " sum(country_models) as models,"
         " any_value(period_models) as period_models,"
         " any_value(period_developers) as period_developers"
         " from marts.mart_market_share where scope = 'ecosystem' and period_grain = 'month'"
