@@ -26,7 +26,7 @@ REHEARSAL_DATA_DIR ?= $(CURDIR)/data-rehearsal
 REHEARSAL_SOURCE := $(if $(wildcard $(RECORDINGS_DIR)/hub/daily),RECORDINGS_DIR=$(abspath $(RECORDINGS_DIR)))
 FAULTS ?= standard
 
-.PHONY: help install run run-recorded rehearse rehearse-serve test unit lint format ui browser summary quarantine freshness bench stages clean
+.PHONY: help install run run-recorded rehearse rehearse-serve test unit lint format ui browser summary report sql docs quarantine freshness bench stages clean
 
 help:
 	@echo "make run      install, generate the demo data, ingest it and build the marts"
@@ -38,6 +38,9 @@ help:
 	@echo "make ui       the Dagster UI on http://127.0.0.1:3000 (UI_HOST, UI_PORT to change; Ctrl-C stops it)"
 	@echo "make browser  install Debian's chromium for the UI test, if it is missing (make test does)"
 	@echo "make summary  print what the marts say now"
+	@echo "make report   rebuild the charts, \$$DATA_DIR/reports/index.html, from the warehouse"
+	@echo "make sql      an interactive SQL session (Harlequin) on the published marts, read-only"
+	@echo "make docs     generate dbt's docs and serve them on http://127.0.0.1:8080 (DOCS_PORT)"
 	@echo "make freshness  how old the newest raw snapshot of each source is"
 	@echo "make quarantine  list quarantined snapshots and why they were refused"
 	@echo "make bench    time the pipeline on the bundled data (figures in bench/)"
@@ -75,6 +78,35 @@ rehearse-serve: $(MANIFEST)
 
 summary: install
 	$(BIN)/observatory summary
+
+report: install
+	$(BIN)/observatory report
+
+# Harlequin on $DATA_DIR/warehouse.duckdb, read-only: example queries in docs/queries.md.
+# It gets a venv of its own: Harlequin pins click exactly (2.17: 8.5.0) where sqlfluff wants
+# click < 8.5, and only 2.17 on works with DuckDB 2. The pipeline's DuckDB version goes with
+# it, since a DuckDB reads the files of its own version and older.
+SQL_VENV := .venv-sql
+HARLEQUIN := harlequin>=2.17,<3
+SQL_STAMP := $(SQL_VENV)/.installed-$(shell echo '$(HARLEQUIN)' | cksum | cut -d' ' -f1)
+
+$(SQL_STAMP): $(STAMP)
+	@test -x $(SQL_VENV)/bin/python || $(PYTHON) -m venv $(SQL_VENV)
+	$(SQL_VENV)/bin/python -m pip install --quiet --disable-pip-version-check "$(HARLEQUIN)" \
+		"duckdb==$$($(BIN)/python -c 'import duckdb; print(duckdb.__version__)')"
+	@rm -f $(SQL_VENV)/.installed-*
+	@touch $@
+
+sql: $(SQL_STAMP)
+	$(BIN)/observatory sql --harlequin $(CURDIR)/$(SQL_VENV)/bin/harlequin
+
+# dbt's docs of the warehouse this DATA_DIR holds (the catalog reads the build file; run
+# `make run` first), served on this machine only.
+DOCS_PORT ?= 8080
+
+docs: $(MANIFEST)
+	cd dbt_project && $(IN_LAYOUT) dbt docs generate --quiet --target-path $(CURDIR)/dbt_project/target/docs
+	cd dbt_project && $(IN_LAYOUT) dbt docs serve --host 127.0.0.1 --port $(DOCS_PORT) --no-browser --target-path $(CURDIR)/dbt_project/target/docs
 
 # How old the newest snapshot of each raw source is (by the day it describes). On the bundled
 # recordings this reports them as stale, which they are.
@@ -142,4 +174,4 @@ stages: $(MANIFEST)
 	$(BIN)/python bench/stages.py
 
 clean:
-	rm -rf data data-recorded data-rehearsal $(VENV) $(LINT_DATA) dbt_project/target dbt_project/logs
+	rm -rf data data-recorded data-rehearsal $(VENV) $(SQL_VENV) $(LINT_DATA) dbt_project/target dbt_project/logs

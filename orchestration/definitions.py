@@ -16,6 +16,7 @@ from orchestration.defs.prices.resources import (
     OpenRouterRankingsResource,
     OpenRouterSourceResource,
 )
+from orchestration.defs.report.assets import observatory_report
 from orchestration.lib.days import existing_days
 from orchestration.lib.partitions import DAILY_PARTITIONS, data_partitions
 from orchestration.lib.resources import StorageResource
@@ -43,6 +44,7 @@ def build_definitions(
         openrouter_rankings,
         genai_prices,
         *build_dbt_assets(project.manifest_path),
+        observatory_report,
     ]
     return dg.Definitions(
         assets=dg.map_asset_specs(

@@ -2,6 +2,8 @@
 
     observatory run [--start YYYY-MM-DD] [--end YYYY-MM-DD] [--wait]
     observatory summary
+    observatory report
+    observatory sql
     observatory quarantine [--admit YYYY-MM-DD [--dataset NAME] --note TEXT]
     observatory quarantine --evict YYYY-MM-DD [--dataset NAME] --reason TEXT
     observatory rehearse [--serve] [--faults standard|none|PLAN.json]
@@ -42,9 +44,16 @@ from ingestion.hub.recorded import recorded_hub_source
 from ingestion.openrouter.recorded import recorded_price_source
 from ingestion.quality.quarantine import open_entries
 from orchestration.cli.diagnose import failure_hint, stored_days_beyond_limits
+from orchestration.cli.progress import (
+    ProgressView,
+    expected_per_step,
+    progress_logger,
+    terminal_without_stdout,
+)
 from orchestration.cli.quarantine import quarantine_command
 from orchestration.cli.rehearse import add_parser as add_rehearse_parser
 from orchestration.cli.rehearse import rehearse_command
+from orchestration.cli.report import print_report, sql_session
 from orchestration.cli.summary import print_summary
 from orchestration.defs.jobs import DAILY_JOB_NAME, RANKINGS_LEFT_OUT
 from orchestration.lib import origin
@@ -79,6 +88,18 @@ def main(argv: list[str] | None = None) -> int:
         help="if another run is writing to this DATA_DIR, wait for it instead of refusing",
     )
     commands.add_parser("summary", help="print rows per mart and the latest month's leaders")
+    commands.add_parser(
+        "report", help="rebuild $DATA_DIR/reports/index.html (the charts) from the warehouse"
+    )
+    sql = commands.add_parser(
+        "sql", help="an interactive SQL session (Harlequin) on the published warehouse, read-only"
+    )
+    sql.add_argument(
+        "--harlequin",
+        default="harlequin",
+        metavar="PATH",
+        help="the harlequin program (`make sql` installs one in .venv-sql)",
+    )
     quarantine = commands.add_parser(
         "quarantine",
         help="list quarantined snapshots and their reasons, re-admit one, or evict a stored day",
@@ -129,6 +150,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "summary":
             print_summary(settings, console)
             return 0
+        if args.command == "report":
+            print_report(settings, console)
+            return 0
+        if args.command == "sql":
+            return sql_session(settings, args.harlequin)
         with run_lock(
             settings.layout.run_lock_path,
             wait=args.wait,
@@ -289,18 +315,32 @@ def _run(settings: Settings, start: dt.date | None, end: dt.date | None, console
         console.print(f"[yellow]note:[/] {RANKINGS_LEFT_OUT}", highlight=False)
     # Single-run backfills are marked beta in Dagster 1.13; they are what this run is.
     warnings.filterwarnings("ignore", category=dg.BetaWarning)
-    job = build_definitions(settings, partitions).resolve_job_def(DAILY_JOB_NAME)
-    result = job.execute_in_process(
-        # The full event log is in the Dagster UI (`make ui`); the terminal gets the outcome.
-        run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
-        instance=instance,
-        tags={
-            RANGE_START_TAG: start.isoformat(),
-            RANGE_END_TAG: end.isoformat(),
-            CLI_RUN_TAG: CLI_RUN_TAG_VALUE,
-        },
-        raise_on_error=False,
-    )
+    definitions = build_definitions(settings, partitions)
+    job = definitions.resolve_job_def(DAILY_JOB_NAME)
+    # dbt's per-node lines stay in the run's compute log (the UI) and dbt's own log; the
+    # terminal gets each step's progress and outcome (orchestration.cli.progress).
+    with terminal_without_stdout() as terminal_stream:
+        terminal_console = Console(file=terminal_stream, width=console.width)
+        view = ProgressView(terminal_console, start, end, expected_per_step(definitions))
+        job = job.with_logger_defs({**dg.default_loggers(), "progress": progress_logger(view)})
+        try:
+            result = job.execute_in_process(
+                # The full event log is in the Dagster UI (`make ui`); the console logger
+                # (stderr) keeps the warnings, the progress view shows the rest.
+                run_config={
+                    "loggers": {"console": {"config": {"log_level": "WARNING"}}, "progress": {}}
+                },
+                instance=instance,
+                tags={
+                    RANGE_START_TAG: start.isoformat(),
+                    RANGE_END_TAG: end.isoformat(),
+                    CLI_RUN_TAG: CLI_RUN_TAG_VALUE,
+                },
+                raise_on_error=False,
+            )
+        finally:
+            view.close()
+    console.print(view.totals(), highlight=False)
     if not result.success:
         # On stdout, where the person running it looks (Dagster's own log goes to stderr).
         for reason in failure_reasons(result):
@@ -322,6 +362,9 @@ def _run(settings: Settings, start: dt.date | None, end: dt.date | None, console
             highlight=False,
         )
     print_summary(settings, console)
+    report = settings.layout.report_path
+    if report.exists():
+        console.print(f"Report (opens offline): [bold]{report}[/]", highlight=False, soft_wrap=True)
     return 0
 
 

@@ -7,6 +7,7 @@
       build/dbt/                                                 dbt's artifacts and kept parse
       warehouse.duckdb                                           the published warehouse
       marts -> marts-versions/<UTC time>/<mart>.parquet          its marts as Parquet (a link)
+      reports/index.html                                         the report (charts of the marts)
       run.lock                                                   held by the run writing here
       dagster/                                                   DAGSTER_HOME: runs, event logs
       demo/                                                      generated demo data (no recordings)
@@ -85,6 +86,15 @@ class Layout:
     @property
     def marts_versions_dir(self) -> Path:
         return self.data_dir / "marts-versions"
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.data_dir / "reports"
+
+    @property
+    def report_path(self) -> Path:
+        """The report's page, opened offline (`orchestration.lib.report`)."""
+        return self.reports_dir / "index.html"
 
     @property
     def build_dir(self) -> Path:

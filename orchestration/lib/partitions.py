@@ -51,9 +51,13 @@ def data_partitions(
     )
 
 
-def partition_days(partitions: dg.PartitionsDefinition) -> list[dt.date]:
-    """The days of a daily partitions definition, in order."""
-    return [dt.date.fromisoformat(key) for key in partitions.get_partition_keys()]
+def partition_days(
+    partitions: dg.PartitionsDefinition, today: dt.date | None = None
+) -> list[dt.date]:
+    """The days of a daily partitions definition, in order, as of `today` (UTC; the clock's
+    day when None): an open-ended (live) definition's last day is the one before it."""
+    current = None if today is None else _midnight(today)
+    return [dt.date.fromisoformat(key) for key in partitions.get_partition_keys(current)]
 
 
 def _midnight(day: dt.date) -> dt.datetime:

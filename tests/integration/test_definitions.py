@@ -38,7 +38,7 @@ def test_lineage_runs_from_the_raw_hub_asset_to_mart_adoption(definitions):
 
 def test_every_asset_has_a_description_and_a_layer_group(definitions):
     graph = definitions.resolve_asset_graph()
-    groups = {"raw", "reference", "staging", "intermediate", "marts", "warehouse"}
+    groups = {"raw", "reference", "staging", "intermediate", "marts", "warehouse", "reports"}
 
     for key in graph.materializable_asset_keys:
         node = graph.get(key)

@@ -132,10 +132,10 @@ def test_without_any_recorded_day_there_is_no_partition():
 def test_live_partitions_run_from_the_first_stored_day_to_yesterday_without_holes():
     partitions = data_partitions(days("2026-11-20", "2026-11-23"), live=True, today=TODAY)
 
-    assert partition_days(partitions) == [
+    assert partition_days(partitions, TODAY) == [
         dt.date(2026, 11, 20) + dt.timedelta(days=n) for n in range(6)
     ]
-    assert partition_days(data_partitions([], live=True, today=TODAY)) == days("2026-11-25")
+    assert partition_days(data_partitions([], live=True, today=TODAY), TODAY) == days("2026-11-25")
 
 
 def test_the_partitions_are_the_days_of_the_source_folders_and_of_the_raw_layer(tmp_path):

@@ -1,0 +1,63 @@
+"""The report at the end of the lineage: charts of the published marts, for people who read
+the numbers rather than query them."""
+
+import time
+
+import dagster as dg
+
+from orchestration.defs.dbt.assets import PUBLISHED_WAREHOUSE_KEY
+from orchestration.lib.report import build_report
+from orchestration.lib.report.page import image_data_uri
+from orchestration.lib.resources import StorageResource
+
+REPORT_KEY = dg.AssetKey(["reports", "observatory_report"])
+# Images in the UI's metadata are stored in Dagster's event log on every run: drawn smaller
+# than in the page (the page draws its own, from the specs).
+UI_IMAGE_SCALE = 0.75
+
+
+@dg.asset(key=REPORT_KEY, deps=[PUBLISHED_WAREHOUSE_KEY], group_name="reports", kinds={"html"})
+def observatory_report(
+    context: dg.AssetExecutionContext, storage: StorageResource
+) -> dg.MaterializeResult:
+    """The Observatory's report: `$DATA_DIR/reports/index.html`, one page that opens offline.
+
+    Grain: one HTML page (and the charts in this asset's metadata). Source: the published
+    warehouse, read-only. Meaning: downloads by country per month and week; each metric's
+    market share by country over time with the China/US crossover; derivatives by root
+    origin; the blended price of Chinese open vs US closed models; OpenRouter usage share by
+    country (with its citation); the published claims with their verdicts. Every chart says
+    its sample and coverage, and whether the data is generated demo data.
+    """
+    started = time.perf_counter()
+    report = build_report(storage.layout)
+    page_seconds = time.perf_counter() - started
+    sections = []
+    if report.demo:
+        sections.append("**Demo data: generated, not observed.**")
+    for figure in report.figures:
+        sections.append(f"### {figure.title}")
+        if figure.spec is not None:
+            sections.append(f"![{figure.name}]({image_data_uri(figure.spec, UI_IMAGE_SCALE)})")
+        else:
+            sections.append(markdown_table(figure.columns, figure.rows))
+        sections.append("\n".join(f"- {note}" for note in figure.notes))
+    context.log.info(f"wrote the report to {report.path}")
+    return dg.MaterializeResult(
+        metadata={
+            "path": dg.MetadataValue.path(str(report.path)),
+            "charts": dg.MetadataValue.md("\n\n".join(sections)),
+            "demo_data": dg.MetadataValue.bool(report.demo),
+            "page_seconds": dg.MetadataValue.float(round(page_seconds, 2)),
+            "seconds": dg.MetadataValue.float(round(time.perf_counter() - started, 2)),
+        }
+    )
+
+
+def markdown_table(columns, rows) -> str:
+    def cell(value) -> str:
+        return "" if value is None else str(value).replace("|", "\\|").replace("\n", " ")
+
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines)
