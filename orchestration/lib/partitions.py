@@ -47,6 +47,9 @@ def data_partitions(
         start_date=first.isoformat(),
         end_date=(last + dt.timedelta(days=1)).isoformat(),
         timezone="UTC",
+        # Dagster's last partition is the last day that has ended; a file dated later (a
+        # wrong date, or today's) must still be a partition, so the gate can refuse it.
+        end_offset=max(0, (last - today).days + 1),
         exclusions=[_midnight(day) for day in between if day not in known] or None,
     )
 

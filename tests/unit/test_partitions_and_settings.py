@@ -130,12 +130,27 @@ def test_without_any_recorded_day_there_is_no_partition():
 
 
 def test_live_partitions_run_from_the_first_stored_day_to_yesterday_without_holes():
-    partitions = data_partitions(days("2026-11-20", "2026-11-23"), live=True, today=TODAY)
+    # Dagster ends open partitions at the last day that has ended, by the real clock.
+    today = dt.datetime.now(dt.UTC).date()
+    first = today - dt.timedelta(days=6)
 
-    assert partition_days(partitions, TODAY) == [
-        dt.date(2026, 11, 20) + dt.timedelta(days=n) for n in range(6)
+    stored = partition_days(
+        data_partitions([first, first + dt.timedelta(2)], live=True, today=today)
+    )
+
+    assert stored == [first + dt.timedelta(days=n) for n in range(6)]
+    assert partition_days(data_partitions([], live=True, today=today)) == [
+        today - dt.timedelta(days=1)
     ]
-    assert partition_days(data_partitions([], live=True, today=TODAY), TODAY) == days("2026-11-25")
+
+
+def test_a_recorded_file_dated_after_today_is_a_partition_so_the_gate_sees_it():
+    today = dt.datetime.now(dt.UTC).date()
+    later = today + dt.timedelta(days=3)
+
+    partitions = data_partitions([today - dt.timedelta(days=1), later], live=False, today=today)
+
+    assert partition_days(partitions) == [today - dt.timedelta(days=1), later]
 
 
 def test_the_partitions_are_the_days_of_the_source_folders_and_of_the_raw_layer(tmp_path):
