@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 import dagster as dg
 import pytest
 
 from orchestration.definitions import defs
 from orchestration.defs.jobs import DAILY_JOB_NAME
+from orchestration.lib.settings import DBT_PROJECT_DIR
 
 
 @pytest.fixture(scope="module")
@@ -49,8 +52,13 @@ def test_every_asset_has_a_description_and_a_layer_group(definitions):
 def test_dbt_tests_are_asset_checks(definitions):
     graph = definitions.resolve_asset_graph()
     checks = {check.name for check in graph.asset_check_keys}
+    manifest = json.loads((DBT_PROJECT_DIR / "target" / "manifest.json").read_text())
+    tests = {node["name"] for node in manifest["nodes"].values() if node["resource_type"] == "test"}
 
-    assert any(name.startswith("unique_dim_models_model_id") for name in checks)
+    # Every dbt data test is a check (unit tests are not: they run in `make test`).
+    assert tests <= checks
+    assert any(name.startswith("not_null_columns_int_hub__models_") for name in checks)
+    assert any(name.startswith("contains_all_values_of_dim_models_model_id") for name in checks)
 
 
 def test_price_marts_descend_from_both_raw_price_assets_next_to_the_hub(definitions):
