@@ -43,6 +43,20 @@ class Figure:
     rows: tuple[tuple[Any, ...], ...] = ()
     datasets: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
+    @classmethod
+    def chart(
+        cls,
+        name: str,
+        title: str,
+        notes: Sequence[str],
+        chart: alt.TopLevelMixin,
+        datasets: dict[str, list[dict[str, Any]]],
+    ) -> Figure:
+        """A chart whose spec carries its datasets by name (`with_datasets`)."""
+        return cls(
+            name, title, tuple(notes), spec=with_datasets(chart, datasets), datasets=datasets
+        )
+
 
 def plain(value: Any) -> Any:
     """A value as JSON holds it: dates as ISO strings, decimals as floats."""
@@ -147,13 +161,12 @@ def downloads_by_country(con: duckdb.DuckDBPyConnection, demo: bool) -> Figure:
     chart = alt.vconcat(bars("month", "utcyearmonth"), bars("week", "utcyearmonthdate")).properties(
         title=_title("Downloads by country", notes)
     )
-    datasets = {f"downloads_{grain}": rows for grain, rows in data.items()}
-    return Figure(
+    return Figure.chart(
         "downloads_by_country",
         "Downloads by country, per month and per week",
-        tuple(notes),
-        spec=with_datasets(chart, datasets),
-        datasets=datasets,
+        notes,
+        chart,
+        {f"downloads_{grain}": rows for grain, rows in data.items()},
     )
 
 
@@ -229,13 +242,12 @@ def market_share(con: duckdb.DuckDBPyConnection, demo: bool) -> Figure:
         .resolve_scale(x="independent")
         .properties(title=_title("Market share by country", notes))
     )
-    datasets = {"shares": shares}
-    return Figure(
+    return Figure.chart(
         "market_share",
         "Market share by country over time, each metric, with the crossover",
-        tuple(notes),
-        spec=with_datasets(chart, datasets),
-        datasets=datasets,
+        notes,
+        chart,
+        {"shares": shares},
     )
 
 
@@ -285,13 +297,12 @@ def derivatives_by_root(con: duckdb.DuckDBPyConnection, demo: bool) -> Figure:
         )
         .properties(width=WIDTH, height=160, title=_title("Derivatives by root origin", notes))
     )
-    datasets = {"derivatives": rows}
-    return Figure(
+    return Figure.chart(
         "derivatives_by_root",
         "Derivative share by root origin",
-        tuple(notes),
-        spec=with_datasets(chart, datasets),
-        datasets=datasets,
+        notes,
+        chart,
+        {"derivatives": rows},
     )
 
 
@@ -363,13 +374,12 @@ def blended_prices(con: duckdb.DuckDBPyConnection, demo: bool) -> Figure:
     chart = alt.vconcat(lines, ratio).properties(
         title=_title("Blended price: Chinese open vs US closed models", notes)
     )
-    datasets = {"prices": rows}
-    return Figure(
+    return Figure.chart(
         "blended_prices",
         "Blended price of Chinese open vs US closed models",
-        tuple(notes),
-        spec=with_datasets(chart, datasets),
-        datasets=datasets,
+        notes,
+        chart,
+        {"prices": rows},
     )
 
 
@@ -412,13 +422,12 @@ def usage_share(con: duckdb.DuckDBPyConnection, demo: bool) -> Figure:
         )
         .properties(width=WIDTH, height=220, title=_title("API usage share by country", notes))
     )
-    datasets = {"usage": rows}
-    return Figure(
+    return Figure.chart(
         "usage_share",
         "API usage share by country (OpenRouter tokens)",
-        tuple(notes),
-        spec=with_datasets(chart, datasets),
-        datasets=datasets,
+        notes,
+        chart,
+        {"usage": rows},
     )
 
 
