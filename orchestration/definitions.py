@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
 
 from orchestration.defs.dbt.assets import build_dbt_assets, dbt_project
+from orchestration.defs.dbt.resource import ObservatoryDbtCliResource
 from orchestration.defs.hub.assets import hub_model_catalog, hub_model_snapshots
 from orchestration.defs.hub.resources import HubSourceResource
 from orchestration.defs.jobs import daily_job, daily_schedule
@@ -77,7 +77,7 @@ def build_definitions(
                 base_url=settings.openrouter_base_url,
                 api_key=dg.EnvVar(OPENROUTER_API_KEY_ENV) if settings.has_openrouter_key else None,
             ),
-            "dbt": DbtCliResource(project_dir=project, dbt_executable=dbt_executable()),
+            "dbt": ObservatoryDbtCliResource(project_dir=project, dbt_executable=dbt_executable()),
         },
     )
 

@@ -20,10 +20,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
-from dagster_dbt import DbtCliInvocation, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
 from dagster_dbt.core.dbt_cli_invocation import PARTIAL_PARSE_FILE_NAME
 
 from ingestion.openrouter.rankings import RANKINGS_SCHEMA
+from orchestration.defs.dbt.metadata import with_table_metadata
 from orchestration.defs.dbt.translator import ObservatoryDbtTranslator
 from orchestration.lib.layout import Dataset
 from orchestration.lib.partitions import days_to_dbt_env, run_days
@@ -81,7 +82,7 @@ def run_dbt(
         }
     ):
         invocation = dbt.cli(args, context=context)
-        yield from with_table_metadata(invocation)
+        yield from with_table_metadata(invocation, storage.layout.build_warehouse_path)
     parsed = invocation.target_path / PARTIAL_PARSE_FILE_NAME
     if parsed.exists():
         kept = target / f".{PARTIAL_PARSE_FILE_NAME}.tmp"
@@ -90,28 +91,6 @@ def run_dbt(
     folders = sorted((p for p in target.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime)
     for old in folders[:-KEPT_INVOCATIONS]:
         shutil.rmtree(old, ignore_errors=True)
-
-
-def with_table_metadata(invocation: DbtCliInvocation) -> Iterator:
-    """The invocation's events, each built model's carrying its columns (names and types) and,
-    for tables, its row count: the UI shows both. Not the column lineage: sqlglot parsing every
-    model took 15 s of a run's 17 s of fetching (docs/notes/issue-12-ui.md).
-
-    dagster-dbt reads them through dbt's adapter in this process, once dbt has exited (DuckDB
-    has one writer per file). The adapter's DuckDB connection is closed afterwards: dbt-duckdb
-    keeps it open for the life of the process (`keep_open`), holding the build file, and the
-    run's next dbt invocation (another process) could not open it."""
-    try:
-        events = invocation.stream().fetch_row_counts()
-        yield from events.fetch_column_metadata(with_column_lineage=False)
-    finally:
-        adapter = invocation.adapter
-        if adapter is not None:
-            adapter.cleanup_connections()
-            # dbt-duckdb's process-wide connection; other adapters have no such method.
-            close_all = getattr(type(adapter.connections), "close_all_connections", None)
-            if close_all is not None:
-                close_all()
 
 
 def dbt_project() -> DbtProject:

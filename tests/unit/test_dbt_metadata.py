@@ -1,0 +1,52 @@
+"""The columns and row counts attached to built dbt models, read from the warehouse file."""
+
+import duckdb
+
+from orchestration.defs.dbt.metadata import COLUMN_SCHEMA, ROW_COUNT, table_metadata
+
+
+def node(name: str, materialized: str, schema: str = "marts") -> dict:
+    return {
+        "name": name,
+        "alias": name,
+        "schema": schema,
+        "config": {"materialized": materialized},
+        "relation_name": f'"warehouse"."{schema}"."{name}"',
+    }
+
+
+def test_tables_carry_columns_and_row_counts_and_views_only_columns(tmp_path):
+    path = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute("create schema marts")
+        con.execute("create table marts.share (day date, country varchar, share decimal(9, 6))")
+        con.execute(
+            "insert into marts.share values ('2026-07-01', 'CN', 0.5), ('2026-07-01', 'US', 0.5)"
+        )
+        con.execute("insert into marts.share values ('2026-07-02', 'CN', 0.6)")
+        con.execute(
+            "create view marts.share_cn as select day, share from marts.share where country = 'CN'"
+        )
+        con.execute("create table marts.empty (id integer)")
+    nodes = {
+        "model.p.share": node("share", "table"),
+        "model.p.share_cn": node("share_cn", "view"),
+        "model.p.empty": node("empty", "incremental"),
+        "model.p.gone": node("gone", "table"),
+    }
+
+    metadata = table_metadata(path, nodes)
+
+    share = metadata["model.p.share"]
+    assert share[ROW_COUNT] == 3
+    assert [(c.name, c.type) for c in share[COLUMN_SCHEMA].columns] == [
+        ("day", "DATE"),
+        ("country", "VARCHAR"),
+        ("share", "DECIMAL(9,6)"),
+    ]
+    view = metadata["model.p.share_cn"]
+    assert ROW_COUNT not in view
+    assert [c.name for c in view[COLUMN_SCHEMA].columns] == ["day", "share"]
+    assert metadata["model.p.empty"][ROW_COUNT] == 0
+    # A node dbt did not build (no relation in the file) gets nothing rather than failing the run.
+    assert metadata["model.p.gone"] == {}
