@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import dagster as dg
 import pytest
@@ -104,3 +107,22 @@ def test_usage_and_claims_marts_descend_from_the_rankings(definitions):
     rankings = dg.AssetKey(["raw", "openrouter_rankings"])
     for mart in ("mart_api_usage_share", "mart_api_top_models", "mart_claims"):
         assert rankings in ancestors(definitions, dg.AssetKey(["marts", mart])), mart
+
+
+def test_loading_the_definitions_leaves_the_heavy_libraries_to_the_steps_that_use_them(tmp_path):
+    """Every run, `dagster dev` and each test loads the definitions: Great Expectations (and
+    pyspark, which it imports when installed), Altair and vl-convert load in the step that uses
+    them (validation, the report), not here (`python -X importtime`, bench/README.md)."""
+    heavy = ["great_expectations", "pyspark", "altair", "vl_convert", "pandas"]
+    probe = (
+        "import sys; from orchestration.definitions import defs; defs(); "
+        f"print(','.join(m for m in {heavy!r} if m in sys.modules))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "DATA_DIR": str(tmp_path)},
+    ).stdout.strip()
+    assert loaded == ""

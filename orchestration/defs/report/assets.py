@@ -6,8 +6,6 @@ import time
 import dagster as dg
 
 from orchestration.defs.dbt.assets import PUBLISHED_WAREHOUSE_KEY
-from orchestration.lib.report import build_report
-from orchestration.lib.report.page import image_data_uri
 from orchestration.lib.resources import StorageResource
 
 REPORT_KEY = dg.AssetKey(["reports", "observatory_report"])
@@ -29,6 +27,11 @@ def observatory_report(
     country (with its citation); the published claims with their verdicts. Every chart says
     its sample and coverage, and whether the data is generated demo data.
     """
+    # Altair and vl-convert (about 1 s of imports) load when the report is drawn, not when the
+    # definitions load.
+    from orchestration.lib.report import build_report
+    from orchestration.lib.report.page import image_data_uri
+
     started = time.perf_counter()
     report = build_report(storage.layout)
     page_seconds = time.perf_counter() - started
