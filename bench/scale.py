@@ -37,10 +37,10 @@ from pathlib import Path
 import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from stages import ROOT, parse_dbt_project, stages  # noqa: E402  (bench/ is not a package)
+from stages import ROOT, parse_dbt_project, stages
 
 sys.path.insert(0, str(ROOT))
-from ingestion.demo import DemoSpec, ensure_demo  # noqa: E402
+from ingestion.demo import DemoSpec, ensure_demo
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
@@ -214,8 +214,9 @@ def main() -> int:
         shutil.rmtree(data_dir, ignore_errors=True)
         data_dir.mkdir(parents=True)
         parse_dbt_project(data_dir)
-        load = run(["--start", previous.isoformat(), "--end", previous.isoformat()], data_dir,
-                   recordings)
+        load = run(
+            ["--start", previous.isoformat(), "--end", previous.isoformat()], data_dir, recordings
+        )
         load.pop("started_at")
         report["runs"].append({"case": "load 1 day (untimed setup)", **load})
         report["runs"].append(timed("a: daily run, 1 day loaded", last, last, data_dir, recordings))
@@ -225,8 +226,9 @@ def main() -> int:
         data_dir.mkdir(parents=True)
         parse_dbt_project(data_dir)
         load_end = backfill_first - dt.timedelta(days=1)
-        load = run(["--start", days[0].isoformat(), "--end", load_end.isoformat()], data_dir,
-                   recordings)
+        load = run(
+            ["--start", days[0].isoformat(), "--end", load_end.isoformat()], data_dir, recordings
+        )
         load.pop("started_at")
         report["runs"].append({"case": f"load {days[0]} .. {load_end} (setup)", **load})
         report["runs"].append(
