@@ -45,8 +45,8 @@ help:
 	@echo "make quarantine  list quarantined snapshots and why they were refused"
 	@echo "make bench    time the pipeline on the bundled data (figures in bench/)"
 	@echo "make stages   a daily run's time by stage, against DuckDB alone (bench/stages.json)"
-	@echo "make scale    daily runs over 2,000,000 generated models, 1 and 90 days loaded (BENCHMARKS.md;
-	@echo "             SCALE_MODELS, SCALE_DAYS for a quick check; about 30 min and 6 GB at full size)"
+	@echo "make scale    daily runs over 2,000,000 generated models, 1 and 90 days loaded (BENCHMARKS.md);"
+	@echo "             SCALE_MODELS, SCALE_DAYS for a quick check; hours and ~6 GB of /tmp at full size"
 	@echo "make clean    remove data/, data-recorded/, data-rehearsal/, the venv and dbt's target/"
 
 $(STAMP): pyproject.toml
