@@ -26,7 +26,7 @@ REHEARSAL_DATA_DIR ?= $(CURDIR)/data-rehearsal
 REHEARSAL_SOURCE := $(if $(wildcard $(RECORDINGS_DIR)/hub/daily),RECORDINGS_DIR=$(abspath $(RECORDINGS_DIR)))
 FAULTS ?= standard
 
-.PHONY: help install run run-recorded rehearse rehearse-serve test unit lint format ui browser summary report sql docs quarantine freshness bench stages clean
+.PHONY: help install run run-recorded rehearse rehearse-serve test unit lint format ui browser summary report sql docs quarantine freshness bench stages scale clean
 
 help:
 	@echo "make run      install, generate the demo data, ingest it and build the marts"
@@ -45,6 +45,8 @@ help:
 	@echo "make quarantine  list quarantined snapshots and why they were refused"
 	@echo "make bench    time the pipeline on the bundled data (figures in bench/)"
 	@echo "make stages   a daily run's time by stage, against DuckDB alone (bench/stages.json)"
+	@echo "make scale    daily runs over 2,000,000 generated models, 1 and 90 days loaded (BENCHMARKS.md);"
+	@echo "             SCALE_MODELS, SCALE_DAYS for a quick check; hours and ~6 GB of /tmp at full size"
 	@echo "make clean    remove data/, data-recorded/, data-rehearsal/, the venv and dbt's target/"
 
 $(STAMP): pyproject.toml
@@ -172,6 +174,12 @@ bench: $(MANIFEST)
 # Where a daily run's time goes, stage by stage, next to DuckDB alone (bench/stages.json).
 stages: $(MANIFEST)
 	$(BIN)/python bench/stages.py
+
+# The Hub's scale (issue 14): generated data under /tmp, the table into BENCHMARKS.md.
+SCALE_MODELS ?= 2000000
+SCALE_DAYS ?= 91
+scale: $(MANIFEST)
+	$(BIN)/python bench/scale.py --models $(SCALE_MODELS) --days $(SCALE_DAYS) --markdown BENCHMARKS.md
 
 clean:
 	rm -rf data data-recorded data-rehearsal $(VENV) $(SQL_VENV) $(LINT_DATA) dbt_project/target dbt_project/logs

@@ -90,10 +90,16 @@ def values_out_of_range(
     id_column: str,
     fits: Callable[[Any], bool],
     limit: str,
+    candidates: pl.Expr | None = None,
 ) -> RuleResult:
     """Blocking: every non-null value of `column` `fits`. The sample names the ids of the rows
-    that do not, each with its value as it came (`id=value`)."""
-    rows = frame.select(id_column, column).drop_nulls(column).iter_rows()
+    that do not, each with its value as it came (`id=value`). `candidates`, when given, is a
+    vectorised filter that keeps at least every row that does not fit, so `fits` (a Python call
+    per row: 2,000,000 rows took ~10 s a counter) only sees those."""
+    selected = frame.select(id_column, column).drop_nulls(column)
+    if candidates is not None:
+        selected = selected.filter(candidates)
+    rows = selected.iter_rows()
     bad = sorted((str(row_id), value) for row_id, value in rows if not fits(value))
     return RuleResult(
         rule,
@@ -109,6 +115,7 @@ def values_out_of_range(
 
 def counter_within_range(frame: pl.DataFrame, column: str, *, id_column: str) -> RuleResult:
     """Blocking: a counter at most COUNTER_MAX (see the module: `mart_adoption`'s sums)."""
+    dtype = frame.schema.get(column)
     return values_out_of_range(
         frame,
         rule=f"{column}_within_warehouse_range",
@@ -116,4 +123,8 @@ def counter_within_range(frame: pl.DataFrame, column: str, *, id_column: str) ->
         id_column=id_column,
         fits=lambda value: value <= COUNTER_MAX,
         limit=f"{COUNTER_MAX:.0e} (so the marts' BIGINT sums cannot overflow)",
+        # Integers compare exactly in Polars; any other type goes through `fits` row by row.
+        candidates=pl.col(column) > COUNTER_MAX
+        if dtype is not None and dtype.is_integer()
+        else None,
     )
