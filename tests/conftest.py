@@ -115,18 +115,19 @@ def xdist_group(item: pytest.Item) -> str:
     return item.nodeid.split("::", 1)[0]
 
 
-# The groups that take longest, in seconds of one worker (measured with `--durations`, see
-# docs/notes/issue-13-test-time.md); every other group takes a few seconds. xdist hands the groups
-# out in collection order (`make test` passes `--no-loadscope-reorder`; xdist's own order is by
-# number of tests, which put the slowest file last): slowest first, so the two workers end
-# together instead of one waiting on a long group that started late.
+# The groups that take longest, in seconds of one worker on an idle machine (estimated from
+# `--durations` reports: docs/notes/issue-13-test-time.md; only their order matters); every other
+# group takes seconds. xdist hands the groups out in collection order (`make test` passes
+# `--no-loadscope-reorder`; xdist's own order is by number of tests, which put these files, with
+# one to four tests each, last): slowest first, so the two workers end together instead of one
+# running a long group alone at the end.
 SLOW_GROUPS = {
-    "pipeline-demo": 300,
-    "pipeline-real": 200,
-    "tests/integration/test_reliability.py": 190,
-    "tests/integration/test_rehearsal_e2e.py": 120,
-    "tests/integration/test_quarantine_e2e.py": 110,
-    "tests/integration/test_dbt_unit_tests.py": 40,
+    "pipeline-demo": 390,
+    "pipeline-real": 230,
+    "tests/integration/test_quarantine_e2e.py": 200,
+    "tests/integration/test_reliability.py": 185,
+    "tests/integration/test_rehearsal_e2e.py": 125,
+    "tests/integration/test_dbt_unit_tests.py": 50,
 }
 
 
