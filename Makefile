@@ -145,10 +145,11 @@ browser:
 	@test -x $(CHROMIUM) || { echo "installing Debian's chromium for the UI test"; \
 		$(APT_CHROMIUM) || { $(SUDO) apt-get update && $(APT_CHROMIUM); }; }
 
-# Two workers, one a core (tests/conftest.py says how tests are grouped); the slowest tests
-# are named at the end: where the time goes.
+# Two workers, one a core (tests/conftest.py says how tests are grouped and orders the groups
+# slowest first; --no-loadscope-reorder keeps that order); the slowest tests, and the fixtures
+# they set up, are named at the end: where the time goes.
 test: lint browser
-	$(BIN)/pytest -n 2 --dist loadgroup --durations=25
+	$(BIN)/pytest -n 2 --dist loadgroup --no-loadscope-reorder --durations=25
 
 # The fast loop while editing: the unit tests only (no pipeline run, no dbt), in seconds.
 unit: install

@@ -12,6 +12,7 @@ import gzip
 import json
 import os
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -102,19 +103,88 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ.pop(name, None)
 
 
-def pytest_itemcollected(item: pytest.Item) -> None:
-    """`make test` runs two workers (pytest-xdist, `--dist loadgroup`): a group's tests run in
-    one worker, in order. The tests on a shared pipeline run are one group per data set, so
-    each pipeline runs once (a session fixture holds one parameter at a time: split over two
-    workers, or interleaved, it would run again); every other file is a group of its own, so
-    its module fixtures (a pipeline of its own, a server) are built once. Needs pytest < 9:
-    pytest 9 renamed the node id that xdist suffixes with the group, and groups are ignored."""
+def xdist_group(item: pytest.Item) -> str:
+    """The group of a test: `make test` runs two workers (pytest-xdist, `--dist loadgroup`), and
+    a group's tests run in one worker, in order. The tests on a shared pipeline run are one group
+    per data set, so each pipeline runs once (a session fixture holds one parameter at a time:
+    split over two workers, or interleaved, it would run again); every other file is a group of
+    its own, so its module fixtures (a pipeline of its own, a server) are built once."""
     callspec = getattr(item, "callspec", None)
     if "pipeline" in getattr(item, "fixturenames", ()) and callspec is not None:
-        group = f"pipeline-{callspec.params['pipeline']}"
-    else:
-        group = item.nodeid.split("::", 1)[0]
-    item.add_marker(pytest.mark.xdist_group(group))
+        return f"pipeline-{callspec.params['pipeline']}"
+    return item.nodeid.split("::", 1)[0]
+
+
+# The groups that take longest, in seconds of one worker on an idle machine (estimated from
+# `--durations` reports: docs/notes/issue-13-test-time.md; only their order matters); every other
+# group takes seconds. xdist hands the groups out in collection order (`make test` passes
+# `--no-loadscope-reorder`; xdist's own order is by number of tests, which put these files, with
+# one to four tests each, last): slowest first, so the two workers end together instead of one
+# running a long group alone at the end.
+SLOW_GROUPS = {
+    "pipeline-demo": 390,
+    "pipeline-real": 230,
+    "tests/integration/test_quarantine_e2e.py": 200,
+    "tests/integration/test_reliability.py": 185,
+    "tests/integration/test_rehearsal_e2e.py": 125,
+    "tests/integration/test_dbt_unit_tests.py": 50,
+}
+
+
+def pytest_itemcollected(item: pytest.Item) -> None:
+    """Marks each test with its group (needs pytest < 9: pytest 9 renamed the node id that
+    xdist suffixes with the group, and groups are ignored)."""
+    item.add_marker(pytest.mark.xdist_group(xdist_group(item)))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slowest groups first (`SLOW_GROUPS`); a stable sort, so each group keeps its order."""
+
+    items.sort(key=lambda item: SLOW_GROUPS.get(xdist_group(item), 0), reverse=True)
+
+
+# `--durations` names a shared fixture's time after the test that first needed it ("setup" of
+# some test of the group). The fixtures that took a second or more to set up are named too, at the
+# end, by name and parameter: they travel with the setup report (`user_properties`), so each
+# xdist worker's reach the terminal.
+FIXTURE_SECONDS = "fixture_setup_seconds"
+_fixture_times: list[tuple[str, float]] = []
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_fixture_setup(fixturedef: pytest.FixtureDef, request: pytest.FixtureRequest):
+    started = time.monotonic()
+    yield
+    seconds = time.monotonic() - started  # its own time: what it needs is set up before
+    if fixturedef.scope != "function" and seconds >= 1:
+        param = f"[{request.param}]" if isinstance(getattr(request, "param", None), str) else ""
+        _fixture_times.append((f"{fixturedef.argname}{param} ({fixturedef.scope})", seconds))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    outcome = yield
+    if call.when == "setup" and _fixture_times:
+        report = outcome.get_result()
+        report.user_properties.extend((FIXTURE_SECONDS, timed) for timed in _fixture_times)
+        _fixture_times.clear()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_terminal_summary(terminalreporter) -> None:
+    timed = [
+        (value, report.nodeid)
+        for reports in terminalreporter.stats.values()
+        for report in reports
+        for key, value in getattr(report, "user_properties", ())
+        if key == FIXTURE_SECONDS
+    ]
+    if not timed:
+        return
+    terminalreporter.write_sep("=", "slowest shared fixtures (their setup, counted once)")
+    for (name, seconds), nodeid in sorted(timed, key=lambda row: -row[0][1])[:10]:
+        terminalreporter.write_line(f"{seconds:8.2f}s {name}, set up for {nodeid}")
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
