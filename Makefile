@@ -26,7 +26,7 @@ REHEARSAL_DATA_DIR ?= $(CURDIR)/data-rehearsal
 REHEARSAL_SOURCE := $(if $(wildcard $(RECORDINGS_DIR)/hub/daily),RECORDINGS_DIR=$(abspath $(RECORDINGS_DIR)))
 FAULTS ?= standard
 
-.PHONY: help install run run-recorded rehearse rehearse-serve test unit lint format ui browser summary report sql docs quarantine freshness bench stages clean
+.PHONY: help install install-spark spark spark-test run run-recorded rehearse rehearse-serve test unit lint format ui browser summary report sql docs quarantine freshness bench stages clean
 
 help:
 	@echo "make run      install, generate the demo data, ingest it and build the marts"
@@ -43,6 +43,8 @@ help:
 	@echo "make docs     generate dbt's docs and serve them on http://127.0.0.1:8080 (DOCS_PORT)"
 	@echo "make freshness  how old the newest raw snapshot of each source is"
 	@echo "make quarantine  list quarantined snapshots and why they were refused"
+	@echo "make spark    build the same marts on Spark (dbt-spark, local PySpark) from this DATA_DIR's raw layer"
+	@echo "make spark-test  the Spark equivalence test alone (real recordings; OBSERVATORY_SPARK=1)"
 	@echo "make bench    time the pipeline on the bundled data (figures in bench/)"
 	@echo "make stages   a daily run's time by stage, against DuckDB alone (bench/stages.json)"
 	@echo "make clean    remove data/, data-recorded/, data-rehearsal/, the venv and dbt's target/"
@@ -55,6 +57,17 @@ $(STAMP): pyproject.toml
 	@touch $@
 
 install: $(STAMP)
+
+# The Spark target (dbt-spark, pyspark: about 450 MB) is an extra, installed only by the targets
+# that use it.
+SPARK_STAMP := $(VENV)/.installed-spark-$(shell cksum pyproject.toml | cut -d' ' -f1)
+
+$(SPARK_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev,spark]"
+	@rm -f $(VENV)/.installed-spark-*
+	@touch $@
+
+install-spark: $(SPARK_STAMP)
 
 # Dagster reads the dbt manifest; dbt writes it. Re-parse whenever the dbt project changes.
 $(MANIFEST): $(STAMP) $(shell find dbt_project -path dbt_project/target -prune -o -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.csv' -o -name '*.md' \) -print)
@@ -145,7 +158,9 @@ browser:
 
 # Two workers, one a core (tests/conftest.py says how tests are grouped); the slowest tests
 # are named at the end: where the time goes.
-test: lint browser
+# With OBSERVATORY_SPARK=1 (.ci/run sets it) the Spark equivalence test runs too, and the Spark
+# extra is installed for it.
+test: lint browser $(if $(filter 1,$(OBSERVATORY_SPARK)),$(SPARK_STAMP))
 	$(BIN)/pytest -n 2 --dist loadgroup --durations=25
 
 # The fast loop while editing: the unit tests only (no pipeline run, no dbt), in seconds.
@@ -165,6 +180,21 @@ ui: $(MANIFEST)
 	@if [ "$(UI_HOST)" != 127.0.0.1 ] && [ "$(UI_HOST)" != localhost ]; then \
 		echo "warning: the Dagster UI (no login, can launch runs) listens on $(UI_HOST):$(UI_PORT)"; fi
 	$(IN_LAYOUT) dagster dev -w workspace.yaml -h $(UI_HOST) -p $(UI_PORT)
+
+# The same dbt models on Spark, from the raw layer a run left in DATA_DIR (`make run` or
+# `make run-recorded DATA_DIR=...` first): tables and metastore in $$DATA_DIR/build/spark. Data
+# tests run on DuckDB in every run; here only the models and seeds are built (`make spark
+# SPARK_ARGS=` to run the tests too). The Dagster pipeline stays on DuckDB (README, "Scaling out").
+SPARK_ARGS ?= --exclude test_type:data test_type:unit
+
+spark: $(SPARK_STAMP) $(MANIFEST)
+	cd dbt_project && $(IN_LAYOUT) sh -c 'exec dbt build --target spark $(SPARK_ARGS) \
+		--target-path "$$OBSERVATORY_SPARK_DIR/target" --log-path "$$OBSERVATORY_SPARK_DIR/logs"'
+
+# The equivalence test alone: the pipeline on the real recordings, then the Spark build, then
+# every mart compared (tests/integration/test_spark_equivalence.py).
+spark-test: $(SPARK_STAMP) $(MANIFEST)
+	OBSERVATORY_SPARK=1 $(BIN)/pytest tests/integration/test_spark_equivalence.py --durations=5
 
 bench: $(MANIFEST)
 	$(BIN)/python bench/run_bench.py

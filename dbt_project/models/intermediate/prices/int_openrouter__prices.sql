@@ -27,7 +27,7 @@ classified as (
         ltrim(split_part(model_id, '/', 1), '~') as author,
         hugging_face_id,
         coalesce(hugging_face_id, '') != '' as is_open_weights,
-        coalesce(output_modalities = ['text'], false) as is_text_model,
+        coalesce(output_modalities = {{ dbt.array_construct(["'text'"]) }}, false) as is_text_model,
         cast(created_at as date) as created_date,
         price_status,
         has_overrides,
