@@ -4,8 +4,9 @@
     - with `method: session`, dbt-spark fills the insert's `%s` bindings with `'{value}'`
       (dbt/adapters/spark/session.py, `_fix_binding`): a quote in a value breaks the statement
       ("DeepSeek's flagship") and an empty cell becomes the text 'None'. Here every value is
-      written as an escaped SQL literal, and an empty cell as null, so each seed holds on Spark
-      what it holds on DuckDB. -#}
+      written as a SQL literal (`sql_string_literal`, quotes and backslashes escaped) cast to its
+      column's type, and an empty cell as null, so each seed holds on Spark what it holds on
+      DuckDB. -#}
 
 {% macro spark_seed_type(column_type) -%}
     {{- return('string' if column_type | lower in ('varchar', 'text') else column_type) -}}
@@ -13,7 +14,7 @@
 
 {% macro spark_seed_literal(value) -%}
     {%- if value is none -%} null
-    {%- else -%} {{ spark__sql_string_literal(value) }}
+    {%- else -%} {{ sql_string_literal(value) }}
     {%- endif -%}
 {%- endmacro %}
 
