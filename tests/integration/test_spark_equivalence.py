@@ -30,7 +30,7 @@ import pytest
 
 from orchestration.lib.layout import Layout
 from orchestration.lib.settings import DBT_PROJECT_DIR, real_dbt
-from tests.conftest import PipelineCase
+from tests.conftest import PipelineCase, requires_real_data
 from tests.integration.test_dbt_unit_tests import errors
 
 pytestmark = [
@@ -47,6 +47,11 @@ pytestmark = [
         reason='pyspark or dbt-spark is not installed (pip install -e ".[spark]")',
     ),
 ]
+
+# The pipeline's run on the real recordings only (the `pipeline` fixture runs the demo too).
+on_real_run = pytest.mark.parametrize(
+    "pipeline", [pytest.param("real", marks=requires_real_data)], indirect=True
+)
 
 # DOUBLE values: see the module's docstring.
 FLOAT_TOLERANCE = 1e-9
@@ -129,8 +134,6 @@ def differences(duck: list[tuple], spark: list[tuple], columns: list[str]) -> li
 @pytest.fixture(scope="module")
 def spark_marts(pipeline: PipelineCase):
     """Every mart of both builds: {mart: (columns, DuckDB rows, Spark rows)}."""
-    if pipeline.is_demo:
-        pytest.skip("the Spark build is compared on the real recordings")
     built = spark_build(pipeline.data_dir)
     assert built.returncode == 0, errors(built)
 
@@ -179,11 +182,13 @@ def spark_marts(pipeline: PipelineCase):
     return compared
 
 
+@on_real_run
 def test_spark_builds_every_mart_duckdb_builds(spark_marts):
     assert len(spark_marts) >= 15  # every mart of the project, not an empty schema
     assert all(duck_rows for _, duck_rows, _ in spark_marts.values())
 
 
+@on_real_run
 def test_every_mart_is_the_same_on_spark(spark_marts):
     found = {
         mart: diffs[:5]

@@ -124,3 +124,15 @@
 {% macro spark__first_ordered(expr, order_by, spark_key) -%}
     min_by({{ expr }}, {{ spark_key }})
 {%- endmacro %}
+
+{#- The group's value of `expr` on its row with the largest `key` (DuckDB's ordered
+    `any_value`; Spark's `max_by`). -#}
+{% macro value_at_latest(expr, key) -%}
+    {{- return(adapter.dispatch('value_at_latest', 'open_model_observatory')(expr, key)) -}}
+{%- endmacro %}
+{% macro default__value_at_latest(expr, key) -%}
+    any_value({{ expr }} order by {{ key }} desc)
+{%- endmacro %}
+{% macro spark__value_at_latest(expr, key) -%}
+    max_by({{ expr }}, {{ key }})
+{%- endmacro %}

@@ -90,7 +90,7 @@ usage_totals as (
         sum(tokens) filter (where is_open_weights is null) as unknown,
         sum(tokens) as all_,
         count(distinct period_start) as days,
-        any_value(source_citation order by period_start desc) as source_citation
+        {{ value_at_latest('source_citation', 'period_start') }} as source_citation
     from usage_share
     where period_grain = 'day'
 ),
