@@ -136,17 +136,3 @@
 {% macro spark__value_at_latest(expr, key) -%}
     max_by({{ expr }}, {{ key }})
 {%- endmacro %}
-
-{#- The median of a DECIMAL column, on its way to `cast(... as decimal(38, 18))`. Both engines
-    interpolate in DOUBLE; DuckDB then casts the double by its shortest decimal text (0.75625),
-    Spark by its exact binary value (0.7562500000000000999...): on Spark the shortest text is
-    taken first, so the cast gives DuckDB's digits. -#}
-{% macro median_of_decimal(expr) -%}
-    {{- return(adapter.dispatch('median_of_decimal', 'open_model_observatory')(expr)) -}}
-{%- endmacro %}
-{% macro default__median_of_decimal(expr) -%}
-    median({{ expr }})
-{%- endmacro %}
-{% macro spark__median_of_decimal(expr) -%}
-    cast(median({{ expr }}) as string)
-{%- endmacro %}
