@@ -26,7 +26,7 @@ REHEARSAL_DATA_DIR ?= $(CURDIR)/data-rehearsal
 REHEARSAL_SOURCE := $(if $(wildcard $(RECORDINGS_DIR)/hub/daily),RECORDINGS_DIR=$(abspath $(RECORDINGS_DIR)))
 FAULTS ?= standard
 
-.PHONY: help install run run-recorded rehearse rehearse-serve test unit lint format ui browser summary report sql docs quarantine freshness bench stages scale clean
+.PHONY: help install install-spark spark spark-test run run-recorded rehearse rehearse-serve test unit lint format ui browser summary report sql docs quarantine freshness bench stages scale clean
 
 help:
 	@echo "make run      install, generate the demo data, ingest it and build the marts"
@@ -43,6 +43,8 @@ help:
 	@echo "make docs     generate dbt's docs and serve them on http://127.0.0.1:8080 (DOCS_PORT)"
 	@echo "make freshness  how old the newest raw snapshot of each source is"
 	@echo "make quarantine  list quarantined snapshots and why they were refused"
+	@echo "make spark    build the same marts on Spark (dbt-spark, local PySpark) from this DATA_DIR's raw layer"
+	@echo "make spark-test  the Spark equivalence test alone (real recordings; OBSERVATORY_SPARK=1)"
 	@echo "make bench    time the pipeline on the bundled data (figures in bench/)"
 	@echo "make stages   a daily run's time by stage, against DuckDB alone (bench/stages.json)"
 	@echo "make scale    daily runs over 2,000,000 generated models, 1 and 90 days loaded (BENCHMARKS.md);"
@@ -57,6 +59,22 @@ $(STAMP): pyproject.toml
 	@touch $@
 
 install: $(STAMP)
+
+# The Spark target (dbt-spark, pyspark: about 450 MB) gets a venv of its own, installed only by
+# the targets that use it: Great Expectations imports pyspark wherever it is installed (a second
+# more of every validating run), and pyspark's import ends pytest-xdist's workers.
+SPARK_VENV := .venv-spark
+SPARK_PACKAGES := "dbt-core>=1.11,<1.12" "dbt-spark[session]>=1.11,<1.12" "pyspark>=4.3,<4.4"
+SPARK_STAMP := $(SPARK_VENV)/.installed-$(shell echo '$(SPARK_PACKAGES)' | cksum | cut -d' ' -f1)
+export OBSERVATORY_SPARK_DBT := $(CURDIR)/$(SPARK_VENV)/bin/dbt
+
+$(SPARK_STAMP):
+	@test -x $(SPARK_VENV)/bin/python || $(PYTHON) -m venv $(SPARK_VENV)
+	$(SPARK_VENV)/bin/python -m pip install --quiet --disable-pip-version-check $(SPARK_PACKAGES)
+	@rm -f $(SPARK_VENV)/.installed-*
+	@touch $@
+
+install-spark: $(SPARK_STAMP)
 
 # Dagster reads the dbt manifest; dbt writes it. Re-parse whenever the dbt project changes.
 $(MANIFEST): $(STAMP) $(shell find dbt_project -path dbt_project/target -prune -o -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.csv' -o -name '*.md' \) -print)
@@ -148,7 +166,9 @@ browser:
 # Two workers, one a core (tests/conftest.py says how tests are grouped and orders the groups
 # slowest first; --no-loadscope-reorder keeps that order); the slowest tests, and the fixtures
 # they set up, are named at the end: where the time goes.
-test: lint browser
+# With OBSERVATORY_SPARK=1 (.ci/run sets it) the Spark equivalence test runs too, and the Spark
+# venv is installed for it.
+test: lint browser $(if $(filter 1,$(OBSERVATORY_SPARK)),$(SPARK_STAMP))
 	$(BIN)/pytest -n 2 --dist loadgroup --no-loadscope-reorder --durations=25
 
 # The fast loop while editing: the unit tests only (no pipeline run, no dbt), in seconds.
@@ -169,6 +189,21 @@ ui: $(MANIFEST)
 		echo "warning: the Dagster UI (no login, can launch runs) listens on $(UI_HOST):$(UI_PORT)"; fi
 	$(IN_LAYOUT) dagster dev -w workspace.yaml -h $(UI_HOST) -p $(UI_PORT)
 
+# The same dbt models on Spark, from the raw layer a run left in DATA_DIR (`make run` or
+# `make run-recorded DATA_DIR=...` first): tables and metastore in $$DATA_DIR/build/spark. Data
+# tests run on DuckDB in every run; here only the models and seeds are built (`make spark
+# SPARK_ARGS=` to run the tests too). The Dagster pipeline stays on DuckDB (README, "Scaling out").
+SPARK_ARGS ?= --exclude test_type:data test_type:unit
+
+spark: $(SPARK_STAMP) $(MANIFEST)
+	cd dbt_project && $(IN_LAYOUT) sh -c 'exec $(OBSERVATORY_SPARK_DBT) build --target spark $(SPARK_ARGS) \
+		--target-path "$$OBSERVATORY_SPARK_DIR/target" --log-path "$$OBSERVATORY_SPARK_DIR/logs"'
+
+# The equivalence test alone: the pipeline on the real recordings, then the Spark build, then
+# every mart compared (tests/integration/test_spark_equivalence.py).
+spark-test: $(STAMP) $(SPARK_STAMP) $(MANIFEST)
+	OBSERVATORY_SPARK=1 $(BIN)/pytest tests/integration/test_spark_equivalence.py --durations=5
+
 bench: $(MANIFEST)
 	$(BIN)/python bench/run_bench.py
 
@@ -183,4 +218,4 @@ scale: $(MANIFEST)
 	$(BIN)/python bench/scale.py --models $(SCALE_MODELS) --days $(SCALE_DAYS) --markdown BENCHMARKS.md
 
 clean:
-	rm -rf data data-recorded data-rehearsal $(VENV) $(SQL_VENV) $(LINT_DATA) dbt_project/target dbt_project/logs
+	rm -rf data data-recorded data-rehearsal $(VENV) $(SQL_VENV) $(SPARK_VENV) $(LINT_DATA) dbt_project/target dbt_project/logs

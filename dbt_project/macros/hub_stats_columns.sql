@@ -18,6 +18,6 @@
         carddata as card_data,
         safetensors.total as safetensors_parameter_count,
         basemodels.relation as base_model_relation,
-        list_transform(basemodels.models, lambda base_model: base_model.id) as base_model_ids,
+        {{ list_transform('basemodels.models', 'base_model', 'base_model.id') }} as base_model_ids,
         childrenmodelcount as children_model_count
 {%- endmacro %}

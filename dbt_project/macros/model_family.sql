@@ -9,7 +9,7 @@
     {%- set rules = run_query(rules_query).rows if execute else [] -%}
     case
         {%- for pattern, family in rules %}
-            when regexp_matches({{ name_column }}, '{{ pattern | replace("'", "''") }}', 'i') then '{{ family | replace("'", "''") }}'
+            when {{ regex_matches(name_column, sql_string_literal(pattern), case_insensitive=true) }} then '{{ family | replace("'", "''") }}'
         {%- endfor %}
         else 'other'
     end

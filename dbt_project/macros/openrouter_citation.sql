@@ -2,5 +2,5 @@
     is a timestamp with time zone; it is written in UTC whatever the session's time zone. -#}
 {% macro openrouter_citation(as_of) -%}
     'Source: OpenRouter (openrouter.ai/rankings), as of '
-    || strftime(timezone('UTC', {{ as_of }}), '%Y-%m-%dT%H:%M:%SZ')
+    || {{ format_date(utc_timestamp(as_of), '%Y-%m-%dT%H:%M:%SZ') }}
 {%- endmacro %}

@@ -5,6 +5,8 @@
       quarantine/<dataset>/...                                   refused snapshots, with reasons
       build/warehouse.duckdb                                     the private file dbt builds in
       build/dbt/                                                 dbt's artifacts and kept parse
+      build/spark/                                               the Spark target's warehouse and
+                                                                 metastore (`dbt --target spark`)
       warehouse.duckdb                                           the published warehouse
       marts -> marts-versions/<UTC time>/<mart>.parquet          its marts as Parquet (a link)
       reports/index.html                                         the report (charts of the marts)
@@ -34,6 +36,7 @@ CALENDAR_START = "2025-01-01"
 RAW_DIR_ENV = "OBSERVATORY_RAW_DIR"
 BUILD_WAREHOUSE_ENV = "OBSERVATORY_BUILD_WAREHOUSE"
 CALENDAR_START_ENV = "OBSERVATORY_CALENDAR_START"
+SPARK_DIR_ENV = "OBSERVATORY_SPARK_DIR"
 
 
 class Dataset(StrEnum):
@@ -111,6 +114,13 @@ class Layout:
         return self.build_dir / "dbt"
 
     @property
+    def spark_dir(self) -> Path:
+        """Where the Spark target (profiles.yml, `spark`) keeps its tables (`warehouse/`) and its
+        Hive metastore (`metastore_db/`): built from the same raw layer as the DuckDB file, and
+        never published (the pipeline stays on DuckDB; README, "Scaling out")."""
+        return self.build_dir / "spark"
+
+    @property
     def run_lock_path(self) -> Path:
         """Held (flock) by the one run writing to this DATA_DIR (`orchestration.lib.run_lock`)."""
         return self.data_dir / "run.lock"
@@ -138,4 +148,5 @@ class Layout:
             RAW_DIR_ENV: self.raw_dir.as_posix(),
             BUILD_WAREHOUSE_ENV: self.build_warehouse_path.as_posix(),
             CALENDAR_START_ENV: CALENDAR_START,
+            SPARK_DIR_ENV: self.spark_dir.as_posix(),
         }

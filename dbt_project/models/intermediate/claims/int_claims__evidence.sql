@@ -16,7 +16,7 @@ evidence as (
         *,
         null as source_citation
     from {{ ref('int_claims__hub_evidence') }}
-    union all by name
+    {{ union_all_by_name() }}
     select * from {{ ref('int_claims__openrouter_evidence') }}
 ),
 
@@ -52,14 +52,14 @@ select
             then printf(
                 'The data covers %s to %s, outside the period the claim describes (%s to %s), '
                 || 'so it cannot test it; on the data''s own window the figure reads %s. ',
-                cast(window_start as varchar),
-                cast(window_end as varchar),
-                cast(claim_period_start as varchar),
-                coalesce(cast(claim_period_end as varchar), 'now'),
+                cast(window_start as {{ dbt.type_string() }}),
+                cast(window_end as {{ dbt.type_string() }}),
+                cast(claim_period_start as {{ dbt.type_string() }}),
+                coalesce(cast(claim_period_end as {{ dbt.type_string() }}), 'now'),
                 replace(verdict, '_', ' ')
             )
             || evidence
         else evidence
     end as evidence,
-    cast(source_citation as varchar) as source_citation
+    cast(source_citation as {{ dbt.type_string() }}) as source_citation
 from judged

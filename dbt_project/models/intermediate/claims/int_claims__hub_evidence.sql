@@ -52,14 +52,14 @@ downloads_passed as (
             'CN %.1f%% vs US %.1f%% of downloads in %s',
             100 * crossing.china_share_latest,
             100 * crossing.us_share_latest,
-            strftime(crossing.latest_period_start, '%Y-%m')
+            {{ format_date('crossing.latest_period_start', '%Y-%m') }}
         ) as measured_value,
         months.first_month as window_start,
         cast(months.last_month + interval 1 month - interval 1 day as date) as window_end,
         printf(
             'the tracked organisations only: %d models with downloads in %s (CN %d, US %d)',
             crossing.period_models_latest,
-            strftime(crossing.latest_period_start, '%Y-%m'),
+            {{ format_date('crossing.latest_period_start', '%Y-%m') }},
             crossing.china_models_latest,
             crossing.us_models_latest
         ) as coverage,
@@ -83,7 +83,7 @@ downloads_passed as (
             when crossing.has_crossed
                 then printf(
                     'China first led in %s (CN %.1f%% vs US %.1f%%).',
-                    strftime(crossing.crossover_period_start, '%Y-%m'),
+                    {{ format_date('crossing.crossover_period_start', '%Y-%m') }},
                     100 * crossing.china_share_at_crossover,
                     100 * crossing.us_share_at_crossover
                 )
@@ -117,7 +117,7 @@ cn_by_target as (
         count(*) as models,
         sum(by_model.downloads_all_time) as downloads_all_time
     from (
-        select arg_max(cn_counters.downloads_all_time, cn_counters.download_date) as downloads_all_time
+        select {{ arg_max('cn_counters.downloads_all_time', 'cn_counters.download_date') }} as downloads_all_time
         from cn_counters
         where cn_counters.download_date <= date '2025-10-31'
         group by cn_counters.model_id
@@ -154,7 +154,7 @@ cumulative_downloads as (
             else printf(
                 'at most %,d all-time downloads on %s, an upper bound for 2025-10-31',
                 first_day.downloads_all_time,
-                cast(window_.first_day as varchar)
+                cast(window_.first_day as {{ dbt.type_string() }})
             )
         end as measured_value,
         window_.first_day as window_start,
@@ -314,7 +314,7 @@ qwen_derivatives as (
         printf(
             'the catalog export of %s: %,d derivatives by the family of their root model, and '
             || '%,d more whose root has no named family',
-            cast(catalog_date.snapshot_date as varchar),
+            cast(catalog_date.snapshot_date as {{ dbt.type_string() }}),
             coalesce(first_.named_derivatives, 0),
             unnamed.derivatives
         ) as coverage,
@@ -369,11 +369,11 @@ qwen_derivatives as (
 
 final as (
     select * from downloads_passed
-    union all by name
+    {{ union_all_by_name() }}
     select * from cumulative_downloads
-    union all by name
+    {{ union_all_by_name() }}
     select * from download_shares_year
-    union all by name
+    {{ union_all_by_name() }}
     select * from qwen_derivatives
 )
 

@@ -50,7 +50,7 @@ top20 as (
             when count(*) = 0 then 'no rankings'
             else printf(
                 'median %s of the top 20 per day are Chinese (from %d to %d)',
-                cast(median(top20_days.chinese) as varchar),
+                cast(median(top20_days.chinese) as {{ dbt.type_string() }}),
                 min(top20_days.chinese),
                 max(top20_days.chinese)
             )
@@ -90,7 +90,7 @@ usage_totals as (
         sum(tokens) filter (where is_open_weights is null) as unknown,
         sum(tokens) as all_,
         count(distinct period_start) as days,
-        any_value(source_citation order by period_start desc) as source_citation
+        {{ value_at_latest('source_citation', 'period_start') }} as source_citation
     from usage_share
     where period_grain = 'day'
 ),
@@ -204,7 +204,7 @@ deepseek_ratio as (
                 largest.times_cheaper,
                 largest.model_id,
                 largest.reference_model_id,
-                cast(largest.period_start as varchar),
+                cast(largest.period_start as {{ dbt.type_string() }}),
                 largest.price_tier
             )
         end as measured_value,
@@ -223,8 +223,8 @@ deepseek_ratio as (
             else printf(
                 'Blended prices %s vs %s USD per million tokens; prices from %s (DeepSeek) '
                 || 'and %s (OpenAI).',
-                cast(round(largest.model_blended_usd_per_mtok, 4) as varchar),
-                cast(round(largest.reference_blended_usd_per_mtok, 4) as varchar),
+                cast(round(largest.model_blended_usd_per_mtok, 4) as {{ dbt.type_string() }}),
+                cast(round(largest.reference_blended_usd_per_mtok, 4) as {{ dbt.type_string() }}),
                 largest.model_price_source,
                 largest.reference_price_source
             )
@@ -239,9 +239,9 @@ deepseek_ratio as (
 
 final as (
     select * from top20
-    union all by name
+    {{ union_all_by_name() }}
     select * from usage_claims
-    union all by name
+    {{ union_all_by_name() }}
     select
         *,
         null as source_citation

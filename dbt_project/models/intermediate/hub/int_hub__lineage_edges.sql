@@ -52,9 +52,9 @@ with_lineage_tags as (
         fetched_at,
         base_model_relation,
         base_model_ids,
-        list_filter(
-            tags, lambda tag: regexp_matches(tag, '^base_model:(finetune|adapter|quantized|merge):')  -- noqa: RF02
-        ) as lineage_tags
+        {{ list_filter(
+            'tags', 'tag', regex_matches('tag', "'^base_model:(finetune|adapter|quantized|merge):'")
+        ) }} as lineage_tags
     from records
 ),
 
@@ -64,17 +64,17 @@ lineage_records as (
         snapshot_date,
         fetched_at,
         case
-            when len(base_model_ids) > 0 then base_model_relation
-            else regexp_extract(lineage_tags[1], '^base_model:([a-z]+):', 1)
+            when {{ list_size('base_model_ids') }} > 0 then base_model_relation
+            else regexp_extract({{ list_first('lineage_tags') }}, '^base_model:([a-z]+):', 1)
         end as relation,
         case
-            when len(base_model_ids) > 0 then base_model_ids
-            else list_transform(
-                lineage_tags, lambda tag: regexp_extract(tag, '^base_model:[a-z]+:(.+)$', 1)  -- noqa: RF02
-            )
+            when {{ list_size('base_model_ids') }} > 0 then base_model_ids
+            else {{ list_transform(
+                'lineage_tags', 'tag', "regexp_extract(tag, '^base_model:[a-z]+:(.+)$', 1)"
+            ) }}
         end as parent_model_ids
     from with_lineage_tags
-    where len(base_model_ids) > 0 or len(lineage_tags) > 0
+    where {{ list_size('base_model_ids') }} > 0 or {{ list_size('lineage_tags') }} > 0
 ),
 
 latest_lineage as (
@@ -89,7 +89,7 @@ edges as (
     select distinct
         model_id,
         relation,
-        unnest(parent_model_ids) as parent_model_id
+        {{ list_unnest('parent_model_ids') }} as parent_model_id
     from latest_lineage
 ),
 

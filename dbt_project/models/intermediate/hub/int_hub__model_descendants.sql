@@ -7,7 +7,8 @@
 -- count from the recorded lineage; the Hub's (`childrenModelCount`) only comes with live data.
 -- The walk keeps a set of (ancestor, descendant) pairs (`union`, not `union all`): merges make
 -- many paths to the same descendant, and enumerating paths grows exponentially; a set also ends
--- on cycles, since no new pair appears.
+-- on cycles, since no new pair appears. Spark walks it level by level (macros/cross_db/
+-- descendant_walk.sql).
 with recursive
 
 edges as (
@@ -18,19 +19,7 @@ edges as (
     where not is_self_reference
 ),
 
-walk (ancestor_id, descendant_id) as (
-    select
-        parent_model_id,
-        model_id
-    from edges
-    union
-    select
-        walk.ancestor_id,
-        edges.model_id
-    from walk
-    inner join edges on walk.descendant_id = edges.parent_model_id
-    where edges.model_id != walk.ancestor_id
-),
+{{ descendant_walk('edges') }},
 
 children as (
     select

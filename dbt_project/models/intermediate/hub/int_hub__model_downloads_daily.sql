@@ -1,8 +1,9 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='delete+insert',
+        incremental_strategy=('insert_overwrite' if target.type == 'spark' else 'delete+insert'),
         unique_key='download_date',
+        partition_by=(['download_date'] if target.type == 'spark' else none),
         on_schema_change='fail',
     )
 }}
@@ -94,7 +95,7 @@ anchor_before as (
     select
         observations.model_id,
         max(observations.snapshot_date) as snapshot_date,
-        arg_max(observations.downloads_all_time, observations.snapshot_date) as downloads_all_time
+        {{ arg_max('observations.downloads_all_time', 'observations.snapshot_date') }} as downloads_all_time
     from observations
     cross join recompute_window
     where observations.snapshot_date < recompute_window.window_start
@@ -105,7 +106,7 @@ anchor_after as (
     select
         observations.model_id,
         min(observations.snapshot_date) as snapshot_date,
-        arg_min(observations.downloads_all_time, observations.snapshot_date) as downloads_all_time
+        {{ arg_min('observations.downloads_all_time', 'observations.snapshot_date') }} as downloads_all_time
     from observations
     cross join recompute_window
     where observations.snapshot_date > recompute_window.window_end
@@ -153,7 +154,7 @@ gaps as (
         previous_date,
         observed_date,
         downloads_all_time,
-        cast(date_diff('day', previous_date, observed_date) as integer) as gap_days,
+        cast({{ dbt.datediff('previous_date', 'observed_date', 'day') }} as integer) as gap_days,
         downloads_all_time - previous_downloads_all_time as increase
     from pairs
     where previous_date is not null
@@ -167,14 +168,14 @@ spread as (
         case
             when gaps.increase < 0 then 0
             else
-                (gaps.increase * steps.step) // gaps.gap_days
-                - (gaps.increase * (steps.step - 1)) // gaps.gap_days
+                {{ integer_divide('gaps.increase * steps.step', 'gaps.gap_days') }}
+                - {{ integer_divide('gaps.increase * (steps.step - 1)', 'gaps.gap_days') }}
         end as downloads,
         gaps.gap_days > 1 as is_interpolated,
         gaps.increase < 0 and steps.step = gaps.gap_days as is_counter_correction,
         gaps.gap_days as observation_gap_days
     from gaps
-    cross join unnest(range(1, gaps.gap_days + 1)) as steps (step)
+    cross join {{ unnest_table(integer_range('1', 'gaps.gap_days')) }} as steps (step)
 ),
 
 daily as (

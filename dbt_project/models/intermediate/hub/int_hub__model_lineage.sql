@@ -34,7 +34,7 @@ primary_edges as (
 all_parents as (
     select
         model_id,
-        list(parent_model_id order by parent_rank) filter (where not is_self_reference) as parent_model_ids
+        {{ ordered_list_agg('parent_model_id', 'parent_rank', where='not is_self_reference') }} as parent_model_ids
     from edges
     group by model_id
 ),

@@ -36,7 +36,7 @@ walk (model_id, current_id, depth, path, is_cycle) as (
         model_id,
         parent_model_id,
         1,
-        [model_id, parent_model_id],
+        {{ dbt.array_construct(['model_id', 'parent_model_id']) }},
         false
     from primary_edges
     union all
@@ -44,8 +44,8 @@ walk (model_id, current_id, depth, path, is_cycle) as (
         walk.model_id,
         primary_edges.parent_model_id,
         walk.depth + 1,
-        list_append(walk.path, primary_edges.parent_model_id),
-        list_contains(walk.path, primary_edges.parent_model_id)
+        {{ dbt.array_append('walk.path', 'primary_edges.parent_model_id') }},
+        array_contains(walk.path, primary_edges.parent_model_id)
     from walk
     inner join primary_edges on walk.current_id = primary_edges.model_id
     where not walk.is_cycle
@@ -54,7 +54,7 @@ walk (model_id, current_id, depth, path, is_cycle) as (
 last_steps as (
     select
         model_id,
-        arg_max(current_id, depth) filter (where not is_cycle) as root_model_id,
+        {{ arg_max('current_id', 'depth') }} filter (where not is_cycle) as root_model_id,
         max(depth) filter (where not is_cycle) as depth,
         bool_or(is_cycle) as has_cycle
     from walk

@@ -102,7 +102,7 @@ attributed as (
         with_family.created_at,
         cast(with_family.created_at as date) as created_date,
         replace(
-            list_filter(with_family.tags, lambda tag: starts_with(tag, 'license:'))[1], 'license:', ''  -- noqa: RF02
+            {{ list_first(list_filter('with_family.tags', 'tag', "tag like 'license:%'")) }}, 'license:', ''
         ) as license,
         with_family.pipeline_tag,
         with_family.library_name,
@@ -115,12 +115,12 @@ attributed as (
         coalesce(
             primary_parents.relation = 'quantized'
             or lower(with_family.library_name) in ('gguf', 'mlx')
-            or list_has_any(with_family.tags, ['gguf', 'mlx'])
-            or regexp_matches(
-                split_part(with_family.model_id, '/', 2),
-                '(^|[-_.])(gguf|mlx|awq|gptq|exl2|bnb|fp8|int4|int8|4bit|8bit|nvfp4|mxfp4|w4a16|w8a8)([-_.]|$)',
-                'i'
-            ),
+            or {{ list_has_any('with_family.tags', dbt.array_construct(["'gguf'", "'mlx'"])) }}
+            or {{ regex_matches(
+                "split_part(with_family.model_id, '/', 2)",
+                "'(^|[-_.])(gguf|mlx|awq|gptq|exl2|bnb|fp8|int4|int8|4bit|8bit|nvfp4|mxfp4|w4a16|w8a8)([-_.]|$)'",
+                case_insensitive=true
+            ) }},
             false
         ) as is_repackaging
     from with_family

@@ -68,7 +68,7 @@ new_derivatives as (
         coalesce(is_repackaging, false) as is_repackaging,
         1 as value
     from lineage
-    cross join unnest(['new_derivatives', 'derivatives_' || relation]) as metric_name (metric)
+    cross join {{ unnest_table(dbt.array_construct(["'new_derivatives'", "'derivatives_' || relation"])) }} as metric_name (metric)
     where created_date is not null
 ),
 

@@ -19,8 +19,8 @@ keyed as (
         concat_ws(
             '|',
             price_status,
-            coalesce(cast(input_usd_per_mtok as varchar), 'null'),
-            coalesce(cast(output_usd_per_mtok as varchar), 'null')
+            coalesce(cast(input_usd_per_mtok as {{ dbt.type_string() }}), 'null'),
+            coalesce(cast(output_usd_per_mtok as {{ dbt.type_string() }}), 'null')
         ) as price_key
     from prices
 ),

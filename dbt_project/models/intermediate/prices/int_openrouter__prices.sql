@@ -24,10 +24,10 @@ classified as (
         price_tier,
         openrouter_id,
         -- Router aliases (`~anthropic/claude-opus-latest`) belong to the author after the `~`.
-        ltrim(split_part(model_id, '/', 1), '~') as author,
+        trim(leading '~' from split_part(model_id, '/', 1)) as author,
         hugging_face_id,
         coalesce(hugging_face_id, '') != '' as is_open_weights,
-        coalesce(output_modalities = ['text'], false) as is_text_model,
+        coalesce(output_modalities = {{ dbt.array_construct(["'text'"]) }}, false) as is_text_model,
         cast(created_at as date) as created_date,
         price_status,
         has_overrides,

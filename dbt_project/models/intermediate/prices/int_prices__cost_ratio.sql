@@ -44,9 +44,7 @@ calendar as (
     select cast(days.day as date) as price_date
     from calendar_bounds
     cross join
-        generate_series(
-            calendar_bounds.first_date, calendar_bounds.last_date, interval 1 day
-        ) as days (day)
+        {{ date_series('calendar_bounds.first_date', 'calendar_bounds.last_date') }} as days (day)
 ),
 
 daily as (

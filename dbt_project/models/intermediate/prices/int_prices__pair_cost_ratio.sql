@@ -60,10 +60,10 @@ month_rows as (
         price_tier,
         model_price_source,
         reference_price_source,
-        arg_max(model_blended_usd_per_mtok, price_date) filter (
+        {{ arg_max('model_blended_usd_per_mtok', 'price_date') }} filter (
             where times_cheaper is not null
         ) as model_blended_usd_per_mtok,
-        arg_max(reference_blended_usd_per_mtok, price_date) filter (
+        {{ arg_max('reference_blended_usd_per_mtok', 'price_date') }} filter (
             where times_cheaper is not null
         ) as reference_blended_usd_per_mtok,
         median(times_cheaper) as times_cheaper,
@@ -79,7 +79,7 @@ month_rows as (
 -- Columns are matched by name; the contract orders them.
 final as (
     select * from day_rows
-    union all by name
+    {{ union_all_by_name() }}
     select * from month_rows
 )
 

@@ -26,9 +26,9 @@ openrouter_keyed as (
         concat_ws(
             '|',
             price_status,
-            coalesce(cast(input_usd_per_mtok as varchar), 'null'),
-            coalesce(cast(output_usd_per_mtok as varchar), 'null'),
-            cast(has_overrides as varchar)
+            coalesce(cast(input_usd_per_mtok as {{ dbt.type_string() }}), 'null'),
+            coalesce(cast(output_usd_per_mtok as {{ dbt.type_string() }}), 'null'),
+            cast(has_overrides as {{ dbt.type_string() }})
         ) as price_key
     from openrouter
 ),

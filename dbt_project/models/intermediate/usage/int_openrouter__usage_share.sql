@@ -68,7 +68,7 @@ final as (
             case buckets.period_grain
                 when 'day' then 1
                 when 'week' then 7
-                else date_diff('day', buckets.period_start, buckets.period_start + interval 1 month)
+                else {{ dbt.datediff('buckets.period_start', dbt.dateadd('month', 1, 'buckets.period_start'), 'day') }}
             end as integer
         ) as days_in_period,
         periods.as_of,

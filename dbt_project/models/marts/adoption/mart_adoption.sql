@@ -21,7 +21,7 @@ monthly_models as (
         cast(date_trunc('month', daily.download_date) as date) as period_start,
         daily.model_id,
         sum(daily.downloads) as downloads,
-        arg_max(daily.downloads_all_time, daily.download_date)
+        {{ arg_max('daily.downloads_all_time', 'daily.download_date') }}
         filter (where daily.downloads_all_time is not null) as downloads_all_time,
         count(daily.downloads_all_time) > 0 as was_observed
     from daily

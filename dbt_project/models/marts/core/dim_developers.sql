@@ -13,7 +13,7 @@ developers as (
         any_value(country) as country,
         any_value(org_type) as org_type,
         cast(count(*) as integer) as hub_org_count,
-        string_agg(hub_org, ', ' order by hub_org) as hub_orgs
+        {{ ordered_string_agg('hub_org', "', '", 'hub_org') }} as hub_orgs
     from registry
     group by developer_id
 ),
@@ -25,7 +25,7 @@ unattributed as (
         'unattributed' as country,
         'community' as org_type,
         cast(0 as integer) as hub_org_count,
-        cast(null as varchar) as hub_orgs
+        cast(null as {{ dbt.type_string() }}) as hub_orgs
 )
 
 select * from developers

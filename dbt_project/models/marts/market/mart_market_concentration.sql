@@ -43,7 +43,9 @@ final as (
         / cast(sum(exact_value) * sum(exact_value) as double) as hhi,
         cast(count(*) as integer) as developer_count,
         cast(sum(model_count) as integer) as model_count,
-        first(developer_key order by share desc, developer_key asc) as top_developer_key,
+        {{ first_ordered(
+            'developer_key', 'share desc, developer_key asc', "named_struct('share', -share, 'key', developer_key)"
+        ) }} as top_developer_key,
         cast(max(share) as double) as top_developer_share
     from shares
     group by all

@@ -12,7 +12,7 @@ final as (
         price_tier,
         change_date,
         previous_listed_date,
-        cast(change_date - previous_price_since as integer) as previous_price_held_days,
+        cast({{ dbt.datediff('previous_price_since', 'change_date', 'day') }} as integer) as previous_price_held_days,
         developer_id,
         country,
         is_open_weights,
