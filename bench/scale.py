@@ -34,10 +34,8 @@ import time
 from importlib import metadata
 from pathlib import Path
 
-import duckdb
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from stages import ROOT, parse_dbt_project, stages
+from stages import ROOT, floor, parse_dbt_project, stages
 
 sys.path.insert(0, str(ROOT))
 from ingestion.demo import DemoSpec, ensure_demo
@@ -144,23 +142,6 @@ def dbt_nodes(data_dir: Path, top: int = 12) -> dict:
         "elapsed_seconds": round(results.get("elapsed_time", 0.0), 1),
         "slowest": {name: round(t, 2) for name, t in times[:top]},
     }
-
-
-def floor(recordings: Path, day: dt.date, previous: dt.date) -> float:
-    """DuckDB alone: the day's downloads delta by organisation, from the two snapshots."""
-    daily = recordings / "hub" / "daily"
-    started = time.perf_counter()
-    with duckdb.connect() as con:
-        con.execute(
-            """
-            select today.author, sum(today.downloadsAllTime - before.downloadsAllTime)
-            from read_parquet(?) as today
-            inner join read_parquet(?) as before on today.id = before.id
-            group by today.author
-            """,
-            [str(daily / f"{day}.parquet"), str(daily / f"{previous}.parquet")],
-        ).fetchall()
-    return round(time.perf_counter() - started, 2)
 
 
 def machine() -> dict:

@@ -98,10 +98,15 @@ def stages(data_dir: Path, wall: float, started_at: float) -> tuple[dict[str, fl
     return {name: round(seconds, 2) for name, seconds in result.items()}, len(events)
 
 
-def floor(recordings: Path, day: dt.date) -> float:
-    """DuckDB alone: the day's downloads delta by organisation, from the two snapshots."""
+def floor(recordings: Path, day: dt.date, before: dt.date | None = None) -> float:
+    """DuckDB alone: the day's downloads delta by organisation, from the day's snapshot and the
+    one of `before` (else the newest snapshot before the day)."""
     daily = recordings / "hub" / "daily"
-    previous = max(p for p in daily.glob("*.parquet") if p.stem < day.isoformat())
+    previous = (
+        daily / f"{before.isoformat()}.parquet"
+        if before is not None
+        else max(p for p in daily.glob("*.parquet") if p.stem < day.isoformat())
+    )
     started = time.perf_counter()
     with duckdb.connect() as con:
         con.execute(
