@@ -34,19 +34,11 @@ def with_table_metadata(invocation: DbtCliInvocation, warehouse: Path) -> Iterat
     except Exception as error:
         failure = error
     nodes = invocation.manifest["nodes"]
-    built = {
-        unique_id: nodes[unique_id]
-        for event in events
-        if isinstance(event, (dg.Output, dg.AssetMaterialization))
-        and (unique_id := _unique_id(event)) in nodes
-    }
+    about = [(event, _built(event, nodes)) for event in events]
+    built = {unique_id: nodes[unique_id] for _, unique_id in about if unique_id}
     metadata = table_metadata(warehouse, built) if built and warehouse.exists() else {}
-    for event in events:
-        extra = (
-            metadata.get(_unique_id(event) or "")
-            if isinstance(event, (dg.Output, dg.AssetMaterialization))
-            else None
-        )
+    for event, unique_id in about:
+        extra = metadata.get(unique_id or "")
         yield event.with_metadata({**event.metadata, **extra}) if extra else event
     if failure is not None:
         raise failure
@@ -99,9 +91,13 @@ def _relation(node: Mapping[str, Any]) -> tuple[str, str]:
     return node["schema"], node.get("alias") or node["name"]
 
 
-def _unique_id(event: Any) -> str | None:
+def _built(event: Any, nodes: Mapping[str, Any]) -> str | None:
+    """The unique id of the dbt node a model's event (output or materialization) is about."""
+    if not isinstance(event, dg.Output | dg.AssetMaterialization):
+        return None
     value = event.metadata.get("unique_id")
-    return getattr(value, "text", value)
+    unique_id = getattr(value, "text", value)
+    return unique_id if unique_id in nodes else None
 
 
 def _literal(text: str) -> str:
