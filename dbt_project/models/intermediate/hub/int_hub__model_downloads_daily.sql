@@ -22,6 +22,8 @@
 -- them, because a new observation changes the spread over the gap before it (and a re-fetched
 -- day the gap after it). Each model's last observation before the window and first after it are
 -- read as anchors, so every row in the window is computed exactly as a full build computes it.
+-- Known edge: a window day that gets no row at all (the newest day evicted from the raw layer)
+-- keeps its stored rows until a later observation spreads a gap over it.
 
 with
 
@@ -45,10 +47,35 @@ observations as (
 ),
 
 {% if is_incremental() %}
+-- Days whose observations changed outside the requested partitions: a day evicted from the raw
+-- layer still has observed rows here, a day admitted to it has none yet. The request widens to
+-- them, so the next run puts them right whatever its own days are.
+changed_days as (
+    (
+        select download_date as changed_date from {{ this }}
+        where downloads_all_time is not null
+        except
+        select snapshot_date from observations
+    )
+    union all
+    (
+        select snapshot_date from observations
+        except
+        select download_date from {{ this }}
+        where downloads_all_time is not null
+    )
+),
+
 requested as (
     select
-        {{ partition_start_date() }} as start_date,
-        {{ partition_end_date() }} as end_date
+        least(
+            {{ partition_start_date() }},
+            coalesce((select min(changed_date) from changed_days), {{ partition_start_date() }})
+        ) as start_date,
+        greatest(
+            {{ partition_end_date() }},
+            coalesce((select max(changed_date) from changed_days), {{ partition_end_date() }})
+        ) as end_date
 ),
 
 touched_models as (

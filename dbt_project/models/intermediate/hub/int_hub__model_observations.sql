@@ -6,10 +6,31 @@
 -- counter did not move, `was_moving` when it had moved within the model's three observations
 -- before. `int_hub__snapshot_days` reads both to tell a stale snapshot (the source did not
 -- refresh) from a quiet day.
+--
+-- Incremental on DuckDB: a day's comparisons read the model's observations before it, so a run
+-- rebuilds every day from its first changed day on (`hub_observations_rebuild_from`: the run's
+-- first day, or an earlier day that was evicted from the raw layer or admitted to it) and keeps
+-- the days before it. The pre-hook deletes the rebuilt days, evicted ones included, inside the
+-- build's transaction; each model's last three stored observations are read back as anchors, so
+-- every rebuilt row is computed exactly as a full build computes it. A daily run's day is the
+-- newest: it rebuilds that day only. On Spark (Parquet tables, no delete) it is a table.
+{%- set rebuild_from = hub_observations_rebuild_from() %}
+{{
+    config(
+        materialized=('table' if target.type == 'spark' else 'incremental'),
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ hub_observations_delete_rebuilt() }}",
+    )
+}}
+
 with
 
 snapshots as (
     select * from {{ ref('stg_hub__model_snapshots') }}
+    {%- if rebuild_from %}
+    where snapshot_date >= date '{{ rebuild_from }}'
+    {%- endif %}
 ),
 
 newest_fetch as (
@@ -24,13 +45,47 @@ observed as (
     where downloads_all_time is not null
 ),
 
+{% if rebuild_from %}
+-- The last three stored observations of each model seen in the rebuilt days.
+stored_recent as (
+    select
+        model_id,
+        max_by({'snapshot_date': snapshot_date, 'downloads_all_time': downloads_all_time}, snapshot_date, 3)
+            as recent
+    from {{ this }}
+    where model_id in (select observed.model_id from observed)
+    group by model_id
+),
+
+anchors as (
+    select
+        model_id,
+        unnest(recent, recursive := true)
+    from stored_recent
+),
+{% endif %}
+
+series as (
+    select
+        *,
+        true as is_rebuilt
+    from observed
+    {%- if rebuild_from %}
+    union all by name
+    select
+        *,
+        false as is_rebuilt
+    from anchors
+    {%- endif %}
+),
+
 compared as (
     select
         *,
         lag(downloads_all_time) over by_model as previous_downloads_all_time,
         min(downloads_all_time) over recent as recent_min,
         max(downloads_all_time) over recent as recent_max
-    from observed
+    from series
     window
         by_model as (partition by model_id order by snapshot_date),
         recent as (
@@ -58,6 +113,7 @@ observations as (
         coalesce(downloads_all_time = previous_downloads_all_time, false) as is_unchanged,
         coalesce(recent_max > recent_min, false) as was_moving
     from compared
+    where is_rebuilt
 )
 
 select * from observations
