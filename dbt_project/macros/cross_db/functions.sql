@@ -136,3 +136,14 @@
 {% macro spark__value_at_latest(expr, key) -%}
     max_by({{ expr }}, {{ key }})
 {%- endmacro %}
+
+{#- A struct of the named columns, each field named as its column. -#}
+{% macro struct_of(columns) -%}
+    {{- return(adapter.dispatch('struct_of', 'open_model_observatory')(columns)) -}}
+{%- endmacro %}
+{% macro default__struct_of(columns) -%}
+    struct_pack({% for column in columns %}{{ column }} := {{ column }}{{ ", " if not loop.last }}{% endfor %})
+{%- endmacro %}
+{% macro spark__struct_of(columns) -%}
+    named_struct({% for column in columns %}'{{ column }}', {{ column }}{{ ", " if not loop.last }}{% endfor %})
+{%- endmacro %}

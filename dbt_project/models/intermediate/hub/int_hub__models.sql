@@ -1,11 +1,13 @@
 -- A table, not a view: several models read it.
 -- depends_on: {{ ref('model_family_rules') }}
+{%- set rules_version = model_family_rules_version() %}
 {{ config(materialized='table') }}
 
 -- One row per model known from the daily snapshots or the catalog, with its attributes: the
 -- newest daily observation wins, the catalog fills what the snapshots lack (creation time,
 -- parameter count). Developer and country come from the registry by Hub org; the family from
--- the first matching rule of the family seed. A repackaging (GGUF, MLX, a quantisation) is
+-- the first matching rule of the family seed (kept per model in `int_hub__model_families`, and
+-- matched here only for a name it has no current answer for). A repackaging (GGUF, MLX, a quantisation) is
 -- a model whose relation to its base is `quantized`, whose library or tags say gguf or mlx, or
 -- whose name carries a quantisation marker (AWQ, GPTQ, FP8, 4bit, ...): the "mainline" scope of
 -- the market-share marts leaves these out, as the ATOM Project does.
@@ -32,20 +34,45 @@ primary_parents as (
     where parent_rank = 1
 ),
 
-latest_observation as (
-    select *
-    from observations
-    qualify row_number() over (partition by model_id order by snapshot_date desc) = 1
+families as (
+    select * from {{ ref('int_hub__model_families') }}
+    where family_rules_version = '{{ rules_version }}'
 ),
 
-observed_span as (
+-- One pass over the observations: the newest one's attributes, and the span observed.
+observed as (
     select
         model_id,
+        {{ arg_max(struct_of([
+            'hub_org', 'pipeline_tag', 'library_name', 'tags', 'safetensors_parameter_count',
+            'children_model_count',
+        ]), 'snapshot_date') }} as latest,
         min(snapshot_date) as first_observed_date,
         max(snapshot_date) as last_observed_date,
         min(created_at) as created_at
     from observations
     group by model_id
+),
+
+latest_observation as (
+    select
+        model_id,
+        latest.hub_org,
+        latest.pipeline_tag,
+        latest.library_name,
+        latest.tags,
+        latest.safetensors_parameter_count,
+        latest.children_model_count
+    from observed
+),
+
+observed_span as (
+    select
+        model_id,
+        first_observed_date,
+        last_observed_date,
+        created_at
+    from observed
 ),
 
 latest_catalog as (
@@ -84,9 +111,17 @@ combined as (
 
 with_family as (
     select
-        *,
-        {{ model_family("split_part(model_id, '/', 2)") }} as family
+        combined.*,
+        case
+            when families.model_id is not null then families.family
+            else {{ model_family("split_part(combined.model_id, '/', 2)") }}
+        end as family,
+        case
+            when families.model_id is not null then families.name_is_repackaging
+            else {{ name_is_repackaging("split_part(combined.model_id, '/', 2)") }}
+        end as name_is_repackaging
     from combined
+    left join families on combined.model_id = families.model_id
 ),
 
 attributed as (
@@ -116,11 +151,7 @@ attributed as (
             primary_parents.relation = 'quantized'
             or lower(with_family.library_name) in ('gguf', 'mlx')
             or {{ list_has_any('with_family.tags', dbt.array_construct(["'gguf'", "'mlx'"])) }}
-            or {{ regex_matches(
-                "split_part(with_family.model_id, '/', 2)",
-                "'(^|[-_.])(gguf|mlx|awq|gptq|exl2|bnb|fp8|int4|int8|4bit|8bit|nvfp4|mxfp4|w4a16|w8a8)([-_.]|$)'",
-                case_insensitive=true
-            ) }},
+            or with_family.name_is_repackaging,
             false
         ) as is_repackaging
     from with_family
