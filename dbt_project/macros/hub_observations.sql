@@ -35,3 +35,43 @@
         delete from {{ this }} where snapshot_date >= date '{{ rebuild_from }}'
     {%- endif -%}
 {%- endmacro %}
+
+{#- The periods `int_hub__model_downloads_periods` recomputes in an incremental run: every week
+    and month holding a daily row derived after the newest one it has summed. Returns
+    (first day to read, [(grain, period start), ...]), or none when the model is built whole
+    (first build, full refresh, Spark) or at parse time. -#}
+{% macro downloads_changed_periods() -%}
+    {%- if not execute or target.type == 'spark' or not is_incremental() -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set query -%}
+        with
+        watermark as (
+            select coalesce(max(derived_at), timestamp '1900-01-01') as derived_at from {{ this }}
+        ),
+        changed_days as (
+            select distinct daily.download_date
+            from {{ ref('int_hub__model_downloads_daily') }} as daily
+            where daily.derived_at > (select watermark.derived_at from watermark)
+        )
+        select distinct
+            grain.period_grain,
+            cast(cast(date_trunc(grain.period_grain, changed_days.download_date) as date) as varchar)
+                as period_start
+        from changed_days
+        cross join (values ('week'), ('month')) as grain (period_grain)
+        order by 2, 1
+    {%- endset -%}
+    {%- set periods = run_query(query).rows | map('list') | list -%}
+    {%- set first = ("date '" ~ periods[0][1] ~ "'") if periods else none -%}
+    {{ return((first, periods)) }}
+{%- endmacro %}
+
+{#- The developer a market figure is attributed to: the registry's developer, or `org:<hub org>`
+    for an org not in it, so that concentration is measured over real publishers. -#}
+{% macro developer_key(developer_id, hub_org) -%}
+    case
+        when {{ developer_id }} = 'unattributed' then 'org:' || {{ hub_org }}
+        else {{ developer_id }}
+    end
+{%- endmacro %}

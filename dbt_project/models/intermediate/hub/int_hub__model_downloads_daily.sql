@@ -4,7 +4,7 @@
         incremental_strategy=('insert_overwrite' if target.type == 'spark' else 'delete+insert'),
         unique_key='download_date',
         partition_by=(['download_date'] if target.type == 'spark' else none),
-        on_schema_change='fail',
+        on_schema_change='append_new_columns',
     )
 }}
 
@@ -24,6 +24,8 @@
 -- read as anchors, so every row in the window is computed exactly as a full build computes it.
 -- Known edge: a window day that gets no row at all (the newest day evicted from the raw layer)
 -- keeps its stored rows until a later observation spreads a gap over it.
+-- `derived_at` (added to existing tables by `on_schema_change`, null on older rows) says which
+-- run derived a row, so the period sums downstream rebuild only the periods that changed.
 
 with
 
@@ -219,7 +221,10 @@ final as (
         cast(daily.downloads as bigint) as downloads,
         daily.is_interpolated,
         daily.is_counter_correction,
-        daily.observation_gap_days
+        daily.observation_gap_days,
+        -- When this row was derived (the dbt invocation's start): the period sums downstream
+        -- (`int_hub__model_downloads_periods`) recompute the periods of rows newer than theirs.
+        cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as timestamp) as derived_at
     from daily
     cross join recompute_window
     where daily.download_date between recompute_window.window_start and recompute_window.window_end

@@ -56,13 +56,13 @@ observed as (
 
 latest_observation as (
     select
-        model_id,
-        latest.hub_org,
-        latest.pipeline_tag,
-        latest.library_name,
-        latest.tags,
-        latest.safetensors_parameter_count,
-        latest.children_model_count
+        observed.model_id,
+        observed.latest.hub_org,
+        observed.latest.pipeline_tag,
+        observed.latest.library_name,
+        observed.latest.tags,
+        observed.latest.safetensors_parameter_count,
+        observed.latest.children_model_count
     from observed
 ),
 

@@ -10,6 +10,13 @@
 -- quantisations), counting original models only, as the ATOM Project does.
 -- `developer_key` is the registry's developer, or `org:<hub org>` for orgs not in it, so that
 -- concentration is measured over real publishers and not over one `unattributed` bucket.
+--
+-- A view: its downloads are one row per model per day of the whole history (hundreds of
+-- millions of rows for the whole Hub), and `int_market__periods` reads them already summed per
+-- period (`int_hub__model_downloads_periods`). What it counts is the definition, and analysts can
+-- still query it; its tests check the events that are not daily downloads.
+{{ config(materialized='view') }}
+
 with
 
 daily as (
@@ -129,10 +136,7 @@ final as (
         model_id,
         country,
         developer_id,
-        case
-            when developer_id = 'unattributed' then 'org:' || hub_org
-            else developer_id
-        end as developer_key,
+        {{ developer_key('developer_id', 'hub_org') }} as developer_key,
         cast(value as bigint) as value
     from scoped
 )

@@ -2,10 +2,13 @@
 -- the end of the month, how many models were observed and how many were created. Only months
 -- with observations: new models of the months before the first snapshot are in
 -- mart_market_share (metric `new_models`), where no download figure sits empty beside them.
+-- The monthly sums per model come from `int_hub__model_downloads_periods` (kept incrementally),
+-- not from every daily row of the history on every run.
 with
 
-daily as (
-    select * from {{ ref('fct_model_downloads_daily') }}
+monthly as (
+    select * from {{ ref('int_hub__model_downloads_periods') }}
+    where period_grain = 'month'
 ),
 
 models as (
@@ -18,14 +21,12 @@ developers as (
 
 monthly_models as (
     select
-        cast(date_trunc('month', daily.download_date) as date) as period_start,
-        daily.model_id,
-        sum(daily.downloads) as downloads,
-        {{ arg_max('daily.downloads_all_time', 'daily.download_date') }}
-        filter (where daily.downloads_all_time is not null) as downloads_all_time,
-        count(daily.downloads_all_time) > 0 as was_observed
-    from daily
-    group by all
+        period_start,
+        model_id,
+        downloads,
+        downloads_all_time,
+        observed_days > 0 as was_observed
+    from monthly
 ),
 
 downloads_by_developer as (
