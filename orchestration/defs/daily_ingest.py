@@ -14,7 +14,7 @@ suite validates them in one Great Expectations call instead of one per day (see
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -44,8 +44,11 @@ Validate = Callable[[dt.date, Any, pl.DataFrame | None], Verdict]
 Prime = Callable[[list[pl.DataFrame]], None]
 # (day, snapshot, previous accepted frame or None, the shared GX validator) -> verdict
 ValidateWith = Callable[[dt.date, Any, pl.DataFrame | None, Any], Verdict]
-# Days fetched and validated together: bounds the memory a long backfill holds at once.
+# Days fetched and validated together, at most this many days and, once reached, this many
+# rows: bounds the memory a long backfill holds at once (a month of the tracked orgs is one
+# chunk; a day of the whole Hub, two million models, is one chunk on its own).
 CHUNK_DAYS = 31
+CHUNK_ROWS = 1_000_000
 # The metadata entry of each partition's materialization that says what the day holds.
 DAY_OUTCOME = "this_day"
 NO_SNAPSHOT = "no snapshot: the source has no file for this day (a gap, nothing stored)"
@@ -74,7 +77,9 @@ class DayRun:
     stored: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     gaps: list[str] = field(default_factory=list)
-    accepted: list[Any] = field(default_factory=list)  # the snapshots stored (or unchanged)
+    # What the asset keeps of each snapshot stored (or unchanged): `keep(snapshot)`, not the
+    # snapshot, whose frame is a whole day (two million rows for the whole Hub).
+    accepted: list[Any] = field(default_factory=list)
     outcome: dict[str, str] = field(default_factory=dict)  # day -> what became of its snapshot
     rows: int = 0
     pages: int = 0
@@ -102,6 +107,7 @@ def ingest_partition(
     suite: Callable[[], Suite],
     validate: ValidateWith,
     compared_columns: Sequence[str],
+    keep: Callable[[Any], Any] = lambda snapshot: snapshot.day,
 ) -> tuple[DayRun, RawStore, Quarantine]:
     """Ingest the days of the run's partition range into the dataset's raw store, validating
     each with the suite (primed a chunk at a time) and the source's own rules."""
@@ -118,6 +124,7 @@ def ingest_partition(
             validate=lambda day, snapshot, previous: validate(day, snapshot, previous, validator),
             compared_columns=compared_columns,
             prime=lambda frames: validator.prime(frames, suite()),
+            keep=keep,
         )
     # Dagster marks every partition of the run's range materialized, gaps included (it cannot be
     # told per day): each day's own event says what it holds.
@@ -157,6 +164,7 @@ def ingest_days(
     validate: Validate,
     compared_columns: Sequence[str],
     prime: Prime | None = None,
+    keep: Callable[[Any], Any] = lambda snapshot: snapshot.day,
 ) -> DayRun:
     judge = _Judge(
         context,
@@ -166,9 +174,9 @@ def ingest_days(
         compared_columns,
         fetched_at=dt.datetime.now(dt.UTC),
         previous=store.newest_before(days[0], columns=list(compared_columns)),
+        keep=keep,
     )
-    for first in range(0, len(days), CHUNK_DAYS):
-        chunk = [(day, _fetch(source, day)) for day in days[first : first + CHUNK_DAYS]]
+    for chunk in _chunks(source, days):
         if prime is not None:
             prime([s.frame for _, s in chunk if s is not None and not isinstance(s, InputError)])
         for day, snapshot in chunk:
@@ -176,6 +184,23 @@ def ingest_days(
         judge.flush()
     log_warning_summary(context, judge.run.verdicts)
     return judge.run
+
+
+def _chunks(source: DailySource, days: Sequence[dt.date]) -> Iterator[list[tuple[dt.date, Any]]]:
+    """The days fetched in order, in chunks of at most `CHUNK_DAYS` days, each closed as soon
+    as its snapshots reach `CHUNK_ROWS` rows."""
+    chunk: list[tuple[dt.date, Any]] = []
+    rows = 0
+    for day in days:
+        snapshot = _fetch(source, day)
+        chunk.append((day, snapshot))
+        if snapshot is not None and not isinstance(snapshot, InputError):
+            rows += snapshot.frame.height
+        if len(chunk) == CHUNK_DAYS or rows >= CHUNK_ROWS:
+            yield chunk
+            chunk, rows = [], 0
+    if chunk:
+        yield chunk
 
 
 def _fetch(source: DailySource, day: dt.date) -> Any:
@@ -200,6 +225,7 @@ class _Judge:
     compared_columns: Sequence[str]
     fetched_at: dt.datetime
     previous: pl.DataFrame | None
+    keep: Callable[[Any], Any]
     run: DayRun = field(default_factory=DayRun)
     lines: list[str] = field(default_factory=list)
 
@@ -240,7 +266,7 @@ class _Judge:
         self.previous = snapshot.frame.select(self.compared_columns)
         self.run.rows += outcome.stored.rows
         self.run.pages += snapshot.pages
-        self.run.accepted.append(snapshot)
+        self.run.accepted.append(self.keep(snapshot))
 
 
 def log_outcome(context: dg.AssetExecutionContext, outcome: Outcome, lines: list[str]) -> Verdict:

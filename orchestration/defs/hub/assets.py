@@ -58,6 +58,7 @@ def hub_model_snapshots(
     that fails a blocking rule goes to `$DATA_DIR/quarantine/hub_model_snapshots/` as it came,
     with its reason, and stays out of the raw layer, so dbt sees a gap.
     """
+    registry = set(hub.registry_orgs())
     run, store, quarantine = ingest_partition(
         context,
         storage,
@@ -74,10 +75,14 @@ def hub_model_snapshots(
             validator=validator,
         ),
         compared_columns=COMPARED_COLUMNS,
+        keep=lambda snapshot: (
+            snapshot.day.isoformat(),
+            unattributed_orgs(snapshot.frame, registry),
+            snapshot.report.extra_columns,
+        ),
     )
-    registry = set(hub.registry_orgs())
-    orgs = [(s.day.isoformat(), unattributed_orgs(s.frame, registry)) for s in run.accepted]
-    extra_columns = sorted({c for s in run.accepted for c in s.report.extra_columns})
+    orgs = [(day, unknown) for day, unknown, _ in run.accepted]
+    extra_columns = sorted({c for _, _, columns in run.accepted for c in columns})
     return partition_result(
         run,
         store,

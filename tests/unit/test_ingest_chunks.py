@@ -1,0 +1,54 @@
+"""A backfill fetches and validates its days in chunks bounded by days and by rows, so a month
+of the whole Hub (two million models a day) is never held in memory at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from ingestion.errors import InputError
+from ingestion.snapshots import Snapshot
+from orchestration.defs import daily_ingest
+from orchestration.defs.daily_ingest import CHUNK_DAYS, _chunks
+
+FIRST = dt.date(2026, 3, 1)
+
+
+class Days:
+    """Answers each day with a snapshot of `rows[day]` rows, a gap (None) or an InputError."""
+
+    def __init__(self, rows: dict[dt.date, int | InputError | None]) -> None:
+        self.rows = rows
+
+    def fetch(self, day: dt.date) -> Snapshot | None:
+        answer = self.rows[day]
+        if isinstance(answer, InputError):
+            raise answer
+        if answer is None:
+            return None
+        return Snapshot(day, pl.DataFrame({"id": range(answer)}), location=f"{day}.parquet")
+
+
+def days(count: int) -> list[dt.date]:
+    return [FIRST + dt.timedelta(days=n) for n in range(count)]
+
+
+def test_small_days_are_chunked_by_day_count():
+    run = days(CHUNK_DAYS + 5)
+
+    chunks = list(_chunks(Days(dict.fromkeys(run, 10)), run))
+
+    assert [len(chunk) for chunk in chunks] == [CHUNK_DAYS, 5]
+    assert [day for chunk in chunks for day, _ in chunk] == run
+
+
+def test_big_days_close_a_chunk_once_it_reaches_the_row_budget(monkeypatch):
+    monkeypatch.setattr(daily_ingest, "CHUNK_ROWS", 100)
+    run = days(6)
+    # 60 + 60 reaches 100; a gap and an unreadable day count no rows; 150 is a chunk alone.
+    rows = [60, 60, None, InputError("hub", "2026-03-04.parquet", "id", "unreadable"), 150, 10]
+    chunks = list(_chunks(Days(dict(zip(run, rows, strict=True))), run))
+
+    assert [[day for day, _ in chunk] for chunk in chunks] == [run[:2], run[2:5], run[5:]]
+    assert chunks[1][0][1] is None and isinstance(chunks[1][1][1], InputError)
