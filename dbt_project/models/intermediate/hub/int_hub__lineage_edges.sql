@@ -13,76 +13,12 @@
 -- names an original model beside community derivatives attests that original directly.
 with
 
-snapshots as (
-    select
-        model_id,
-        snapshot_date,
-        fetched_at,
-        tags,
-        base_model_relation,
-        base_model_ids
-    from {{ ref('stg_hub__model_snapshots') }}
-),
-
-catalog as (
-    select
-        model_id,
-        snapshot_date,
-        fetched_at,
-        tags,
-        base_model_relation,
-        base_model_ids
-    from {{ ref('stg_hub__model_catalog') }}
+latest_lineage as (
+    select * from {{ ref('int_hub__lineage_records') }}
 ),
 
 registry as (
     select * from {{ ref('developer_registry') }}
-),
-
-records as (
-    select * from snapshots
-    union all
-    select * from catalog
-),
-
-with_lineage_tags as (
-    select
-        model_id,
-        snapshot_date,
-        fetched_at,
-        base_model_relation,
-        base_model_ids,
-        {{ list_filter(
-            'tags', 'tag', regex_matches('tag', "'^base_model:(finetune|adapter|quantized|merge):'")
-        ) }} as lineage_tags
-    from records
-),
-
-lineage_records as (
-    select
-        model_id,
-        snapshot_date,
-        fetched_at,
-        case
-            when {{ list_size('base_model_ids') }} > 0 then base_model_relation
-            else regexp_extract({{ list_first('lineage_tags') }}, '^base_model:([a-z]+):', 1)
-        end as relation,
-        case
-            when {{ list_size('base_model_ids') }} > 0 then base_model_ids
-            else {{ list_transform(
-                'lineage_tags', 'tag', "regexp_extract(tag, '^base_model:[a-z]+:(.+)$', 1)"
-            ) }}
-        end as parent_model_ids
-    from with_lineage_tags
-    where {{ list_size('base_model_ids') }} > 0 or {{ list_size('lineage_tags') }} > 0
-),
-
-latest_lineage as (
-    select *
-    from lineage_records
-    qualify row_number() over (
-        partition by model_id order by snapshot_date desc, fetched_at desc
-    ) = 1
 ),
 
 edges as (

@@ -1,0 +1,155 @@
+-- The newest record of each model that carries lineage: the hub-stats `baseModels` field, or
+-- else the `base_model:<relation>:<id>` tags, which is all the live API sends, from the daily
+-- snapshots and the catalog exports. `int_hub__lineage_edges` turns it into edges.
+--
+-- Incremental on DuckDB (one row per model, delete+insert on `model_id`): a run reads the raw
+-- records of its own days and keeps, per model, the newest of those and the one already kept;
+-- a model whose kept record came from the run's days (a rerun) is looked up again in the days
+-- before them. So a daily run reads one day of the raw layer, not all of it. Known edge: a day
+-- evicted from the raw layer outside the run's days keeps the records it gave until a newer
+-- record of the same model replaces them (lineage rarely changes; a full refresh rebuilds it).
+-- A table on Spark.
+{{
+    config(
+        materialized=('table' if target.type == 'spark' else 'incremental'),
+        incremental_strategy='delete+insert',
+        unique_key='model_id',
+        on_schema_change='fail',
+    )
+}}
+{#- Whether any kept record is from the run's days: only then are the days before read again. -#}
+{%- set has_rerun = false -%}
+{%- if execute and is_incremental() -%}
+    {%- set rerun_query -%}
+        select count(*) from {{ this }} where snapshot_date >= {{ partition_start_date() }}
+    {%- endset -%}
+    {%- set has_rerun = run_query(rerun_query).columns[0].values()[0] > 0 -%}
+{%- endif %}
+
+with
+
+{% if is_incremental() %}
+kept as (
+    select * from {{ this }}
+    where snapshot_date < {{ partition_start_date() }}
+),
+
+rerun_models as (
+    select model_id from {{ this }}
+    where snapshot_date >= {{ partition_start_date() }}
+),
+{% endif %}
+
+snapshots as (
+    select
+        model_id,
+        snapshot_date,
+        fetched_at,
+        tags,
+        base_model_relation,
+        base_model_ids
+    from {{ ref('stg_hub__model_snapshots') }}
+    {%- if is_incremental() %}
+    where snapshot_date >= {{ partition_start_date() }}
+    {%- endif %}
+    {%- if has_rerun %}
+    union all
+    select
+        model_id,
+        snapshot_date,
+        fetched_at,
+        tags,
+        base_model_relation,
+        base_model_ids
+    from {{ ref('stg_hub__model_snapshots') }}
+    where
+        snapshot_date < {{ partition_start_date() }}
+        and model_id in (select rerun_models.model_id from rerun_models)
+    {%- endif %}
+),
+
+catalog as (
+    select
+        model_id,
+        snapshot_date,
+        fetched_at,
+        tags,
+        base_model_relation,
+        base_model_ids
+    from {{ ref('stg_hub__model_catalog') }}
+    {%- if is_incremental() %}
+    where snapshot_date >= {{ partition_start_date() }}
+    {%- endif %}
+    {%- if has_rerun %}
+    union all
+    select
+        model_id,
+        snapshot_date,
+        fetched_at,
+        tags,
+        base_model_relation,
+        base_model_ids
+    from {{ ref('stg_hub__model_catalog') }}
+    where
+        snapshot_date < {{ partition_start_date() }}
+        and model_id in (select rerun_models.model_id from rerun_models)
+    {%- endif %}
+),
+
+records as (
+    select * from snapshots
+    union all
+    select * from catalog
+),
+
+with_lineage_tags as (
+    select
+        model_id,
+        snapshot_date,
+        fetched_at,
+        base_model_relation,
+        base_model_ids,
+        {{ list_filter(
+            'tags', 'tag', regex_matches('tag', "'^base_model:(finetune|adapter|quantized|merge):'")
+        ) }} as lineage_tags
+    from records
+),
+
+lineage_records as (
+    select
+        model_id,
+        snapshot_date,
+        fetched_at,
+        case
+            when {{ list_size('base_model_ids') }} > 0 then base_model_relation
+            else regexp_extract({{ list_first('lineage_tags') }}, '^base_model:([a-z]+):', 1)
+        end as relation,
+        case
+            when {{ list_size('base_model_ids') }} > 0 then base_model_ids
+            else {{ list_transform(
+                'lineage_tags', 'tag', "regexp_extract(tag, '^base_model:[a-z]+:(.+)$', 1)"
+            ) }}
+        end as parent_model_ids
+    from with_lineage_tags
+    where {{ list_size('base_model_ids') }} > 0 or {{ list_size('lineage_tags') }} > 0
+),
+
+candidates as (
+    select * from lineage_records
+    {%- if is_incremental() %}
+    union all
+    select kept.*
+    from kept
+    where kept.model_id in (select lineage_records.model_id from lineage_records)
+    {%- endif %}
+),
+
+latest_lineage as (
+    select *
+    from candidates
+    qualify row_number() over (
+        partition by model_id order by snapshot_date desc, fetched_at desc
+    ) = 1
+)
+
+select * from latest_lineage
