@@ -67,6 +67,18 @@
     {{ return((first, periods)) }}
 {%- endmacro %}
 
+{#- The pre-hook of `int_hub__model_downloads_periods`: delete the periods it recomputes. -#}
+{% macro downloads_periods_delete_changed() -%}
+    {%- set changed = downloads_changed_periods() -%}
+    {%- if changed is not none and changed[1] -%}
+        delete from {{ this }}
+        where
+            {%- for period in changed[1] %}
+            {{ "or " if not loop.first }}(period_grain = '{{ period[0] }}' and period_start = date '{{ period[1] }}')
+            {%- endfor %}
+    {%- endif -%}
+{%- endmacro %}
+
 {#- The developer a market figure is attributed to: the registry's developer, or `org:<hub org>`
     for an org not in it, so that concentration is measured over real publishers. -#}
 {% macro developer_key(developer_id, hub_org) -%}

@@ -3,16 +3,17 @@
 -- history on every run. One row per model x grain x period in which the model has a daily row.
 --
 -- Incremental on DuckDB: the periods holding a daily row derived after this table's newest
--- (`derived_at`: the daily rows a run replaced) are recomputed whole from the daily rows and
--- replaced (delete+insert on grain and period). A daily run rebuilds its week and its month.
--- The periods are looked up when the model compiles, so the scan below reads only their days.
--- A table on Spark.
+-- (`derived_at`: the daily rows a run replaced) are recomputed whole from the daily rows; the
+-- pre-hook deletes them inside the build's transaction (dbt's delete+insert on two key columns
+-- of a few distinct values joins every old row with every new one). A daily run rebuilds its
+-- week and its month. The periods are looked up when the model compiles, so the scan below
+-- reads only their days. A table on Spark.
 {{
     config(
         materialized=('table' if target.type == 'spark' else 'incremental'),
-        incremental_strategy='delete+insert',
-        unique_key=['period_grain', 'period_start'],
+        incremental_strategy='append',
         on_schema_change='fail',
+        pre_hook="{{ downloads_periods_delete_changed() }}",
     )
 }}
 {%- set changed = downloads_changed_periods() %}
