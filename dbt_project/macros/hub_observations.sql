@@ -87,3 +87,33 @@
         else {{ developer_id }}
     end
 {%- endmacro %}
+
+{#- What `int_hub__model_observed` merges in an incremental run: the newest `built_at` it has
+    (`watermark`), the first day among the observations built after it (`first_day`; none when
+    there are none), and whether a kept model's span reaches that day (`has_rerun`). None when
+    the model is built whole (first build, full refresh, Spark) or at parse time. -#}
+{% macro observed_changes() -%}
+    {%- if not execute or target.type == 'spark' or not is_incremental() -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set query -%}
+        with
+        watermark as (
+            select coalesce(max(built_at), timestamp '1900-01-01') as built_at from {{ this }}
+        ),
+        changed as (
+            select min(snapshot_date) as first_day
+            from {{ ref('int_hub__model_observations') }}
+            where built_at > (select watermark.built_at from watermark)
+        )
+        select
+            cast((select watermark.built_at from watermark) as varchar),
+            cast(coalesce((select changed.first_day from changed), date '9999-12-31') as varchar),
+            exists (
+                select 1 from {{ this }}
+                where last_observed_date >= (select changed.first_day from changed)
+            )
+    {%- endset -%}
+    {%- set row = run_query(query).rows[0] -%}
+    {{ return({'watermark': row[0], 'first_day': row[1], 'has_rerun': row[2]}) }}
+{%- endmacro %}

@@ -19,7 +19,7 @@
     config(
         materialized=('table' if target.type == 'spark' else 'incremental'),
         incremental_strategy='append',
-        on_schema_change='fail',
+        on_schema_change='append_new_columns',
         pre_hook="{{ hub_observations_delete_rebuilt() }}",
     )
 }}
@@ -111,7 +111,10 @@ observations as (
         children_model_count,
         previous_downloads_all_time is not null as has_previous_observation,
         coalesce(downloads_all_time = previous_downloads_all_time, false) as is_unchanged,
-        coalesce(recent_max > recent_min, false) as was_moving
+        coalesce(recent_max > recent_min, false) as was_moving,
+        -- When the row was built (the dbt invocation's start): `int_hub__model_observed` reads
+        -- the rows built since its own last build.
+        cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as timestamp) as built_at
     from compared
     where is_rebuilt
 )

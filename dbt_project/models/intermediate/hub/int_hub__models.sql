@@ -13,10 +13,6 @@
 -- the market-share marts leaves these out, as the ATOM Project does.
 with
 
-observations as (
-    select * from {{ ref('int_hub__model_observations') }}
-),
-
 catalog as (
     select * from {{ ref('stg_hub__model_catalog') }}
 ),
@@ -39,40 +35,8 @@ families as (
     where family_rules_version = '{{ rules_version }}'
 ),
 
--- One pass over the observations: the newest one's attributes, and the span observed.
 observed as (
-    select
-        model_id,
-        {{ arg_max(struct_of([
-            'hub_org', 'pipeline_tag', 'library_name', 'tags', 'safetensors_parameter_count',
-            'children_model_count',
-        ]), 'snapshot_date') }} as latest,
-        min(snapshot_date) as first_observed_date,
-        max(snapshot_date) as last_observed_date,
-        min(created_at) as created_at
-    from observations
-    group by model_id
-),
-
-latest_observation as (
-    select
-        observed.model_id,
-        observed.latest.hub_org,
-        observed.latest.pipeline_tag,
-        observed.latest.library_name,
-        observed.latest.tags,
-        observed.latest.safetensors_parameter_count,
-        observed.latest.children_model_count
-    from observed
-),
-
-observed_span as (
-    select
-        model_id,
-        first_observed_date,
-        last_observed_date,
-        created_at
-    from observed
+    select * from {{ ref('int_hub__model_observed') }}
 ),
 
 latest_catalog as (
@@ -85,28 +49,26 @@ latest_catalog as (
 
 combined as (
     select
-        coalesce(latest_observation.model_id, latest_catalog.model_id) as model_id,
-        coalesce(latest_observation.hub_org, latest_catalog.hub_org) as hub_org,
-        coalesce(observed_span.created_at, latest_catalog.created_at) as created_at,
-        coalesce(latest_observation.pipeline_tag, latest_catalog.pipeline_tag) as pipeline_tag,
-        coalesce(latest_observation.library_name, latest_catalog.library_name) as library_name,
-        coalesce(latest_observation.tags, latest_catalog.tags) as tags,
+        coalesce(observed.model_id, latest_catalog.model_id) as model_id,
+        coalesce(observed.hub_org, latest_catalog.hub_org) as hub_org,
+        coalesce(observed.created_at, latest_catalog.created_at) as created_at,
+        coalesce(observed.pipeline_tag, latest_catalog.pipeline_tag) as pipeline_tag,
+        coalesce(observed.library_name, latest_catalog.library_name) as library_name,
+        coalesce(observed.tags, latest_catalog.tags) as tags,
         coalesce(
-            latest_observation.safetensors_parameter_count,
+            observed.safetensors_parameter_count,
             latest_catalog.safetensors_parameter_count
         ) as parameter_count,
         coalesce(
-            latest_observation.children_model_count, latest_catalog.children_model_count
+            observed.children_model_count, latest_catalog.children_model_count
         ) as hub_derivative_count,
-        observed_span.first_observed_date,
-        observed_span.last_observed_date,
-        latest_observation.model_id is not null as is_tracked,
+        observed.first_observed_date,
+        observed.last_observed_date,
+        observed.model_id is not null as is_tracked,
         latest_catalog.model_id is not null as is_in_catalog
-    from latest_observation
+    from observed
     full outer join latest_catalog
-        on latest_observation.model_id = latest_catalog.model_id
-    left join observed_span
-        on coalesce(latest_observation.model_id, latest_catalog.model_id) = observed_span.model_id
+        on observed.model_id = latest_catalog.model_id
 ),
 
 with_family as (
