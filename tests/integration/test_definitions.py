@@ -38,7 +38,9 @@ def test_lineage_runs_from_the_raw_hub_asset_to_mart_adoption(definitions):
 
     assert dg.AssetKey(["raw", "hub_model_snapshots"]) in upstream
     assert dg.AssetKey(["staging", "stg_hub__model_snapshots"]) in upstream
-    assert dg.AssetKey(["marts", "fct_model_downloads_daily"]) in upstream
+    # The monthly sums per model, kept incrementally, from the derived daily downloads.
+    assert dg.AssetKey(["intermediate", "int_hub__model_downloads_daily"]) in upstream
+    assert dg.AssetKey(["intermediate", "int_hub__model_downloads_periods"]) in upstream
     assert dg.AssetKey(["reference", "developer_registry"]) in upstream
 
 
