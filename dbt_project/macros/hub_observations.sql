@@ -72,10 +72,7 @@
     {%- set changed = downloads_changed_periods() -%}
     {%- if changed is not none and changed[1] -%}
         delete from {{ this }}
-        where
-            {%- for period in changed[1] %}
-            {{ "or " if not loop.first }}(period_grain = '{{ period[0] }}' and period_start = date '{{ period[1] }}')
-            {%- endfor %}
+        where {{ in_periods(changed[1]) }}
     {%- endif -%}
 {%- endmacro %}
 
@@ -116,4 +113,13 @@
     {%- endset -%}
     {%- set row = run_query(query).rows[0] -%}
     {{ return({'watermark': row[0], 'first_day': row[1], 'has_rerun': row[2]}) }}
+{%- endmacro %}
+
+{#- Whether a row's (period_grain, period_start) is one of `periods` (false for none). -#}
+{% macro in_periods(periods) -%}
+    ({% for period in periods -%}
+        {{ " or " if not loop.first }}(period_grain = '{{ period[0] }}' and period_start = date '{{ period[1] }}')
+    {%- else -%}
+        false
+    {%- endfor %})
 {%- endmacro %}

@@ -40,66 +40,30 @@ rerun_models as (
 ),
 {% endif %}
 
-snapshots as (
-    select
-        model_id,
-        snapshot_date,
-        fetched_at,
-        tags,
-        base_model_relation,
-        base_model_ids
-    from {{ ref('stg_hub__model_snapshots') }}
-    {%- if is_incremental() %}
-    where snapshot_date >= {{ partition_start_date() }}
-    {%- endif %}
-    {%- if has_rerun %}
-    union all
-    select
-        model_id,
-        snapshot_date,
-        fetched_at,
-        tags,
-        base_model_relation,
-        base_model_ids
-    from {{ ref('stg_hub__model_snapshots') }}
-    where
-        snapshot_date < {{ partition_start_date() }}
-        and model_id in (select rerun_models.model_id from rerun_models)
-    {%- endif %}
-),
-
-catalog as (
-    select
-        model_id,
-        snapshot_date,
-        fetched_at,
-        tags,
-        base_model_relation,
-        base_model_ids
-    from {{ ref('stg_hub__model_catalog') }}
-    {%- if is_incremental() %}
-    where snapshot_date >= {{ partition_start_date() }}
-    {%- endif %}
-    {%- if has_rerun %}
-    union all
-    select
-        model_id,
-        snapshot_date,
-        fetched_at,
-        tags,
-        base_model_relation,
-        base_model_ids
-    from {{ ref('stg_hub__model_catalog') }}
-    where
-        snapshot_date < {{ partition_start_date() }}
-        and model_id in (select rerun_models.model_id from rerun_models)
-    {%- endif %}
-),
-
+-- The raw records of the run's days, from the daily snapshots and the catalog exports, and for a
+-- rerun's models the records of the days before.
 records as (
-    select * from snapshots
-    union all
-    select * from catalog
+    {%- for source in ['stg_hub__model_snapshots', 'stg_hub__model_catalog'] %}
+    {%- set first_source = loop.first %}
+    {%- for rerun in ([false, true] if has_rerun else [false]) %}
+    {{ "union all" if not (loop.first and first_source) }}
+    select
+        model_id,
+        snapshot_date,
+        fetched_at,
+        tags,
+        base_model_relation,
+        base_model_ids
+    from {{ ref(source) }}
+    {%- if rerun %}
+    where
+        snapshot_date < {{ partition_start_date() }}
+        and model_id in (select rerun_models.model_id from rerun_models)
+    {%- elif is_incremental() %}
+    where snapshot_date >= {{ partition_start_date() }}
+    {%- endif %}
+    {%- endfor %}
+    {%- endfor %}
 ),
 
 with_lineage_tags as (

@@ -57,12 +57,7 @@ final as (
         max(derived_at) as derived_at
     from dated
     {%- if changed is not none %}
-    where
-        {%- for period in changed[1] %}
-        {{ "or " if not loop.first }}(period_grain = '{{ period[0] }}' and period_start = date '{{ period[1] }}')
-        {%- else %}
-        false
-        {%- endfor %}
+    where {{ in_periods(changed[1]) }}
     {%- endif %}
     group by 1, 2, 3
 )
