@@ -1,3 +1,6 @@
+{#- The incremental Hub models: which days, periods and models a run rebuilds, decided when a
+    model compiles (or in its pre-hook), from the stored tables and the run's days. -#}
+
 {#- The first day `int_hub__model_observations` rebuilds in an incremental run: the run's first
     day, or the first day on which the stored observations and the raw layer disagree, if that
     is earlier (a day evicted from the raw layer is stored but no longer raw; a day admitted or
