@@ -79,15 +79,6 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- The developer a market figure is attributed to: the registry's developer, or `org:<hub org>`
-    for an org not in it, so that concentration is measured over real publishers. -#}
-{% macro developer_key(developer_id, hub_org) -%}
-    case
-        when {{ developer_id }} = 'unattributed' then 'org:' || {{ hub_org }}
-        else {{ developer_id }}
-    end
-{%- endmacro %}
-
 {#- What `int_hub__model_observed` merges in an incremental run: the newest `built_at` it has
     (`watermark`), the first day among the observations built after it (`first_day`; none when
     there are none), and whether a kept model's span reaches that day (`has_rerun`). None when
