@@ -36,6 +36,10 @@ from ingestion.atomic import published_mode, replacing
 from orchestration.lib.layout import Layout
 
 MARTS_SCHEMA = "marts"
+# The cap of DuckDB's memory, as dbt's profile reads it (unset: DuckDB's default, 80 % of the
+# machine): the export sorts every row of the daily fact, hundreds of millions for the whole
+# Hub, and without it took 20 GB of a 24 GB machine in the publish step.
+MEMORY_LIMIT_ENV = "OBSERVATORY_DUCKDB_MEMORY_LIMIT"
 PUBLISHED_FILE = "_published.json"
 KEPT_VERSIONS = 2  # the current one and the one before it
 
@@ -63,7 +67,9 @@ def export_marts(warehouse: Path, versions: Path) -> Path:
     version = versions / stamp
     digest = file_sha256(warehouse)
     with replacing(version, folder=True) as folder:
-        with duckdb.connect(str(warehouse), read_only=True) as con:
+        limit = os.environ.get(MEMORY_LIMIT_ENV)
+        config = {"memory_limit": limit} if limit else {}
+        with duckdb.connect(str(warehouse), read_only=True, config=config) as con:
             names = [
                 name
                 for (name,) in con.execute(

@@ -169,3 +169,19 @@ print("leftovers:", remove_leftovers(layout))
     assert f"error: cannot write {data_dir / 'warehouse.duckdb'}: No space left on device" in out
     assert "unchanged: True" in out
     assert "leftovers: []" in out
+
+
+def test_the_export_takes_duckdbs_memory_limit_from_the_environment(tmp_path, monkeypatch):
+    """The export sorts every row of each mart (the daily fact of the whole Hub is hundreds of
+    millions): it runs under the same cap as dbt's DuckDB, `OBSERVATORY_DUCKDB_MEMORY_LIMIT`."""
+    layout = Layout(tmp_path)
+    build(layout, 10)
+    monkeypatch.setenv("OBSERVATORY_DUCKDB_MEMORY_LIMIT", "not a size")
+
+    with pytest.raises(duckdb.Error, match="Memory must have a number"):
+        publish_warehouse(layout.build_warehouse_path, layout.warehouse_path)
+    assert not layout.warehouse_path.exists()
+
+    monkeypatch.setenv("OBSERVATORY_DUCKDB_MEMORY_LIMIT", "100MB")
+    publish_warehouse(layout.build_warehouse_path, layout.warehouse_path)
+    assert parquet_marts_differences(tmp_path) == {}
