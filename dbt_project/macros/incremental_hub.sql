@@ -49,13 +49,9 @@
     {%- endif -%}
     {%- set query -%}
         with
-        watermark as (
-            select coalesce(max(derived_at), timestamp '1900-01-01') as derived_at from {{ this }}
-        ),
         changed_days as (
             select distinct daily.download_date
-            from {{ ref('int_hub__model_downloads_daily') }} as daily
-            where daily.derived_at > (select watermark.derived_at from watermark)
+            from {{ stamped_since_last_build(ref('int_hub__model_downloads_daily'), 'derived_at') }} as daily
         )
         select distinct
             grain.period_grain,
@@ -89,16 +85,12 @@
     {%- endif -%}
     {%- set query -%}
         with
-        watermark as (
-            select coalesce(max(built_at), timestamp '1900-01-01') as built_at from {{ this }}
-        ),
         changed as (
-            select min(snapshot_date) as first_day
-            from {{ ref('int_hub__model_observations') }}
-            where built_at > (select watermark.built_at from watermark)
+            select min(built.snapshot_date) as first_day
+            from {{ stamped_since_last_build(ref('int_hub__model_observations'), 'built_at') }} as built
         )
         select
-            cast((select watermark.built_at from watermark) as varchar),
+            cast((select coalesce(max(built_at), timestamp '1900-01-01') from {{ this }}) as varchar),
             cast(coalesce((select changed.first_day from changed), date '9999-12-31') as varchar),
             exists (
                 select 1 from {{ this }}
@@ -116,4 +108,15 @@
     {%- else -%}
         false
     {%- endfor %})
+{%- endmacro %}
+
+{#- The rows of `upstream` stamped (`stamp`: when a run built them) after the newest stamp this
+    model has kept, as a subquery: what an incremental run of it has not merged yet. -#}
+{% macro stamped_since_last_build(upstream, stamp) -%}
+    (
+        select * from {{ upstream }}
+        where {{ stamp }} > (
+            select coalesce(max({{ stamp }}), timestamp '1900-01-01') from {{ this }}
+        )
+    )
 {%- endmacro %}
