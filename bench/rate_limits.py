@@ -1,7 +1,7 @@
 """How long the live Hub step waits against a server that rate-limits the first request of
 every URL for one second (issue 11: "320 s for the registry's organisations").
 
-The rehearsal Hub (`ingestion.rehearsal`) serves the demo's newest day to the developer
+The rehearsal Hub (`simulation.rehearsal`) serves the demo's newest day to the developer
 registry's organisations, one page each, and answers the first request of each URL with a 429
 saying `RateLimit: "api";r=0;t=1` (as the Hub says it) or, with `--style`, in another form. Two
 clients list the same organisations:
@@ -40,15 +40,15 @@ def main() -> int:
     args = parser.parse_args()
     os.environ["HF_HOME"] = tempfile.mkdtemp(prefix="bench-hf-home-")
 
-    from ingestion.demo import DemoSpec, ensure_demo
     from ingestion.http import RetryPolicy
     from ingestion.hub.live import LiveHubClient
     from ingestion.hub.schema import HUB_EXPAND_FIELDS
     from ingestion.registry import registry_orgs
-    from ingestion.rehearsal.base import Fault, FaultRule
-    from ingestion.rehearsal.data import served_from
-    from ingestion.rehearsal.hub import HubServer
     from orchestration.lib.settings import DEVELOPER_REGISTRY_CSV
+    from simulation.demo import DemoSpec, ensure_demo
+    from simulation.rehearsal.base import Fault, FaultRule
+    from simulation.rehearsal.data import served_from
+    from simulation.rehearsal.hub import HubServer
 
     demo = Path(tempfile.mkdtemp(prefix="bench-demo-")) / "demo"
     ensure_demo(demo, DemoSpec(days=2, price_days=2, rankings_days=1))

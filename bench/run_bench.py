@@ -30,7 +30,7 @@ OBSERVATORY = Path(sys.executable).parent / "observatory"
 
 def cases(recordings: Path | None) -> list[tuple[str, list[str]]]:
     if recordings is None:
-        from ingestion.demo import DemoSpec
+        from simulation.demo import DemoSpec
 
         last = DemoSpec().end.isoformat()
     else:

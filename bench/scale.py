@@ -4,7 +4,7 @@ the floor (DuckDB alone on the same daily delta). Issue 14; figures in BENCHMARK
 
     .venv/bin/python bench/scale.py [--models 2000000] [--days 91] [--work /tmp/observatory-scale]
 
-The data is the project's demo generator (`ingestion/demo`) at `--models` x `--days`, written
+The data is the project's demo generator (`simulation/demo`) at `--models` x `--days`, written
 once under `--work` (kept there and reused while its spec is unchanged: 2,000,000 x 91 takes
 about 6 minutes and 2.3 GB). It runs `observatory run` of the checkout it lives in, as
 `bench/stages.py` does, over that folder as recordings (`RECORDINGS_DIR`), in two DATA_DIRs:
@@ -38,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from stages import ROOT, floor, parse_dbt_project, stages
 
 sys.path.insert(0, str(ROOT))
-from ingestion.demo import DemoSpec, ensure_demo
+from simulation.demo import DemoSpec, ensure_demo
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
@@ -88,7 +88,7 @@ def run(
     started_at, started = time.time(), time.perf_counter()
     log = (data_dir / f"run-{len(list(data_dir.glob('run-*.log')))}.log").open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "orchestration.cli.main", "run", *args],
+        [sys.executable, "-m", "cli.main", "run", *args],
         env=env,
         cwd=ROOT,
         stdout=log,

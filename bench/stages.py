@@ -54,7 +54,7 @@ def run(args: list[str], data_dir: Path, recordings: Path | None) -> tuple[float
     started_at = time.time()
     started = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "orchestration.cli.main", "run", *args],
+        [sys.executable, "-m", "cli.main", "run", *args],
         env=env,
         check=True,
         capture_output=True,
@@ -69,7 +69,7 @@ def run(args: list[str], data_dir: Path, recordings: Path | None) -> tuple[float
 def parse_dbt_project(data_dir: Path) -> None:
     """The manifest the definitions load, for this checkout (what `make` does first)."""
     subprocess.run(
-        [sys.executable, "-m", "orchestration.cli.main", "exec", "dbt", "parse", "--quiet"],
+        [sys.executable, "-m", "cli.main", "exec", "dbt", "parse", "--quiet"],
         env={**os.environ, "DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT)},
         check=True,
         capture_output=True,

@@ -1,7 +1,7 @@
 """Shared fixtures. The only fakes are network servers on 127.0.0.1.
 
 Two kinds of data feed the tests, and neither is in the repository:
-- the demo data, generated here by `ingestion.demo` (deterministic, always available);
+- the demo data, generated here by `simulation.demo` (deterministic, always available);
 - the real recordings in `../shared/data` (developers and CI have them, users do not). Tests
   that read them are marked `real_data` and skip, saying why, where the folder is missing.
 """
@@ -20,9 +20,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from ingestion.demo import DemoSpec, DemoSummary, generate_demo
-from ingestion.rehearsal.hub import HubServer, api_models
-from ingestion.rehearsal.openrouter import OpenRouterServer
+from simulation.demo import DemoSpec, DemoSummary, generate_demo
+from simulation.rehearsal.hub import HubServer, api_models
+from simulation.rehearsal.openrouter import OpenRouterServer
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = Path(os.environ.get("OBSERVATORY_SHARED_DATA", ROOT.parent / "shared" / "data"))
@@ -201,7 +201,7 @@ def demo() -> DemoSummary:
 
 def run_pipeline(data_dir: Path, *args: str, recordings: Path | None = None) -> None:
     """`observatory run` as `make run` runs it, on the demo (default) or on recordings."""
-    from orchestration.cli.main import main
+    from cli.main import main
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DATA_DIR", str(data_dir))

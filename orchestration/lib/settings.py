@@ -28,7 +28,7 @@ DEFAULT_OPENROUTER_BASE_URL = "https://openrouter.ai/api/v1"
 OPENROUTER_API_KEY_ENV = "OPENROUTER_API_KEY"
 
 
-# The size of the generated demo (`ingestion.demo.DemoSpec`), when a smaller or larger one is
+# The size of the generated demo (`simulation.demo.DemoSpec`), when a smaller or larger one is
 # wanted than the default: setting -> the spec's field.
 DEMO_SIZE_SETTINGS = {
     "DEMO_MODELS": "models",
@@ -50,7 +50,7 @@ class Settings:
     snapshots in `hub/daily/`, catalog exports in `hub/`, OpenRouter answers in
     `openrouter/daily/` and usage rankings in `openrouter/rankings_daily/`. Without
     `RECORDINGS_DIR` that folder is `$DATA_DIR/demo`, which the CLI fills with generated demo
-    data (`ingestion.demo`): the project ships no third-party data. Each source's own setting
+    data (`simulation.demo`): the project ships no third-party data. Each source's own setting
     (`HUB_SNAPSHOT_DIR`, ...) still overrides its folder.
     """
 

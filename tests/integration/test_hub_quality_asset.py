@@ -15,9 +15,8 @@ import dagster as dg
 import polars as pl
 import pytest
 
+from cli.main import main
 from ingestion.quality.quarantine import Quarantine
-from ingestion.rehearsal.base import Fault
-from orchestration.cli.main import main
 from orchestration.defs.hub.assets import (
     HUB_ORGS_IN_REGISTRY_CHECK,
     HUB_SNAPSHOT_EXPECTATIONS_CHECK,
@@ -26,6 +25,7 @@ from orchestration.defs.hub.assets import (
 from orchestration.defs.hub.resources import HubSourceResource
 from orchestration.lib.partitions import RANGE_END_TAG, RANGE_START_TAG
 from orchestration.lib.resources import StorageResource
+from simulation.rehearsal.base import Fault
 from tests.conftest import DEMO_DIR, REAL_HUB_DAILY, clean_demo_days, requires_real_data
 from tests.helpers import correction_days
 

@@ -14,7 +14,7 @@ from ingestion.http import RetryPolicy
 from ingestion.hub.live import LiveHubClient
 from ingestion.hub.schema import HUB_SNAPSHOT_SCHEMA
 from ingestion.live import LiveSource
-from ingestion.rehearsal.base import Fault, FaultRule
+from simulation.rehearsal.base import Fault, FaultRule
 
 DAY = dt.date(2026, 5, 21)
 

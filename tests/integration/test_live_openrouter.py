@@ -11,7 +11,7 @@ from ingestion.http import RetryPolicy
 from ingestion.live import LiveSource
 from ingestion.openrouter.live import MAX_ATTEMPTS, LiveOpenRouterClient
 from ingestion.openrouter.schema import OPENROUTER_MODELS_SCHEMA
-from ingestion.rehearsal.base import Fault
+from simulation.rehearsal.base import Fault
 
 DAY = dt.date(2026, 8, 19)
 

@@ -21,8 +21,8 @@ from ingestion.openrouter.rankings import RANKINGS_SOURCE, recorded_rankings_sou
 from ingestion.openrouter.rankings_live import LiveRankingsClient
 from ingestion.openrouter.rankings_quality import validate_rankings_snapshot
 from ingestion.quality.expectations import shared_validator
-from ingestion.rehearsal.base import Fault
-from ingestion.rehearsal.openrouter import OpenRouterServer
+from simulation.rehearsal.base import Fault
+from simulation.rehearsal.openrouter import OpenRouterServer
 from tests.conftest import DEMO_DIR, REAL_RANKINGS, requires_real_data
 
 KEY = "sk-or-v1-test-0f1e2d3c4b5a69788796a5b4c3d2e1f0"

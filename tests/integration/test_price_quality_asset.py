@@ -13,13 +13,13 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from cli.main import main
 from ingestion.quality.quarantine import Quarantine
-from ingestion.rehearsal.base import Fault
-from orchestration.cli.main import main
 from orchestration.defs.prices.assets import PRICE_SNAPSHOT_EXPECTATIONS_CHECK, openrouter_models
 from orchestration.defs.prices.resources import OpenRouterSourceResource
 from orchestration.lib.partitions import RANGE_END_TAG, RANGE_START_TAG
 from orchestration.lib.resources import StorageResource
+from simulation.rehearsal.base import Fault
 
 DATASET = "openrouter_models"
 GOOD_DAY = "2026-08-19"

@@ -29,9 +29,9 @@ import duckdb
 import polars as pl
 import pytest
 
+from cli.main import main
 from ingestion.quality.limits import SNAPSHOT_NOT_IN_FUTURE, utc_today
 from ingestion.quality.quarantine import EVICTED, QUARANTINED, Quarantine
-from orchestration.cli.main import main
 from orchestration.defs.hub.assets import HUB_SNAPSHOT_EXPECTATIONS_CHECK
 from tests.conftest import clean_demo_days
 from tests.helpers import read_marts as read_some_marts

@@ -35,11 +35,11 @@ from ingestion.openrouter.live import LiveOpenRouterClient
 from ingestion.openrouter.rankings_live import LiveRankingsClient
 from ingestion.raw_store import content_hash
 from ingestion.registry import registry_orgs
-from ingestion.rehearsal.base import Seen
-from ingestion.rehearsal.data import served_from
-from ingestion.rehearsal.servers import Rehearsal
 from orchestration.lib.layout import Dataset, Layout
 from orchestration.lib.settings import DEVELOPER_REGISTRY_CSV
+from simulation.rehearsal.base import Seen
+from simulation.rehearsal.data import served_from
+from simulation.rehearsal.servers import Rehearsal
 from tests.conftest import DEMO_DIR, ROOT
 from tests.helpers import parquet_marts_differences
 
@@ -117,7 +117,7 @@ def run_on_a_full_raw_layer(data_dir: Path, rehearsal: Rehearsal) -> Ran:
         'echo "hidden entries: $(find "$RAW" -name ".*" | wc -l)"; exit $code'
     )
     command = ["unshare", "-rm", "sh", "-c", script, "sh", str(raw)]
-    command += [sys.executable, "-m", "orchestration.cli.main", "run"]
+    command += [sys.executable, "-m", "cli.main", "run"]
     result = subprocess.run(
         command,
         cwd=ROOT,
@@ -154,7 +154,7 @@ def run_queued_behind_a_lock_holder(data_dir: Path, rehearsal: Rehearsal) -> tup
     )
     assert holder.stdout.readline().strip() == "held"
     run = subprocess.Popen(
-        [sys.executable, "-m", "orchestration.cli.main", "run", "--wait"],
+        [sys.executable, "-m", "cli.main", "run", "--wait"],
         cwd=ROOT,
         env=live_env(data_dir, rehearsal),
         stdout=subprocess.PIPE,

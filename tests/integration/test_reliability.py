@@ -21,7 +21,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from orchestration.cli.main import main
+from cli.main import main
 from orchestration.lib.layout import Layout
 from orchestration.lib.recovery import CLI_RUN_TAG
 from orchestration.lib.run_lock import run_lock
@@ -47,7 +47,7 @@ def run_env(data_dir: Path, recordings: Path) -> dict[str, str]:
 
 def start_run(data_dir: Path, recordings: Path) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "orchestration.cli.main", "run"],
+        [sys.executable, "-m", "cli.main", "run"],
         cwd=ROOT,
         env=run_env(data_dir, recordings),
         stdout=subprocess.PIPE,
@@ -148,7 +148,7 @@ def test_a_run_killed_in_ingest_or_in_dbt_changes_nothing_and_the_next_run_recov
         assert mart_hashes(layout.warehouse_path) == good
 
     result = subprocess.run(
-        [sys.executable, "-m", "orchestration.cli.main", "run"],
+        [sys.executable, "-m", "cli.main", "run"],
         cwd=ROOT,
         env=run_env(data_dir, recordings),
         capture_output=True,

@@ -18,8 +18,8 @@ import dagster as dg
 import duckdb
 import pytest
 
-from orchestration.cli.main import main
-from orchestration.cli.report import harlequin_argv
+from cli.main import main
+from cli.report import harlequin_argv
 from orchestration.defs.report.assets import REPORT_KEY
 from orchestration.lib.instance import persistent_instance
 from orchestration.lib.report.page import read_embedded

@@ -313,7 +313,7 @@ def test_the_deepseek_claim_is_the_largest_deepseek_openai_ratio_of_any_day(con)
 def test_the_summary_prints_the_claims_and_the_citation(pipeline, con):
     from rich.console import Console
 
-    from orchestration.cli.summary import print_summary
+    from cli.summary import print_summary
     from orchestration.lib.settings import Settings
 
     settings = Settings.from_env(

@@ -16,9 +16,6 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from ingestion.demo import DEMO_VERSION, DemoSpec, DemoSummary, ensure_demo, generate_demo
-from ingestion.demo.seeds import SEEDS_DIR
-from ingestion.demo.spec import MIN_DAYS_FOR_FAULTS
 from ingestion.hub.quality import MAX_SHARE_DOWN, validate_hub_snapshot
 from ingestion.hub.recorded import read_snapshot_file
 from ingestion.hub.schema import HUB_SNAPSHOT_SCHEMA
@@ -26,6 +23,9 @@ from ingestion.openrouter.pricing import models_frame
 from ingestion.openrouter.quality import UNKNOWN_PRICE, validate_price_snapshot
 from ingestion.quality.counters import COUNTER_CORRECTIONS, COUNTERS_WENT_DOWN_AT_ONCE
 from ingestion.quality.expectations import shared_validator
+from simulation.demo import DEMO_VERSION, DemoSpec, DemoSummary, ensure_demo, generate_demo
+from simulation.demo.seeds import SEEDS_DIR
+from simulation.demo.spec import MIN_DAYS_FOR_FAULTS
 
 SMALL = DemoSpec(models=30, days=5, price_days=12, rankings_days=3)
 REGISTRY = pl.read_csv(SEEDS_DIR / "developer_registry.csv", infer_schema=False)

@@ -10,6 +10,7 @@ import json
 import polars as pl
 import pytest
 
+from cli.main import main
 from ingestion.quality.gate import admit_or_quarantine
 from ingestion.quality.quarantine import (
     EVICTED,
@@ -21,7 +22,6 @@ from ingestion.quality.quarantine import (
 )
 from ingestion.quality.results import Verdict
 from ingestion.raw_store import RawStore
-from orchestration.cli.main import main
 
 pytestmark = pytest.mark.reliability
 
@@ -145,8 +145,9 @@ def test_the_cli_evicts_lists_and_admits(stored, monkeypatch, capsys):
 
 
 def test_after_a_failed_run_the_stored_day_beyond_a_limit_is_named_with_the_command(stored):
+    from orchestration.lib.diagnose import failure_hint, stored_days_beyond_limits
+
     from ingestion.quality.limits import INT64_MAX
-    from orchestration.cli.diagnose import failure_hint, stored_days_beyond_limits
 
     store, _, _ = stored
     later = DAY + dt.timedelta(days=3)

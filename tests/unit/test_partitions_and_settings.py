@@ -6,8 +6,8 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from orchestration.cli.main import default_range
 from orchestration.definitions import daily_partitions
+from orchestration.lib.daily_run import default_range
 from orchestration.lib.days import existing_days
 from orchestration.lib.partitions import (
     data_partitions,
@@ -93,7 +93,7 @@ def test_the_default_run_covers_the_hub_and_the_price_days(demo):
     settings = Settings.from_env({"RECORDINGS_DIR": demo.out_dir})
     days = [*demo.hub_days, *demo.price_days]
 
-    assert default_range(settings) == (min(days), max(days))
+    assert default_range(settings) == (min(days), max(days), [])
 
 
 def test_relative_paths_are_taken_from_the_working_directory(tmp_path, monkeypatch):

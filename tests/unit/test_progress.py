@@ -12,7 +12,7 @@ import sys
 import dagster as dg
 from rich.console import Console
 
-from orchestration.cli.progress import ProgressView, step_name, terminal_without_stdout
+from cli.progress import ProgressView, step_name, terminal_without_stdout
 
 START, END = dt.date(2026, 1, 1), dt.date(2026, 1, 10)
 

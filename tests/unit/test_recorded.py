@@ -12,7 +12,7 @@ from ingestion.errors import InputError
 from ingestion.hub.recorded import recorded_hub_source
 from ingestion.openrouter.rankings import RANKINGS_SOURCE, recorded_rankings_source
 from ingestion.openrouter.recorded import recorded_price_source
-from orchestration.cli.main import default_range
+from orchestration.lib.daily_run import default_range
 from orchestration.lib.settings import Settings
 from tests.conftest import DEMO_DIR, REAL_HUB_DAILY, requires_real_data
 
@@ -121,7 +121,7 @@ def test_a_missing_required_column_names_the_field(tmp_path):
     assert error.value.field == "downloadsAllTime"
 
 
-def test_the_cli_warns_of_a_misnamed_file_and_runs_the_other_days(tmp_path, capsys):
+def test_a_run_names_each_misnamed_file_and_runs_the_other_days(tmp_path):
     frame = pl.DataFrame({"id": ["a/b"], "downloadsAllTime": [1]})
     frame.write_parquet(tmp_path / "2026-05-03.parquet")
     frame.write_parquet(tmp_path / "2026-13-01.parquet")
@@ -130,8 +130,7 @@ def test_the_cli_warns_of_a_misnamed_file_and_runs_the_other_days(tmp_path, caps
     # The Hub and the prices share the folder here: each lists only its own names.
     settings = {"HUB_SNAPSHOT_DIR": str(tmp_path), "PRICES_SNAPSHOT_DIR": str(tmp_path)}
 
-    first, last = default_range(Settings.from_env(settings))
+    first, last, skipped = default_range(Settings.from_env(settings))
 
     assert (first, last) == (dt.date(2026, 5, 3), dt.date(2026, 5, 4))
-    err = capsys.readouterr().err
-    assert "2026-13-01.parquet" in err and "2026-02-30.json" in err
+    assert "2026-13-01.parquet" in " ".join(skipped) and "2026-02-30.json" in " ".join(skipped)

@@ -1,4 +1,4 @@
-"""What a rehearsal serves and which requests its fault plans spoil (`ingestion.rehearsal`):
+"""What a rehearsal serves and which requests its fault plans spoil (`simulation.rehearsal`):
 the rows are the newest recorded day's, computed here from the files; a plan is refused with
 the rule named; no fault of a plan is lost when two rules want the same request."""
 
@@ -10,9 +10,9 @@ import json
 import polars as pl
 import pytest
 
-from ingestion.rehearsal.base import Fault, FaultRule
-from ingestion.rehearsal.data import served_from
-from ingestion.rehearsal.plan import STANDARD, PlanError, load_plan, rules
+from simulation.rehearsal.base import Fault, FaultRule
+from simulation.rehearsal.data import served_from
+from simulation.rehearsal.plan import STANDARD, PlanError, load_plan, rules
 from tests.conftest import DEMO_DIR, SHARED_DATA, read_answer, requires_real_data
 
 

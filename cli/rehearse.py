@@ -1,5 +1,5 @@
 """`observatory rehearse`: a live day, offline. Local servers on 127.0.0.1 answer like the Hub
-and OpenRouter (`ingestion.rehearsal`), from the newest day of the recordings (`RECORDINGS_DIR`)
+and OpenRouter (`simulation.rehearsal`), from the newest day of the recordings (`RECORDINGS_DIR`)
 or, without them, of the demo data generated into `$DATA_DIR/rehearsal/demo`, with the faults
 of a plan injected (`--faults`: `standard`, `none` or a JSON plan).
 
@@ -28,10 +28,10 @@ from pathlib import Path
 from rich.console import Console
 
 from ingestion.errors import InputError
-from ingestion.rehearsal.data import served_from
-from ingestion.rehearsal.plan import PlanError, describe, load_plan
-from ingestion.rehearsal.servers import Rehearsal
 from orchestration.lib.settings import PROJECT_ROOT, Settings, SettingsError
+from simulation.rehearsal.data import served_from
+from simulation.rehearsal.plan import PlanError, describe, load_plan
+from simulation.rehearsal.servers import Rehearsal
 
 # Recorded-mode settings: a live run reads none of them (the catalog's folder stays, so a
 # rehearsal stores an export only if HUB_CATALOG_DIR says where one is, as a live run does).
@@ -58,7 +58,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         default="standard",
         metavar="standard|none|PLAN.json",
         help="the faults injected (default: standard, every kind once; see "
-        "ingestion/rehearsal/plan.py for the JSON format)",
+        "simulation/rehearsal/plan.py for the JSON format)",
     )
     rehearse.add_argument("--hub-port", type=int, default=0, help="default: any free port")
     rehearse.add_argument("--openrouter-port", type=int, default=0, help="default: any free port")
@@ -128,7 +128,7 @@ def served_folder(settings: Settings) -> tuple[Path, str]:
     """The recordings (`RECORDINGS_DIR`), else the demo, generated for the rehearsal."""
     if not settings.uses_demo:
         return settings.recordings_dir, "the recordings"
-    from ingestion.demo import DemoSpec, ensure_demo  # only a demo rehearsal needs it
+    from simulation.demo import DemoSpec, ensure_demo  # only a demo rehearsal needs it
 
     folder = settings.layout.rehearsal_dir / "demo"
     try:
@@ -149,7 +149,7 @@ def run_live_day(settings: Settings, rehearsal_environment: dict[str, str]) -> i
         "HF_HOME": str(settings.layout.rehearsal_dir / "hf_home"),
     }
     environment.pop("DAGSTER_HOME", None)
-    command = [sys.executable, "-m", "orchestration.cli.main", "run"]
+    command = [sys.executable, "-m", "cli.main", "run"]
     return subprocess.run(command, cwd=PROJECT_ROOT, env=environment, check=False).returncode
 
 

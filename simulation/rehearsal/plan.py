@@ -5,7 +5,7 @@ A plan is a JSON list of rules (`observatory rehearse --faults plan.json`), each
 contain `match` ("" for every one), letting `after` of them through first (default 0), `times`
 times (default 1), counted per distinct URL with `"per_url": true`. Both servers get the plan;
 `match` decides whose requests it concerns (`/api/models` is the Hub's, `/api/v1/` OpenRouter's).
-KIND and its parameters (`ingestion.rehearsal.base.Fault`):
+KIND and its parameters (`simulation.rehearsal.base.Fault`):
 
     rate_limited    429; "seconds" (1), "style": "retry-after" | "ratelimit" | "reset"
     server_error    "status" (503), "seconds" (a `Retry-After`; none by default)
@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from ingestion.http import MAX_ATTEMPTS
-from ingestion.rehearsal.base import Fault, FaultRule
+from simulation.rehearsal.base import Fault, FaultRule
 
 KINDS = {
     "rate_limited": lambda p: Fault.rate_limited(

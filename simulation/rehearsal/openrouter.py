@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
-from ingestion.rehearsal.base import LocalServer, Reply
+from simulation.rehearsal.base import LocalServer, Reply
 
 MODELS_PATH = "/api/v1/models"
 RANKINGS_PATH = "/api/v1/datasets/rankings-daily"

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
-from ingestion.demo.spec import STREAM_CATALOG, DemoSpec, rng
+from simulation.demo.spec import STREAM_CATALOG, DemoSpec, rng
 
 
 def words(text: str) -> list[str]:

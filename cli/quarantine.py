@@ -12,7 +12,37 @@ from rich.console import Console
 
 from ingestion.quality.quarantine import Quarantine, all_entries
 from ingestion.raw_store import RawStore
+from orchestration.lib.layout import QUARANTINED_DATASETS, Dataset
 from orchestration.lib.settings import Settings, SettingsError
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    quarantine = commands.add_parser(
+        "quarantine",
+        help="list quarantined snapshots and their reasons, re-admit one, or evict a stored day",
+    )
+    action = quarantine.add_mutually_exclusive_group()
+    action.add_argument(
+        "--admit",
+        type=dt.date.fromisoformat,
+        metavar="YYYY-MM-DD",
+        help="accept the newest quarantined snapshot of this day on the next run",
+    )
+    action.add_argument(
+        "--evict",
+        type=dt.date.fromisoformat,
+        metavar="YYYY-MM-DD",
+        help="move this day's stored fetches out of the raw layer into the quarantine",
+    )
+    quarantine.add_argument(
+        "--dataset",
+        default=Dataset.HUB_SNAPSHOTS,
+        choices=QUARANTINED_DATASETS,
+        type=Dataset,
+        help="whose snapshot --admit admits or --evict evicts",
+    )
+    quarantine.add_argument("--note", help="why it is re-admitted (required with --admit)")
+    quarantine.add_argument("--reason", help="why the day is evicted (required with --evict)")
 
 
 def quarantine_command(settings: Settings, args: argparse.Namespace, console: Console) -> int:

@@ -14,10 +14,10 @@ from __future__ import annotations
 import secrets
 from typing import Any, Self
 
-from ingestion.rehearsal.data import Served
-from ingestion.rehearsal.hub import HubServer
-from ingestion.rehearsal.openrouter import OpenRouterServer
-from ingestion.rehearsal.plan import rules
+from simulation.rehearsal.data import Served
+from simulation.rehearsal.hub import HubServer
+from simulation.rehearsal.openrouter import OpenRouterServer
+from simulation.rehearsal.plan import rules
 
 # Smaller than the Hub's 1,000, so that the larger orgs of a recording come in several pages
 # and the rehearsal follows `Link` headers (and can be cut in the middle of a second page).

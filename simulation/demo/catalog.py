@@ -18,10 +18,10 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from ingestion.demo.community import Derivative, derive
-from ingestion.demo.hub import PARQUET, HubResult
-from ingestion.demo.spec import STREAM_CATALOG, DemoSpec, rng
 from ingestion.hub.schema import HUB_SNAPSHOT_SCHEMA
+from simulation.demo.community import Derivative, derive
+from simulation.demo.hub import PARQUET, HubResult
+from simulation.demo.spec import STREAM_CATALOG, DemoSpec, rng
 
 DERIVATIVES_PER_MODEL = 6
 MAX_DERIVATIVES = 12_000

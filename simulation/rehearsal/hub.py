@@ -19,7 +19,7 @@ from urllib.parse import parse_qs, urlencode
 
 import polars as pl
 
-from ingestion.rehearsal.base import LocalServer, Reply
+from simulation.rehearsal.base import LocalServer, Reply
 
 MODELS_PATH = "/api/models"
 AGENT_HARNESSES_PATH = "/api/agent-harnesses"

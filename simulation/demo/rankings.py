@@ -16,9 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ingestion.demo.openrouter import OpenRouterResult
-from ingestion.demo.price_models import CHINESE_OPEN, PriceModel
-from ingestion.demo.spec import STREAM_RANKINGS, DemoSpec, rng
+from simulation.demo.openrouter import OpenRouterResult
+from simulation.demo.price_models import CHINESE_OPEN, PriceModel
+from simulation.demo.spec import STREAM_RANKINGS, DemoSpec, rng
 
 TOP = 50
 CHINESE_OPEN_SHARE = 0.45

@@ -13,9 +13,9 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from ingestion.demo.kits import kit_for
-from ingestion.demo.seeds import Seeds
-from ingestion.demo.spec import STREAM_MODELS, DemoSpec, rng
+from simulation.demo.kits import kit_for
+from simulation.demo.seeds import Seeds
+from simulation.demo.spec import STREAM_MODELS, DemoSpec, rng
 
 # First matching rule wins: (regex on the lowercased name, pipeline_tag, library_name).
 _TASKS: tuple[tuple[str, str, str], ...] = (

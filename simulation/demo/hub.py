@@ -21,9 +21,9 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from ingestion.demo import spec as s
-from ingestion.demo.kits import kit_for
-from ingestion.demo.spec import DemoSpec, Faults, rng
+from simulation.demo import spec as s
+from simulation.demo.kits import kit_for
+from simulation.demo.spec import DemoSpec, Faults, rng
 
 # Weekday factors, Monday first: the Hub is quieter at weekends.
 WEEKLY = np.array([1.06, 1.08, 1.07, 1.04, 0.98, 0.88, 0.86])

@@ -18,10 +18,10 @@ from decimal import Decimal
 import numpy as np
 import polars as pl
 
-from ingestion.demo.kits import kit_for
-from ingestion.demo.names import anchor_name
-from ingestion.demo.seeds import Seeds
-from ingestion.demo.spec import STREAM_PRICES, DemoSpec, rng
+from simulation.demo.kits import kit_for
+from simulation.demo.names import anchor_name
+from simulation.demo.seeds import Seeds
+from simulation.demo.spec import STREAM_PRICES, DemoSpec, rng
 
 CHINESE_OPEN = ("qwen", "deepseek", "z-ai", "moonshotai", "minimax")
 # Open-weight extras per OpenRouter author: how many of its top Hub models are listed.

@@ -5,7 +5,7 @@ catalog export with community derivatives, OpenRouter `/models` answers and usag
 `ensure_demo` keeps a folder current. Plain Python (NumPy and Polars), no Dagster.
 """
 
-from ingestion.demo.generate import ensure_demo, generate_demo
-from ingestion.demo.spec import DEMO_VERSION, DemoSpec, DemoSummary, PriceChange
+from simulation.demo.generate import ensure_demo, generate_demo
+from simulation.demo.spec import DEMO_VERSION, DemoSpec, DemoSummary, PriceChange
 
 __all__ = ["DEMO_VERSION", "DemoSpec", "DemoSummary", "PriceChange", "ensure_demo", "generate_demo"]

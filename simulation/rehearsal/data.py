@@ -1,7 +1,7 @@
 """What a rehearsal serves: the newest day of a recordings folder, as the APIs would send it.
 
 The folder is in the layout of `../shared/data` (real recordings) or of the generated demo data
-(`ingestion.demo`), which is the same: the Hub serves the models of the newest daily snapshot
+(`simulation.demo`), which is the same: the Hub serves the models of the newest daily snapshot
 (`hub/daily/YYYY-MM-DD.parquet`), with their derivative counts from the newest catalog export
 where there is one; OpenRouter serves the newest `/models` answer (`openrouter/daily/`) and the
 `rankings-daily` answers (`openrouter/rankings_daily/`), the newest one re-dated for any day it
@@ -24,7 +24,7 @@ from ingestion.openrouter.rankings import RANKINGS_SOURCE, recorded_rankings_sou
 from ingestion.openrouter.recorded import recorded_price_source
 from ingestion.openrouter.schema import OPENROUTER_SOURCE
 from ingestion.recorded import read_json
-from ingestion.rehearsal.hub import api_models, children_counts
+from simulation.rehearsal.hub import api_models, children_counts
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import polars as pl
 
-from ingestion.demo.price_models import PriceModel, batch_variant, price_models
-from ingestion.demo.seeds import Seeds
-from ingestion.demo.spec import STREAM_PRICES, DemoSpec, PriceChange, rng
+from simulation.demo.price_models import PriceModel, batch_variant, price_models
+from simulation.demo.seeds import Seeds
+from simulation.demo.spec import STREAM_PRICES, DemoSpec, PriceChange, rng
 
 # Day (as a fraction of the Hub window) and factor of each price change: five cuts, three rises.
 CHANGES = (

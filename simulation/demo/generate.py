@@ -16,20 +16,20 @@ from pathlib import Path
 import polars as pl
 
 from ingestion.atomic import replacing
-from ingestion.demo.catalog import generate_catalog
-from ingestion.demo.hub import generate_hub
-from ingestion.demo.names import tracked_models
-from ingestion.demo.openrouter import generate_openrouter
-from ingestion.demo.price_models import hub_anchors
-from ingestion.demo.rankings import generate_rankings
-from ingestion.demo.seeds import read_seeds
-from ingestion.demo.spec import DEMO_VERSION, DemoSpec, DemoSummary, Faults
+from simulation.demo.catalog import generate_catalog
+from simulation.demo.hub import generate_hub
+from simulation.demo.names import tracked_models
+from simulation.demo.openrouter import generate_openrouter
+from simulation.demo.price_models import hub_anchors
+from simulation.demo.rankings import generate_rankings
+from simulation.demo.seeds import read_seeds
+from simulation.demo.spec import DEMO_VERSION, DemoSpec, DemoSummary, Faults
 
 STAMP = "DEMO.json"
 DEFAULT_SPEC = DemoSpec()  # frozen: safe to share as a default argument
 README = """# GENERATED demo data: not observed
 
-Everything in this folder was invented by `ingestion/demo` (version {version}) from seed
+Everything in this folder was invented by `simulation/demo` (version {version}) from seed
 {seed}: Hub download counters, the catalog's community derivatives, OpenRouter prices and usage
 rankings. Model ids are made up to look like real ones; no value was measured anywhere.
 The generation is deterministic: the same spec gives the same bytes. Faults are planted on
