@@ -6,7 +6,7 @@ Two pieces:
 - `ProgressView`, a Python log handler fed by a Dagster logger (`progress_logger`) that the CLI
   adds to the run: it reads the run's events (step start and end, materializations, check
   evaluations) and the raw assets' one line per day (`YYYY-MM-DD: ...`, see
-  `orchestration.defs.daily_ingest`).
+  `orchestration.defs.quality.ingest`).
 - `terminal_without_stdout`: dagster-dbt copies every dbt event to the process's stdout.
   Dagster captures that stdout into the run's compute log (`$DATA_DIR/dagster/storage/<run>/
   compute_logs/`, shown in the UI) and mirrors it to the terminal through file descriptor 1.
@@ -32,7 +32,7 @@ import dagster as dg
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 
-# A raw asset logs one line per day it judged, starting with the day (daily_ingest.log_outcome),
+# A raw asset logs one line per day it judged, starting with the day (ingest.log_outcome),
 # a chunk of days to a message.
 _DAY_LINE = re.compile(r"^(\d{4}-\d{2}-\d{2}): ")
 # Step keys that are not an asset key's path joined by "__": the one dbt build.

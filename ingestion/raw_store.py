@@ -130,7 +130,7 @@ def write_parquet_atomically(frame: pl.DataFrame, target: Path) -> None:
 
     Encoded in memory, then written by Python: on a full disk Polars' own writer may fail with
     no errno at all (`Invalid thrift: transport error`), and only an OSError is known to be a
-    fault of the machine, which no retry can fix (`orchestration.defs.retries`)."""
+    fault of the machine, which no retry can fix (`orchestration.defs.quality.retries`)."""
     encoded = io.BytesIO()
     frame.write_parquet(encoded)
     with replacing(target) as tmp:

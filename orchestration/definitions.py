@@ -11,12 +11,11 @@ from orchestration.defs.dbt.resource import ObservatoryDbtCliResource
 from orchestration.defs.hub.assets import hub_model_catalog, hub_model_snapshots
 from orchestration.defs.hub.resources import HubSourceResource
 from orchestration.defs.jobs import daily_job, daily_schedule
-from orchestration.defs.prices.assets import genai_prices, openrouter_models, openrouter_rankings
-from orchestration.defs.prices.resources import (
-    OpenRouterRankingsResource,
-    OpenRouterSourceResource,
-)
+from orchestration.defs.prices.assets import genai_prices, openrouter_models
+from orchestration.defs.prices.resources import OpenRouterSourceResource
 from orchestration.defs.report.assets import observatory_report
+from orchestration.defs.usage.assets import openrouter_rankings
+from orchestration.defs.usage.resources import OpenRouterRankingsResource
 from orchestration.lib.days import existing_days
 from orchestration.lib.partitions import DAILY_PARTITIONS, data_partitions
 from orchestration.lib.resources import StorageResource

@@ -1,6 +1,6 @@
 """Faults of the machine (disk full, no permission, a read-only file system), said in one line:
 what failed, on which path, and what to do. The CLI ends with it; a raw asset fails its step
-with it, without a retry (`orchestration.defs.retries`)."""
+with it, without a retry (`orchestration.defs.quality.retries`)."""
 
 from __future__ import annotations
 

@@ -145,9 +145,8 @@ def test_the_cli_evicts_lists_and_admits(stored, monkeypatch, capsys):
 
 
 def test_after_a_failed_run_the_stored_day_beyond_a_limit_is_named_with_the_command(stored):
-    from orchestration.lib.diagnose import failure_hint, stored_days_beyond_limits
-
     from ingestion.quality.limits import INT64_MAX
+    from orchestration.lib.diagnose import failure_hint, stored_days_beyond_limits
 
     store, _, _ = stored
     later = DAY + dt.timedelta(days=3)

@@ -10,7 +10,7 @@ import polars as pl
 from ingestion.errors import InputError
 from ingestion.snapshots import Snapshot
 from orchestration.defs import daily_ingest
-from orchestration.defs.daily_ingest import CHUNK_DAYS, _chunks
+from orchestration.defs.quality.ingest import CHUNK_DAYS, _chunks
 
 FIRST = dt.date(2026, 3, 1)
 

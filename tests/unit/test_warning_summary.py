@@ -8,7 +8,7 @@ import datetime as dt
 import dagster as dg
 
 from ingestion.quality.results import RuleResult, Verdict
-from orchestration.defs.daily_ingest import DAYS_LOGGED_ONE_BY_ONE, log_warning_summary
+from orchestration.defs.quality.ingest import DAYS_LOGGED_ONE_BY_ONE, log_warning_summary
 
 
 def verdict(day: dt.date, rule: str) -> Verdict:

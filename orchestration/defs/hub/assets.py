@@ -7,10 +7,10 @@ import dagster as dg
 
 from ingestion.hub.quality import hub_snapshot_suite, unattributed_orgs, validate_hub_snapshot
 from ingestion.hub.schema import HUB_SNAPSHOT_SCHEMA
-from orchestration.defs.daily_ingest import daily_raw_asset, ingest_partition, partition_result
 from orchestration.defs.hub.resources import HubSourceResource
 from orchestration.defs.quality.checks import rule_check_result
-from orchestration.defs.retries import RAW_RETRY_POLICY, final_on_bad_input
+from orchestration.defs.quality.ingest import daily_raw_asset, ingest_partition, partition_result
+from orchestration.defs.quality.retries import RAW_RETRY_POLICY, final_on_bad_input
 from orchestration.lib.layout import Dataset
 from orchestration.lib.resources import StorageResource
 

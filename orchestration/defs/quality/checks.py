@@ -1,6 +1,6 @@
 """Verdicts as Dagster asset check results, for every daily raw asset (Hub, prices, rankings).
 
-A raw asset validates each day before storing it (`orchestration.defs.daily_ingest`, see
+A raw asset validates each day before storing it (`orchestration.defs.quality.ingest`, see
 docs/quality.md) and reports the run's verdicts through one blocking check; this module only
 builds the check results. Severity:
 - passed: every day with a snapshot was accepted;

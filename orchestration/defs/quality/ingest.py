@@ -1,11 +1,11 @@
-"""The loop every daily raw asset (`defs/hub`, `defs/prices`) runs: fetch each day of the run, validate it against the
+"""The loop every daily raw asset (`defs/hub`, `defs/prices`, `defs/usage`) runs: fetch each day of the run, validate it against the
 previous accepted day, then store it in the raw layer or keep it in the quarantine.
 
 A day the source cannot answer for at all (`UnavailableError`: a live source asked for the
 past) fails the step; an unreadable answer is a verdict like any other and is quarantined. A
 source that cannot be reached, or keeps failing after the client's retries (`FetchError`: a
 429, a 5xx, a connection reset that persists), fails the step with nothing stored and nothing
-quarantined, and Dagster's retry policy runs it again (`orchestration.defs.retries`).
+quarantined, and Dagster's retry policy runs it again (`orchestration.defs.quality.retries`).
 
 Days are fetched a chunk at a time and the chunk's snapshots are handed to `prime` first, so the
 suite validates them in one Great Expectations call instead of one per day (see
@@ -28,7 +28,7 @@ from ingestion.quality.quarantine import Quarantine
 from ingestion.quality.results import RuleResult, Verdict, unreadable_verdict
 from ingestion.raw_store import RawStore
 from orchestration.defs.quality.checks import suite_check_result
-from orchestration.defs.retries import RAW_RETRY_POLICY, final_on_bad_input
+from orchestration.defs.quality.retries import RAW_RETRY_POLICY, final_on_bad_input
 from orchestration.lib.layout import Dataset
 from orchestration.lib.partitions import DAILY_PARTITIONS, days_in_window
 from orchestration.lib.resources import StorageResource
@@ -59,7 +59,7 @@ def daily_raw_asset(
 ) -> Callable[..., dg.AssetsDefinition]:
     """The decorator of a daily raw asset: partitioned by UTC day, a range in one run (one
     fetch loop, one dbt build after it), in the `raw` group, with its checks, retried on
-    transient faults (`orchestration.defs.retries`)."""
+    transient faults (`orchestration.defs.quality.retries`)."""
     return dg.asset(
         key=dg.AssetKey(dataset.asset_path),
         partitions_def=DAILY_PARTITIONS,
