@@ -114,7 +114,7 @@ class ProgressView(logging.Handler):
 
     def on_message(self, step_key: str, message: str) -> None:
         """A raw step's day lines: one per day, several to a message (a chunk of days is one
-        log event, `daily_ingest._Judge.flush`)."""
+        log event, `orchestration.defs.quality.ingest._Judge.flush`)."""
         found = False
         for line in message.splitlines():
             match = _DAY_LINE.match(line)

@@ -9,7 +9,7 @@ import polars as pl
 
 from ingestion.errors import InputError
 from ingestion.snapshots import Snapshot
-from orchestration.defs import daily_ingest
+from orchestration.defs.quality import ingest as daily_ingest
 from orchestration.defs.quality.ingest import CHUNK_DAYS, _chunks
 
 FIRST = dt.date(2026, 3, 1)
