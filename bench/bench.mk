@@ -1,0 +1,17 @@
+# Benchmarks (bench/README.md; figures of record in BENCHMARKS.md): figures, not timed tests.
+.PHONY: bench stages scale
+SCALE_MODELS ?= 2000000
+SCALE_DAYS ?= 91
+
+# The pipeline on the bundled data, cold, warm and one day (bench/results.json).
+bench: $(MANIFEST)
+	$(BIN)/python bench/run_bench.py
+
+# Where a daily run's time goes, stage by stage, next to DuckDB alone (bench/stages.json).
+stages: $(MANIFEST)
+	$(BIN)/python bench/stages.py
+
+# The Hub's scale: generated data under /tmp (hours and ~6 GB at full size; SCALE_MODELS and
+# SCALE_DAYS for a quick check), the table into BENCHMARKS.md.
+scale: $(MANIFEST)
+	$(BIN)/python bench/scale.py --models $(SCALE_MODELS) --days $(SCALE_DAYS) --markdown BENCHMARKS.md
