@@ -146,7 +146,7 @@ test: lint browser $(if $(filter 1,$(OBSERVATORY_SPARK)),$(SPARK_STAMP))
 	$(BIN)/pytest -n 2 --dist loadgroup --no-loadscope-reorder --durations=25
 
 unit: install
-	$(BIN)/pytest tests/unit -q
+	$(BIN)/pytest tests/ingestion tests/simulation tests/cli tests/orchestration -q
 
 # The UI has no login and can launch runs: it listens on this machine only unless asked.
 UI_HOST ?= 127.0.0.1

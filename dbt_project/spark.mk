@@ -18,4 +18,4 @@ spark: $(SPARK_STAMP) $(MANIFEST)
 
 # The pipeline on the real recordings, then the Spark build, then every mart compared.
 spark-test: $(STAMP) $(SPARK_STAMP) $(MANIFEST)
-	OBSERVATORY_SPARK=1 $(BIN)/pytest tests/integration/test_spark_equivalence.py --durations=5
+	OBSERVATORY_SPARK=1 $(BIN)/pytest tests/dbt/test_spark_equivalence.py --durations=5

@@ -33,7 +33,7 @@ from orchestration.lib.settings import DBT_PARENT_ENV, DBT_PROJECT_DIR, REAL_DBT
 from orchestration.lib.warehouse import publish_warehouse
 
 PUBLISHED_WAREHOUSE_KEY = dg.AssetKey(["warehouse", "published_warehouse"])
-# Unit tests run in `make test` (tests/integration/test_dbt_unit_tests.py), not in production.
+# Unit tests run in `make test` (tests/dbt/test_dbt_unit_tests.py), not in production.
 PRODUCTION_BUILD = ["build", "--exclude-resource-type", "unit_test"]
 
 

@@ -1,0 +1,91 @@
+"""The pipeline run once per session on each data set, as `make run` runs it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.data import SHARED_DATA, requires_real_data
+
+
+def run_pipeline(data_dir: Path, *args: str, recordings: Path | None = None) -> None:
+    """`observatory run` as `make run` runs it, on the demo (default) or on recordings."""
+    from cli.main import main
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DATA_DIR", str(data_dir))
+        patch.setenv("SOURCE_MODE", "recorded")
+        patch.delenv("DAGSTER_HOME", raising=False)
+        if recordings is not None:
+            patch.setenv("RECORDINGS_DIR", str(recordings))
+        assert main(["run", *args]) == 0
+
+
+# The real-data run covers every Hub day and the months around them; the price history before
+# May 2026 is checked by the price tests on its own.
+REAL_RUN_RANGE = ("--start", "2026-05-01", "--end", "2026-07-31")
+
+
+@dataclass(frozen=True)
+class PipelineCase:
+    """A DATA_DIR where the pipeline ran once, as `make run` runs it, on the demo data or on the
+    real recordings, with what a test needs to recompute the marts from the source files."""
+
+    name: str
+    data_dir: Path
+    recordings: Path
+    run_args: tuple[str, ...] = ()
+
+    @property
+    def is_demo(self) -> bool:
+        return self.name == "demo"
+
+    @property
+    def warehouse(self) -> Path:
+        return self.data_dir / "warehouse.duckdb"
+
+    @property
+    def hub_daily(self) -> Path:
+        return self.recordings / "hub" / "daily"
+
+    @property
+    def price_daily(self) -> Path:
+        return self.recordings / "openrouter" / "daily"
+
+    @property
+    def rankings_daily(self) -> Path:
+        return self.recordings / "openrouter" / "rankings_daily"
+
+    def catalog_file(self) -> Path:
+        return sorted((self.recordings / "hub").glob("hub_stats_*.parquet"))[-1]
+
+    def in_run(self, paths: list[Path]) -> list[Path]:
+        """The dated files (`YYYY-MM-DD.*`) whose day the run covers, in day order."""
+        dated = sorted(paths, key=lambda path: path.name)
+        if not self.run_args:
+            return dated
+        start, end = self.run_args[1], self.run_args[3]
+        return [path for path in dated if start <= path.name[:10] <= end]
+
+    def run(self, *args: str) -> None:
+        """Run the pipeline again on the same DATA_DIR (the first run's range by default)."""
+        recordings = None if self.is_demo else self.recordings
+        run_pipeline(self.data_dir, *(args or self.run_args), recordings=recordings)
+
+
+@pytest.fixture(
+    scope="session",
+    params=["demo", pytest.param("real", marks=requires_real_data)],
+)
+def pipeline(request, tmp_path_factory) -> PipelineCase:
+    """The pipeline run once per session on each data set. Tests that run it again must leave
+    the marts as they found them."""
+    data_dir = tmp_path_factory.mktemp(f"{request.param}-data")
+    if request.param == "demo":
+        case = PipelineCase("demo", data_dir, data_dir / "demo")
+    else:
+        case = PipelineCase("real", data_dir, SHARED_DATA, REAL_RUN_RANGE)
+    case.run()
+    return case

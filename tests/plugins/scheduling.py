@@ -1,0 +1,47 @@
+"""How `make test` spreads the tests over two xdist workers (`--dist loadgroup`): groups, and
+the slowest groups first."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def xdist_group(item: pytest.Item) -> str:
+    """The group of a test: `make test` runs two workers (pytest-xdist, `--dist loadgroup`), and
+    a group's tests run in one worker, in order. The tests on a shared pipeline run are one group
+    per data set, so each pipeline runs once (a session fixture holds one parameter at a time:
+    split over two workers, or interleaved, it would run again); every other file is a group of
+    its own, so its module fixtures (a pipeline of its own, a server) are built once."""
+    callspec = getattr(item, "callspec", None)
+    if "pipeline" in getattr(item, "fixturenames", ()) and callspec is not None:
+        return f"pipeline-{callspec.params['pipeline']}"
+    return item.nodeid.split("::", 1)[0]
+
+
+# The groups that take longest, in seconds of one worker on an idle machine (estimated from
+# `--durations` reports: docs/notes/issue-13-test-time.md; only their order matters); every other
+# group takes seconds. xdist hands the groups out in collection order (`make test` passes
+# `--no-loadscope-reorder`; xdist's own order is by number of tests, which put these files, with
+# one to four tests each, last): slowest first, so the two workers end together instead of one
+# running a long group alone at the end.
+SLOW_GROUPS = {
+    "pipeline-demo": 390,
+    "pipeline-real": 230,
+    "tests/pipeline/test_quarantine_e2e.py": 200,
+    "tests/pipeline/test_reliability.py": 185,
+    "tests/pipeline/test_rehearsal_e2e.py": 125,
+    "tests/dbt/test_dbt_unit_tests.py": 50,
+}
+
+
+def pytest_itemcollected(item: pytest.Item) -> None:
+    """Marks each test with its group (needs pytest < 9: pytest 9 renamed the node id that
+    xdist suffixes with the group, and groups are ignored)."""
+    item.add_marker(pytest.mark.xdist_group(xdist_group(item)))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slowest groups first (`SLOW_GROUPS`); a stable sort, so each group keeps its order."""
+
+    items.sort(key=lambda item: SLOW_GROUPS.get(xdist_group(item), 0), reverse=True)
