@@ -21,7 +21,6 @@ from pathlib import Path
 
 import dagster as dg
 from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
-from dagster_dbt.core.dbt_cli_invocation import PARTIAL_PARSE_FILE_NAME
 
 from ingestion.openrouter.rankings import RANKINGS_SCHEMA
 from orchestration.defs.dbt.metadata import with_table_metadata
@@ -31,6 +30,9 @@ from orchestration.lib.partitions import days_to_dbt_env, run_days
 from orchestration.lib.resources import StorageResource
 from orchestration.lib.settings import DBT_PARENT_ENV, DBT_PROJECT_DIR, REAL_DBT_ENV, real_dbt
 from orchestration.lib.warehouse import publish_warehouse
+
+# dbt's own file name for its parse cache (dbt's, not dagster-dbt's: ours to name).
+PARTIAL_PARSE_FILE_NAME = "partial_parse.msgpack"
 
 PUBLISHED_WAREHOUSE_KEY = dg.AssetKey(["warehouse", "published_warehouse"])
 # Unit tests run in `make test` (tests/dbt/test_dbt_unit_tests.py), not in production.
