@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import dagster as dg
 
 from orchestration.defs.dbt.assets import build_dbt_assets, dbt_project
@@ -16,8 +14,8 @@ from orchestration.defs.prices.resources import OpenRouterSourceResource
 from orchestration.defs.report.assets import observatory_report
 from orchestration.defs.usage.assets import openrouter_rankings
 from orchestration.defs.usage.resources import OpenRouterRankingsResource
-from orchestration.lib.days import existing_days
-from orchestration.lib.partitions import DAILY_PARTITIONS, data_partitions
+from orchestration.lib.days import daily_partitions
+from orchestration.lib.partitions import DAILY_PARTITIONS
 from orchestration.lib.resources import StorageResource
 from orchestration.lib.settings import OPENROUTER_API_KEY_ENV, Settings, dbt_executable
 
@@ -79,14 +77,3 @@ def build_definitions(
             "dbt": ObservatoryDbtCliResource(project_dir=project, dbt_executable=dbt_executable()),
         },
     )
-
-
-def daily_partitions(
-    settings: Settings, run_days: tuple[dt.date, ...] = ()
-) -> dg.DailyPartitionsDefinition:
-    """The days that exist (`orchestration.lib.partitions.data_partitions`) for these settings.
-    Live, `run_days` (the days a run is asked for) are partitions too, before anything is
-    stored for them."""
-    live = settings.source_mode == "live"
-    days = existing_days(settings) | (set(run_days) if live else set())
-    return data_partitions(days, live=live, today=dt.datetime.now(dt.UTC).date())

@@ -95,7 +95,8 @@ def plan(settings: Settings, start: dt.date, end: dt.date) -> RunPlan | None:
     # Single-run backfills (`backfill_policy`) are marked beta in Dagster 1.13; they are what this
     # run is. Filtered before the definitions are imported: the decorators warn at import.
     warnings.filterwarnings("ignore", category=dg.BetaWarning)
-    from orchestration.definitions import build_definitions, daily_partitions
+    from orchestration.definitions import build_definitions
+    from orchestration.lib.days import daily_partitions
 
     partitions = daily_partitions(settings, (start, end))
     days = [day for day in partition_days(partitions) if start <= day <= end]

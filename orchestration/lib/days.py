@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+import dagster as dg
+
 from ingestion.errors import InputError
 from ingestion.hub.recorded import recorded_hub_source
 from ingestion.openrouter.rankings import recorded_rankings_source
 from ingestion.openrouter.recorded import recorded_price_source
 from ingestion.raw_store import RawStore
 from orchestration.lib.layout import QUARANTINED_DATASETS
+from orchestration.lib.partitions import data_partitions
 from orchestration.lib.settings import Settings
 
 
@@ -37,3 +40,13 @@ def existing_days(settings: Settings) -> set[dt.date]:
                 continue  # no folder (the demo before its first run): no day from it
             days.update(found)
     return days
+
+
+def daily_partitions(
+    settings: Settings, run_days: tuple[dt.date, ...] = ()
+) -> dg.DailyPartitionsDefinition:
+    """The partitions of these settings: the days that exist (`existing_days`). Live, `run_days`
+    (the days a run is asked for) are partitions too, before anything is stored for them."""
+    live = settings.source_mode == "live"
+    days = existing_days(settings) | (set(run_days) if live else set())
+    return data_partitions(days, live=live, today=dt.datetime.now(dt.UTC).date())

@@ -6,9 +6,8 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from orchestration.definitions import daily_partitions
 from orchestration.lib.daily_run import default_range
-from orchestration.lib.days import existing_days
+from orchestration.lib.days import daily_partitions, existing_days
 from orchestration.lib.partitions import (
     data_partitions,
     days_in_window,
