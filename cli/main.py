@@ -12,7 +12,7 @@
 
 This module parses and dispatches; each command is a module of `cli` (`run`, `quarantine`,
 `rehearse`, `report`, `summary`, `layout_exec`), and the run's steps are in
-`orchestration.lib.daily_run`.
+`orchestration.daily_run`.
 
 One run writes to a DATA_DIR at a time (`orchestration.lib.run_lock`): a second `run` refuses
 at once, or queues with `--wait`. A run first puts right what a killed run left behind

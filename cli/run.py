@@ -1,4 +1,4 @@
-"""`observatory run`: the steps of `orchestration.lib.daily_run`, shown as they happen.
+"""`observatory run`: the steps of `orchestration.daily_run`, shown as they happen.
 
 Without dates it covers every day of the recorded Hub and price folders (recorded mode) or the
 day that just ended (live mode), as one Dagster run with one dbt build. Without
@@ -14,8 +14,9 @@ from rich.console import Console
 
 from cli.progress import ProgressView, expected_per_step, progress_logger, terminal_without_stdout
 from cli.summary import print_summary
+from orchestration import daily_run
 from orchestration.defs.jobs import DAILY_JOB_NAME, RANKINGS_LEFT_OUT
-from orchestration.lib import daily_run, origin
+from orchestration.lib import origin
 from orchestration.lib.diagnose import failure_hint, stored_days_beyond_limits
 from orchestration.lib.instance import persistent_instance
 from orchestration.lib.run_lock import run_lock

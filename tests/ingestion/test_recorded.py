@@ -12,7 +12,7 @@ from ingestion.errors import InputError
 from ingestion.hub.recorded import recorded_hub_source
 from ingestion.openrouter.rankings import RANKINGS_SOURCE, recorded_rankings_source
 from ingestion.openrouter.recorded import recorded_price_source
-from orchestration.lib.daily_run import default_range
+from orchestration.daily_run import default_range
 from orchestration.lib.settings import Settings
 from tests.data import REAL_HUB_DAILY, requires_real_data
 from tests.plugins.demo import DEMO_DIR

@@ -6,7 +6,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from orchestration.lib.daily_run import default_range
+from orchestration.daily_run import default_range
 from orchestration.lib.days import daily_partitions, existing_days
 from orchestration.lib.partitions import (
     data_partitions,
