@@ -1,14 +1,6 @@
--- The newest record of each model that carries lineage: the hub-stats `baseModels` field, or
--- else the `base_model:<relation>:<id>` tags, which is all the live API sends, from the daily
--- snapshots and the catalog exports. `int_hub__lineage_edges` turns it into edges.
---
--- Incremental on DuckDB (one row per model, delete+insert on `model_id`): a run reads the raw
--- records of its own days and keeps, per model, the newest of those and the one already kept;
--- a model whose kept record came from the run's days (a rerun) is looked up again in the days
--- before them. So a daily run reads one day of the raw layer, not all of it. Known edge: a day
--- evicted from the raw layer outside the run's days keeps the records it gave until a newer
--- record of the same model replaces them (lineage rarely changes; a full refresh rebuilds it).
--- A table on Spark.
+-- The newest record of each model that carries lineage (hub-stats `baseModels`, or else the
+-- `base_model:` tags), from the daily snapshots and the catalog exports.
+-- How it rebuilds, and why: docs/incremental.md (int_hub__lineage_records).
 {{
     config(
         materialized=('table' if target.type == 'spark' else 'incremental'),

@@ -9,23 +9,7 @@
 }}
 
 -- Daily downloads derived from the lifetime counter of daily snapshots.
---
--- Between two observations k days apart the increase is spread over those k days with integer
--- arithmetic, so the k values sum to the increase exactly; the days are flagged
--- `is_interpolated` when k > 1. A model's first observation has no derived downloads. A counter
--- that went down (a Hub correction) gives 0 over its gap, flags the observed day, and the series
--- continues from the new value. The unchanged counters of a stale snapshot day
--- (`int_hub__snapshot_days`) are not observations: their days are part of the gap around them.
---
--- Incremental runs rebuild only a window of days, replaced whole (delete+insert on the date):
--- the requested partition days, widened to the neighbouring observations of every model seen in
--- them, because a new observation changes the spread over the gap before it (and a re-fetched
--- day the gap after it). Each model's last observation before the window and first after it are
--- read as anchors, so every row in the window is computed exactly as a full build computes it.
--- Known edge: a window day that gets no row at all (the newest day evicted from the raw layer)
--- keeps its stored rows until a later observation spreads a gap over it.
--- `derived_at` (added to existing tables by `on_schema_change`, null on older rows) says which
--- run derived a row, so the period sums downstream rebuild only the periods that changed.
+-- How it rebuilds, and why: docs/incremental.md (int_hub__model_downloads_daily).
 
 with
 

@@ -1,13 +1,6 @@
--- Each model's derived downloads summed per week and per month: what the market-share periods
--- and the monthly adoption mart read, so that neither regroups every daily row of the whole
--- history on every run. One row per model x grain x period in which the model has a daily row.
---
--- Incremental on DuckDB: the periods holding a daily row derived after this table's newest
--- (`derived_at`: the daily rows a run replaced) are recomputed whole from the daily rows; the
--- pre-hook deletes them inside the build's transaction (dbt's delete+insert on two key columns
--- of a few distinct values joins every old row with every new one). A daily run rebuilds its
--- week and its month. The periods are looked up when the model compiles, so the scan below
--- reads only their days. A table on Spark.
+-- Each model's derived downloads summed per week and per month, for the market periods and
+-- mart_adoption.
+-- How it rebuilds, and why: docs/incremental.md (int_hub__model_downloads_periods).
 {{
     config(
         materialized=('table' if target.type == 'spark' else 'incremental'),

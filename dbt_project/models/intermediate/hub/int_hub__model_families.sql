@@ -1,14 +1,7 @@
 -- depends_on: {{ ref('model_family_rules') }}
--- What a model's name says, worked out once per model and kept: its family (the first matching
--- rule of the family seed, about a hundred regular expressions) and whether the name marks a
--- repackaging. Matching every name against every rule on every run was the slowest node at two
--- million models; a daily run only has the day's new names to match.
---
--- Incremental on DuckDB: the names of the run's days and of the catalog that have no answer
--- under the current rules (`family_rules_version`, a fingerprint of the seed) are matched and
--- merged in. `int_hub__models` reads only answers of the current rules and matches any name it
--- finds none for itself, so a name this table has not seen (a day admitted outside the run's
--- days) or kept from older rules is never given a wrong family. A table on Spark.
+-- Each model name's family (the first matching rule of the family seed) and repackaging flag,
+-- matched once and kept.
+-- How it rebuilds, and why: docs/incremental.md (int_hub__model_families).
 {%- set rules_version = model_family_rules_version() %}
 {{
     config(

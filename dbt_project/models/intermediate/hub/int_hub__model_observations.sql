@@ -1,19 +1,6 @@
--- One observation per model per snapshot day: the newest fetch of each day wins whole (a model
--- missing from the newest fetch is not resurrected from an older one), and rows without a
--- lifetime counter are not observations of it.
---
--- Each observation is compared with the model's previous one: `is_unchanged` when the lifetime
--- counter did not move, `was_moving` when it had moved within the model's three observations
--- before. `int_hub__snapshot_days` reads both to tell a stale snapshot (the source did not
--- refresh) from a quiet day.
---
--- Incremental on DuckDB: a day's comparisons read the model's observations before it, so a run
--- rebuilds every day from its first changed day on (`hub_observations_rebuild_from`: the run's
--- first day, or an earlier day that was evicted from the raw layer or admitted to it) and keeps
--- the days before it. The pre-hook deletes the rebuilt days, evicted ones included, inside the
--- build's transaction; each model's last three stored observations are read back as anchors, so
--- every rebuilt row is computed exactly as a full build computes it. A daily run's day is the
--- newest: it rebuilds that day only. On Spark (Parquet tables, no delete) it is a table.
+-- One observation per model per snapshot day (the newest fetch of a day wins), compared with
+-- the model's previous one.
+-- How it rebuilds, and why: docs/incremental.md (int_hub__model_observations).
 {%- set rebuild_from = hub_observations_rebuild_from() %}
 {{
     config(

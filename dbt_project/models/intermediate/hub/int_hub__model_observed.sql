@@ -1,14 +1,5 @@
--- What the daily observations say of each model: its newest observation's attributes, the span
--- it was observed over and its creation time (the earliest reported). One row per observed model;
--- `int_hub__models` joins it with the catalog and the registry.
---
--- Incremental on DuckDB (delete+insert on `model_id`): the observations built since this table's
--- last build (`built_at`) are merged into each model's row. A daily run's observations are newer
--- than every kept row, so they are merged with it; a model whose kept span reaches into the
--- rebuilt days (a rerun, a backfill) is summed again over its whole history. So a daily run reads
--- the day's observations and this table, not every observation of the history. Known edge: a
--- model observed only on a day later evicted from the raw layer keeps that day's row until it is
--- observed again or the table is rebuilt (`--full-refresh`). A table on Spark.
+-- Each model's newest observation, observed span and creation time (int_hub__models joins it).
+-- How it rebuilds, and why: docs/incremental.md (int_hub__model_observed).
 {{
     config(
         materialized=('table' if target.type == 'spark' else 'incremental'),

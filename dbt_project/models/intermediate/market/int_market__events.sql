@@ -1,20 +1,6 @@
--- Everything the market-share marts count, as dated events in one long table: one row per
--- event date x metric x scope x model, with the country and developer it is attributed to.
---   downloads          derived daily downloads, attributed to the model's developer
---   new_models         a model created that day, attributed to its developer
---   new_derivatives    a derivative created that day, attributed to its root's developer
---   derivatives_<rel>  the same, per relation (finetune, adapter, quantized, merge)
---   api_models         an open-weight model offered on OpenRouter on a snapshot day,
---                      attributed to its developer (counted once per period downstream)
--- Scope `ecosystem` keeps everything; `mainline` leaves out repackagings (GGUF, MLX,
--- quantisations), counting original models only, as the ATOM Project does.
--- `developer_key` is the registry's developer, or `org:<hub org>` for orgs not in it, so that
--- concentration is measured over real publishers and not over one `unattributed` bucket.
---
--- A view: its downloads are one row per model per day of the whole history (hundreds of
--- millions of rows for the whole Hub), and `int_market__periods` reads them already summed per
--- period (`int_hub__model_downloads_periods`). What it counts is the definition, and analysts can
--- still query it; its tests check the events that are not daily downloads.
+-- Everything the market-share marts count, as dated events (metrics, scopes and the developer
+-- key: _market__intermediate.yml). A view: its daily downloads are the whole history's, and
+-- int_market__periods reads them already summed per period (int_hub__model_downloads_periods).
 {{ config(materialized='view') }}
 
 with
