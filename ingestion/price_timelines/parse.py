@@ -1,9 +1,5 @@
-"""List prices with the dates they changed, from the installed `genai-prices` package (MIT).
-
-The package ships its data as Python objects (`genai_prices.data.providers`), so this works
-offline; the package version is stored with every row. Grain of the output: one row per
-provider x model x price tier x dated price. Prices are already USD per million tokens, as
-`Decimal`. What is taken, and what is not:
+"""One model's list prices with the dates they changed, from the `genai-prices` package's
+objects (prices already USD per million tokens, as `Decimal`). What is taken, and what is not:
 
 - `prices` as one price, or as conditional prices: a `StartDateConstraint` gives the date a
   price started (`start_date`); an unconstrained price has no known start (null).
@@ -20,48 +16,10 @@ provider x model x price tier x dated price. Prices are already USD per million 
 from __future__ import annotations
 
 from decimal import Decimal
-from importlib import metadata
 from typing import Any
 
-import polars as pl
 
-GENAI_PRICES_SOURCE = "genai_prices"
-GENAI_PRICES_PACKAGE = "genai-prices"
-
-GENAI_PRICES_SCHEMA = pl.Schema(
-    {
-        "provider_id": pl.String,
-        "model_ref": pl.String,
-        "model_name": pl.String,
-        "price_tier": pl.String,
-        "price_index": pl.Int64,
-        "start_date": pl.Date,
-        "is_override": pl.Boolean,
-        "has_size_tiers": pl.Boolean,
-        "input_usd_per_mtok": pl.Decimal(38, 18),
-        "output_usd_per_mtok": pl.Decimal(38, 18),
-        "package_version": pl.String,
-    }
-)
-
-
-def package_version() -> str:
-    return metadata.version(GENAI_PRICES_PACKAGE)
-
-
-def load_prices() -> pl.DataFrame:
-    from genai_prices.data import providers  # imported here: 1.6 MB of data, only when needed
-
-    version = package_version()
-    rows: list[dict[str, Any]] = []
-    for provider in providers:
-        for model in provider.models:
-            base = {"provider_id": provider.id, "model_ref": model.id, "model_name": model.name}
-            rows.extend(base | row | {"package_version": version} for row in _price_rows(model))
-    return pl.DataFrame(rows, schema=GENAI_PRICES_SCHEMA)
-
-
-def _price_rows(model: Any) -> list[dict[str, Any]]:
+def price_rows(model: Any) -> list[dict[str, Any]]:
     conditional = model.prices if isinstance(model.prices, list) else None
     entries = (
         [(c.constraint, c.prices) for c in conditional] if conditional else [(None, model.prices)]

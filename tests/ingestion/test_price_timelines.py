@@ -7,7 +7,8 @@ from decimal import Decimal
 
 import polars as pl
 
-from ingestion.genai_prices.loader import GENAI_PRICES_SCHEMA, load_prices, package_version
+from ingestion.price_timelines.recorded import load_prices, package_version
+from ingestion.price_timelines.schema import GENAI_PRICES_SCHEMA
 
 
 def test_loads_dated_prices_with_the_package_version():

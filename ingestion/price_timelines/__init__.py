@@ -1,0 +1,1 @@
+"""Price timelines: list prices with the dates they changed (the `genai-prices` package)."""
