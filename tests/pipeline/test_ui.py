@@ -126,7 +126,11 @@ def webserver(pipeline: PipelineCase, tmp_path_factory) -> Iterator[Webserver]:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             raise
-    time.sleep(1)  # the code server it started gets the signal too, and exits after it
+    # The code server it started gets the signal too, and exits after it (seconds, on a busy
+    # machine): what is still running after that is left running.
+    deadline = time.monotonic() + 30
+    while session_processes(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.5)
     assert session_processes(process.pid) == [], "left running after Ctrl-C"
 
 
