@@ -24,6 +24,7 @@ import vl_convert
 
 from ingestion.atomic import replacing
 from orchestration.lib.report.figures import DEMO_NOTE, Figure
+from orchestration.lib.report.headline import CARD_FIELDS, VERDICT_WORDS
 
 _SCRIPT = re.compile(r"<script[^>]*>(.*?)</script>", re.DOTALL)
 # The spec's JSON inside a <script> element: `</` would end the element early.
@@ -65,15 +66,38 @@ def spec_json(spec: dict) -> str:
 
 
 STYLE = """
-body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 70rem; color: #222; }
-.banner { background: #fff3cd; border: 1px solid #e0c36c; padding: .75rem 1rem; }
-figure { margin: 2rem 0; }
-figcaption, .notes { font-size: .9rem; color: #444; }
-.notes li { margin: .2rem 0; }
-table { border-collapse: collapse; font-size: .85rem; }
-th, td { border: 1px solid #ccc; padding: .3rem .5rem; vertical-align: top; text-align: left; }
-.consistent { background: #d4edda; } .not_consistent { background: #f8d7da; }
-.not_measurable { background: #fff3cd; }
+body { font-family: system-ui, sans-serif; margin: 1.5rem auto; max-width: 72rem;
+  padding: 0 1rem; color: #222; line-height: 1.4; }
+h1 { margin-bottom: .2rem; } h2 { font-size: 1.15rem; margin: 0 0 .4rem; }
+.lede { color: #444; margin-top: 0; }
+.banner { background: #fff3cd; border: 1px solid #e0c36c; padding: .5rem 1rem; }
+.tiles { display: grid; grid-template-columns: repeat(4, 1fr); gap: .75rem; margin: 1rem 0; }
+.tile { border: 1px solid #ddd; border-radius: 6px; padding: .6rem .8rem; }
+.tile .label { font-size: .8rem; color: #555; }
+.tile .value { font-size: 1.25rem; font-weight: 600; margin: .2rem 0; }
+.tile .detail { font-size: .75rem; color: #666; }
+.cn { color: #d62728; } .us { color: #1f77b4; }
+.cards { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: .75rem; }
+.card { border: 1px solid #ddd; border-radius: 6px; padding: .6rem .8rem; font-size: .85rem; }
+.card h3 { font-size: .95rem; margin: 0 0 .2rem; }
+.card .source { color: #555; font-size: .8rem; margin-bottom: .4rem; }
+.card dl { display: grid; grid-template-columns: 6rem 1fr; gap: .15rem .5rem; margin: 0; }
+.card dt { color: #666; } .card dd { margin: 0; overflow-wrap: anywhere; }
+.card details { margin-top: .4rem; color: #333; }
+.badge { display: inline-block; border-radius: 1rem; padding: 0 .6rem; font-size: .75rem;
+  font-weight: 600; margin-left: .3rem; white-space: nowrap; }
+.consistent { background: #d4edda; color: #155724; }
+.not_consistent { background: #f8d7da; color: #721c24; }
+.not_measurable { background: #e9ecef; color: #495057; }
+nav ol { columns: 2; font-size: .9rem; }
+figure { margin: 2.2rem 0; } .chart { min-height: 2rem; }
+figcaption, .notes { font-size: .85rem; color: #444; }
+.notes { margin: .3rem 0; padding-left: 1.2rem; } .notes li { margin: .1rem 0; }
+.data summary { cursor: pointer; font-size: .85rem; color: #1f4e79; }
+.data .scroll { max-height: 22rem; overflow: auto; max-width: 100%; }
+.data table { border-collapse: collapse; font-size: .75rem; }
+.data th, .data td { border: 1px solid #ddd; padding: .15rem .4rem; text-align: left; }
+button.csv { font-size: .75rem; margin: .3rem .3rem 0 0; }
 """
 
 
@@ -82,70 +106,185 @@ def _notes(notes: Sequence[str]) -> str:
     return f'<ul class="notes">{items}</ul>'
 
 
-def _table(figure: Figure) -> str:
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in figure.columns)
-    body = []
-    verdict = figure.columns.index("verdict") if "verdict" in figure.columns else None
-    for row in figure.rows:
-        css = f' class="{html.escape(str(row[verdict]))}"' if verdict is not None else ""
-        cells = "".join(f"<td>{html.escape('' if v is None else str(v))}</td>" for v in row)
-        body.append(f"<tr{css}>{cells}</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+def _tiles(figure: Figure) -> str:
+    tiles = []
+    for row in figure.datasets["headline"]:
+        value = html.escape(row["value"])
+        value = value.replace("China ", '<span class="cn">China</span> ').replace(
+            "US ", '<span class="us">US</span> ', 1
+        )
+        tiles.append(
+            f'<div class="tile" id="tile-{row["key"]}"><div class="label">'
+            f'{html.escape(row["label"])}</div><div class="value">{value}</div>'
+            f'<div class="detail">{html.escape(row["detail"])}</div></div>'
+        )
+    return f'<div class="tiles">{"".join(tiles)}</div>'
+
+
+def _cards(figure: Figure) -> str:
+    cards = []
+    for row in figure.datasets["claims"]:
+        verdict = str(row["verdict"])
+        badge = (
+            f'<span class="badge {html.escape(verdict)}">'
+            f"{html.escape(VERDICT_WORDS.get(verdict, verdict))}</span>"
+        )
+        source = " ".join(str(row[k]) for k in ("source", "published") if row.get(k))
+        fields = "".join(
+            f"<dt>{label}</dt><dd>{html.escape(str(row[column]))}</dd>"
+            for label, column in CARD_FIELDS
+            if row.get(column) is not None
+        )
+        cards.append(
+            f'<article class="card" id="claim-{html.escape(row["claim_id"])}" '
+            f'data-verdict="{html.escape(verdict)}"><h3>{html.escape(row["claim"])}{badge}</h3>'
+            f'<div class="source">{html.escape(source)}</div><dl>{fields}</dl>'
+            f"<details><summary>Evidence</summary>{html.escape(str(row['evidence']))}"
+            "</details></article>"
+        )
+    return f'<div class="cards">{"".join(cards)}</div>'
+
+
+def _data(figure: Figure) -> str:
+    """The figure's rows as a table (built when opened) and one CSV download per dataset."""
+    buttons = "".join(
+        f'<button class="csv" data-figure="{figure.name}" data-dataset="{name}">'
+        f"CSV: {html.escape(name)} ({len(rows):,} rows)</button>"
+        for name, rows in figure.datasets.items()
+    )
+    return (
+        f'<details class="data" data-figure="{figure.name}"><summary>Data behind this '
+        f"{'chart' if figure.spec is not None else 'section'}</summary>{buttons}"
+        '<div class="scroll"></div></details>'
+    )
+
+
+# The page's script: draw each chart, keep its view (the browser test reads the colour scales
+# from it), build a table when its <details> opens, write a CSV on a button's click.
+SCRIPT = """
+window.views = {};
+const embedded = (kind, name) =>
+  JSON.parse(document.getElementById(kind + '-' + name).textContent);
+const datasetsOf = (name) => document.getElementById('spec-' + name)
+  ? embedded('spec', name).datasets : embedded('table', name);
+for (const el of document.querySelectorAll('script[id^="spec-"]')) {
+  const name = el.id.slice(5);
+  vegaEmbed('#chart-' + name, JSON.parse(el.textContent), {actions: false, renderer: 'svg'})
+    .then((result) => { window.views[name] = result.view; })
+    .catch((error) => { window.views[name] = null;
+      document.getElementById('chart-' + name).textContent = String(error); });
+}
+const cell = (v) => v === null || v === undefined ? '' : String(v);
+const csvCell = (v) => /[",\\n]/.test(cell(v)) ? '"' + cell(v).replaceAll('"', '""') + '"' : cell(v);
+for (const details of document.querySelectorAll('details.data')) {
+  details.addEventListener('toggle', () => {
+    const box = details.querySelector('.scroll');
+    if (!details.open || box.childElementCount) return;
+    for (const [name, rows] of Object.entries(datasetsOf(details.dataset.figure))) {
+      const columns = Object.keys(rows[0] || {});
+      const table = document.createElement('table');
+      const head = table.createTHead().insertRow();
+      for (const c of columns) head.appendChild(document.createElement('th')).textContent = c;
+      const body = table.createTBody();
+      for (const row of rows.slice(0, 500)) {
+        const tr = body.insertRow();
+        for (const c of columns) tr.insertCell().textContent = cell(row[c]);
+      }
+      const caption = table.createCaption();
+      caption.textContent = name + ': ' + rows.length + ' rows' +
+        (rows.length > 500 ? ' (the first 500; the CSV has all)' : '');
+      box.appendChild(table);
+    }
+  });
+}
+for (const button of document.querySelectorAll('button.csv')) {
+  button.addEventListener('click', () => {
+    const rows = datasetsOf(button.dataset.figure)[button.dataset.dataset];
+    const columns = Object.keys(rows[0] || {});
+    const lines = [columns.map(csvCell).join(',')]
+      .concat(rows.map((row) => columns.map((c) => csvCell(row[c])).join(',')));
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(new Blob([lines.join('\\n') + '\\n'], {type: 'text/csv'}));
+    link.download = button.dataset.figure + '-' + button.dataset.dataset + '.csv';
+    link.click();
+    URL.revokeObjectURL(link.href);
+  });
+}
+"""
 
 
 def render_html(
-    figures: Sequence[Figure], *, demo: bool, warehouse: Path, built_at: dt.datetime, bundle: str
+    figures: Sequence[Figure],
+    *,
+    demo: bool,
+    warehouse: Path,
+    built_at: dt.datetime,
+    bundle: str,
+    colours: dict[str, str],
 ) -> str:
-    """The whole page: figures in order, each with its notes; the claims as a table."""
+    """The whole page: the headline figures, the claims as cards, then each chart with its
+    notes and its data."""
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
         "<title>Open Model Observatory: report</title>",
         f"<style>{STYLE}</style>",
         f"<script>{bundle}</script>",
         "</head><body>",
         "<h1>Open Model Observatory</h1>",
-        f"<p>From <code>{html.escape(str(warehouse))}</code>, built "
-        f"{built_at:%Y-%m-%d %H:%M} UTC. Every chart's data is the marts' rows; query them "
-        "with <code>make sql</code>.</p>",
+        '<p class="lede">Who makes the open models the world downloads and uses, and what they '
+        "cost. Built "
+        f"{built_at:%Y-%m-%d %H:%M} UTC from <code>{html.escape(str(warehouse))}</code>; every "
+        "chart's data is the marts' rows (query them with <code>make sql</code>).</p>",
+        f'<script type="application/json" id="colours">{spec_json(colours)}</script>',
     ]
     if demo:
         parts.append(f'<p class="banner"><strong>Demo data.</strong> {html.escape(DEMO_NOTE)}</p>')
-    parts.append("<ul>")
-    parts += [f'<li><a href="#{f.name}">{html.escape(f.title)}</a></li>' for f in figures]
-    parts.append("</ul>")
+    charts = [f for f in figures if f.spec is not None]
     for figure in figures:
-        parts.append(f'<figure id="{figure.name}"><h2>{html.escape(figure.title)}</h2>')
-        if figure.spec is None:
-            parts.append(_table(figure))
+        if figure.kind == "headline":
+            parts.append(f'<section id="{figure.name}">{_tiles(figure)}')
+        elif figure.kind == "cards":
             parts.append(
-                f'<script type="application/json" id="table-{figure.name}">'
-                f"{spec_json(figure.datasets)}</script>"
+                f'<section id="{figure.name}"><h2>{html.escape(figure.title)}</h2>{_cards(figure)}'
             )
         else:
-            parts.append(f'<div class="chart" id="chart-{figure.name}"></div>')
-            parts.append(
-                f'<script type="application/json" id="spec-{figure.name}">'
-                f"{spec_json(figure.spec)}</script>"
-            )
-        parts.append(f"<figcaption>{_notes(figure.notes)}</figcaption></figure>")
-    parts.append(
-        "<script>for (const el of document.querySelectorAll('script[id^=\"spec-\"]')) {"
-        "const spec = JSON.parse(el.textContent);"
-        "vegaEmbed('#chart-' + el.id.slice(5), spec, {actions: false, renderer: 'svg'})"
-        ".catch((error) => { el.previousElementSibling.textContent = String(error); });}"
-        "</script>"
-    )
+            continue
+        parts.append(
+            f'<script type="application/json" id="table-{figure.name}">'
+            f"{spec_json(figure.datasets)}</script>{_notes(figure.notes)}{_data(figure)}</section>"
+        )
+    parts.append("<nav><h2>Charts</h2><ol>")
+    parts += [f'<li><a href="#{f.name}">{html.escape(f.title)}</a></li>' for f in charts]
+    parts.append("</ol></nav>")
+    for figure in charts:
+        parts.append(
+            f'<figure id="{figure.name}"><h2>{html.escape(figure.title)}</h2>'
+            f'<div class="chart" id="chart-{figure.name}"></div>'
+            f'<script type="application/json" id="spec-{figure.name}">'
+            f"{spec_json(figure.spec)}</script>"
+            f"<figcaption>{_notes(figure.notes)}{_data(figure)}</figcaption></figure>"
+        )
+    parts.append(f"<script>{SCRIPT}</script>")
     parts.append("</body></html>")
     return "\n".join(parts)
 
 
-def write_report(figures: Sequence[Figure], target: Path, *, demo: bool, warehouse: Path) -> Path:
+def write_report(
+    figures: Sequence[Figure],
+    target: Path,
+    *,
+    demo: bool,
+    warehouse: Path,
+    colours: dict[str, str],
+) -> Path:
     """Writes the page atomically (a reader never sees half of it)."""
     page = render_html(
         figures,
         demo=demo,
         warehouse=warehouse,
+        colours=colours,
         built_at=dt.datetime.now(dt.UTC),
         bundle=vega_bundle(cache_dir()),
     )

@@ -1,0 +1,280 @@
+"""The Hub's charts: downloads by country (per month, per week, cumulative), market share by
+country for each metric, downloads by family, the top models, derivatives by root origin."""
+
+from __future__ import annotations
+
+import altair as alt
+
+from orchestration.lib.report.figures import (
+    HUB_SOURCE_NOTE,
+    MIN_SAMPLE,
+    WIDTH,
+    Context,
+    Figure,
+    hub_days,
+    hub_span,
+    mark_partial,
+    partial_opacity,
+    query,
+    samples,
+    x_time,
+)
+from orchestration.lib.report.palette import sizes
+
+# What each metric of mart_market_share counts, in words (the panels' titles).
+METRIC_TITLES = {
+    "downloads": "Downloads",
+    "new_models": "New models",
+    "new_derivatives": "New derivatives",
+    "derivatives_finetune": "Fine-tunes",
+    "derivatives_adapter": "Adapters",
+    "derivatives_merge": "Merges",
+    "derivatives_quantized": "Quantizations",
+    "api_models": "Open models on OpenRouter",
+}
+
+
+def _with_groups(ctx: Context, rows: list[dict], field: str = "country") -> list[dict]:
+    for row in rows:
+        row["country_group"] = ctx.countries.group(row[field])
+    return rows
+
+
+def downloads_by_country(ctx: Context, grain: str = "month") -> Figure:
+    """Downloads by country per month (or week), stacked; partial periods drawn faint."""
+    rows = query(
+        ctx.con,
+        "select period_start, country, value as downloads, share, country_models, "
+        "country_developers, period_models, period_developers from marts.mart_market_share "
+        "where metric = 'downloads' and scope = 'ecosystem' and period_grain = ? "
+        "order by period_start, country",
+        [grain],
+    )
+    _with_groups(ctx, mark_partial(rows, grain, *hub_span(ctx.con)))
+    notes = [
+        "Daily downloads of the tracked organisations' models (the developer registry), not the "
+        "whole Hub, by the developer's country. Faint bars: periods the snapshots cover only "
+        "partly (their covered days only).",
+        f"Sample: {samples(rows, 'period_models', 'period_developers')}.",
+        f"Coverage: {hub_days(ctx.con)}.",
+        HUB_SOURCE_NOTE,
+    ]
+    unit = "utcyearmonth" if grain == "month" else "utcyearmonthdate"
+    chart = (
+        alt.Chart(alt.NamedData(f"downloads_{grain}"))
+        .mark_bar()
+        .encode(
+            x=alt.X(
+                f"{unit}(period_start):O",
+                title=f"{grain} starting",
+                axis=alt.Axis(format="%b %Y" if grain == "month" else "%d %b", labelAngle=0),
+            ),
+            y=alt.Y("sum(downloads):Q", title="downloads"),
+            color=ctx.countries.encode("country_group", sizes(rows, "country_group", "downloads")),
+            opacity=partial_opacity(),
+            tooltip=[
+                alt.Tooltip("period_start:T", title=f"{grain} starting"),
+                alt.Tooltip("country_group:N", title="country"),
+                alt.Tooltip("sum(downloads):Q", format=",", title="downloads"),
+                alt.Tooltip("sum(country_models):Q", title="models"),
+                alt.Tooltip("max(period_models):Q", title="models that period"),
+                alt.Tooltip("max(days_covered):Q", title="days covered"),
+                alt.Tooltip("max(days_in_period):Q", title="days in period"),
+            ],
+        )
+        .properties(width=WIDTH, height=240)
+    )
+    title = f"Downloads by country, per {grain}"
+    return Figure.chart(
+        f"downloads_by_country_{grain}", title, notes, chart, {f"downloads_{grain}": rows}, ctx.demo
+    )
+
+
+def cumulative_downloads(ctx: Context) -> Figure:
+    """The running total of downloads by country since the first snapshot (mart_adoption)."""
+    rows = query(
+        ctx.con,
+        "select period_start, country, cast(sum(cumulative_downloads) as bigint) "
+        "as cumulative_downloads, cast(sum(models_observed) as bigint) as models_observed, "
+        "count(*) as developers from marts.mart_adoption group by period_start, country "
+        "order by period_start, country",
+    )
+    _with_groups(ctx, mark_partial(rows, "month", *hub_span(ctx.con)))
+    latest = max((r["period_start"] for r in rows), default=None)
+    notes = [
+        "Downloads counted since the first snapshot (not all-time counters), stacked by the "
+        "developer's country; the last month may be partial.",
+        f"Sample: {sum(r['developers'] for r in rows if r['period_start'] == latest)} developers "
+        "in the latest month.",
+        f"Coverage: {hub_days(ctx.con)}.",
+        HUB_SOURCE_NOTE,
+    ]
+    last = [r for r in rows if r["period_start"] == latest]
+    chart = (
+        alt.Chart(alt.NamedData("cumulative"))
+        .mark_area(line=True)
+        .encode(
+            x=x_time("period_start", "month"),
+            y=alt.Y("sum(cumulative_downloads):Q", title="downloads since the first snapshot"),
+            color=ctx.countries.encode(
+                "country_group", sizes(last, "country_group", "cumulative_downloads")
+            ),
+            tooltip=[
+                alt.Tooltip("period_start:T", title="month", format="%B %Y"),
+                alt.Tooltip("country_group:N", title="country"),
+                alt.Tooltip("sum(cumulative_downloads):Q", format=",", title="downloads"),
+                alt.Tooltip("sum(models_observed):Q", title="models observed"),
+                alt.Tooltip("max(days_covered):Q", title="days covered"),
+            ],
+        )
+        .properties(width=WIDTH, height=240)
+    )
+    return Figure.chart(
+        "cumulative_downloads",
+        "Cumulative downloads by country",
+        notes,
+        chart,
+        {"cumulative": rows},
+        ctx.demo,
+    )
+
+
+def market_share(ctx: Context) -> Figure:
+    """China's, the US, the other countries' and the unattributed share of each metric, month
+    by month, on one time axis; points resting on fewer than MIN_SAMPLE models hollow."""
+    shares = query(
+        ctx.con,
+        "with sides as ("
+        " select metric, period_start,"
+        " case when country in ('CN', 'US', 'unattributed') then country else 'other' end"
+        " as side,"
+        # Ordered: a float sum's last bits depend on the order DuckDB's threads add in.
+        " sum(share order by country) as share, sum(value) as value,"
+        " cast(sum(country_models) as bigint) as models,"
+        " any_value(period_models) as period_models,"
+        " any_value(period_developers) as period_developers"
+        " from marts.mart_market_share where scope = 'ecosystem' and period_grain = 'month'"
+        " group by all)"
+        " select sides.*, crossovers.crossover_period_start,"
+        " crossovers.china_share_at_crossover, crossovers.us_share_at_crossover"
+        " from sides left join marts.mart_share_crossovers as crossovers"
+        " on sides.metric = crossovers.metric and crossovers.scope = 'ecosystem'"
+        " and crossovers.period_grain = 'month' and crossovers.has_crossed"
+        " order by sides.metric, sides.period_start, sides.side",
+    )
+    for row in shares:
+        row["metric_title"] = METRIC_TITLES.get(row["metric"], row["metric"])
+        row["sample"] = "enough" if (row["models"] or 0) >= MIN_SAMPLE else "too few models"
+    notes = [
+        "Each side's share of the month's total (every country and `unattributed`, the models "
+        "whose developer has no country, included). Hollow points rest on fewer than "
+        f"{MIN_SAMPLE} models. Dashed rule: the first month China's share passed the US share "
+        "with at least 5 models on each side (mart_share_crossovers).",
+        f"Sample: {samples(shares, 'period_models', 'period_developers')} (the tracked "
+        "organisations' models, the catalog's derivatives, OpenRouter's open-weight models).",
+        f"Coverage: {hub_days(ctx.con)}; creation dates from the catalog reach further back.",
+        HUB_SOURCE_NOTE,
+    ]
+    colour = ctx.countries.encode("side", sizes(shares, "side", "value"), title=None)
+    base = alt.Chart().encode(
+        x=x_time("period_start", None),
+        y=alt.Y("share:Q", axis=alt.Axis(format="%"), title="share"),
+        color=colour,
+        tooltip=[
+            alt.Tooltip("metric_title:N", title="metric"),
+            alt.Tooltip("period_start:T", title="month", format="%B %Y"),
+            alt.Tooltip("side:N", title="country"),
+            alt.Tooltip("share:Q", format=".1%"),
+            alt.Tooltip("value:Q", format=","),
+            alt.Tooltip("models:Q", title="models (sample)"),
+            alt.Tooltip("period_models:Q", title="models that month"),
+        ],
+    )
+    lines = base.mark_line(strokeWidth=1.5)
+    full = base.transform_filter(f"datum.models >= {MIN_SAMPLE}").mark_point(filled=True, size=18)
+    hollow = base.transform_filter(f"datum.models < {MIN_SAMPLE}").mark_point(filled=False, size=18)
+    rule = (
+        alt.Chart()
+        .transform_filter("isValid(datum.crossover_period_start)")
+        .mark_rule(strokeDash=[4, 3], color="black")
+        .encode(
+            x="utcyearmonth(crossover_period_start):T",
+            tooltip=[
+                alt.Tooltip("crossover_period_start:T", title="crossover", format="%B %Y"),
+                alt.Tooltip("china_share_at_crossover:Q", format=".1%", title="China"),
+                alt.Tooltip("us_share_at_crossover:Q", format=".1%", title="US"),
+            ],
+        )
+    )
+    chart = (
+        alt.layer(lines, full, hollow, rule, data=alt.NamedData("shares"))
+        .properties(width=340, height=130)
+        .facet(
+            facet=alt.Facet("metric_title:N", title=None, header=alt.Header(labelFontSize=12)),
+            columns=2,
+        )
+    )
+    return Figure.chart(
+        "market_share",
+        "Market share by country, each metric, month by month",
+        notes,
+        chart,
+        {"shares": shares},
+        ctx.demo,
+    )
+
+
+def derivatives_by_root(ctx: Context) -> Figure:
+    """Each relation's derivatives by the country of their root model (fct_model_lineage)."""
+    rows = query(
+        ctx.con,
+        "select relation, root_country, count(*) as derivatives, "
+        "count(distinct root_developer_id) as root_developers, "
+        "count(distinct root_model_id) as root_models, "
+        "count(*) / sum(count(*)) over (partition by relation) as share "
+        "from marts.fct_model_lineage group by relation, root_country "
+        "order by relation, root_country",
+    )
+    _with_groups(ctx, rows, "root_country")
+    total, roots, first, last = ctx.con.execute(
+        "select count(*), count(distinct root_model_id), min(created_date), max(created_date) "
+        "from marts.fct_model_lineage"
+    ).fetchone()
+    notes = [
+        "A derivative counts for the country of its root, the original base model its chain of "
+        "parents leads to.",
+        f"Sample: {total:,} derivatives of {roots:,} root models, created {first} to {last}.",
+        "Source: the Hugging Face Hub catalog (base_model tags) of the tracked organisations' "
+        "models.",
+    ]
+    chart = (
+        alt.Chart(alt.NamedData("derivatives"))
+        .mark_bar()
+        .encode(
+            y=alt.Y("relation:N", title=None),
+            x=alt.X(
+                "sum(derivatives):Q",
+                stack="normalize",
+                axis=alt.Axis(format="%"),
+                title="share of the relation's derivatives",
+            ),
+            color=ctx.countries.encode(
+                "country_group", sizes(rows, "country_group", "derivatives"), "root country"
+            ),
+            tooltip=[
+                "relation:N",
+                alt.Tooltip("country_group:N", title="root country"),
+                alt.Tooltip("sum(derivatives):Q", title="derivatives", format=","),
+                alt.Tooltip("sum(root_models):Q", title="root models"),
+            ],
+        )
+        .properties(width=WIDTH, height=150)
+    )
+    return Figure.chart(
+        "derivatives_by_root",
+        "Derivatives by the country of their root model",
+        notes,
+        chart,
+        {"derivatives": rows},
+        ctx.demo,
+    )
