@@ -44,6 +44,7 @@ from ingestion.hub.recorded import recorded_hub_source
 from ingestion.openrouter.recorded import recorded_price_source
 from ingestion.quality.quarantine import open_entries
 from orchestration.cli.diagnose import failure_hint, stored_days_beyond_limits
+from orchestration.cli.planted import planted_days
 from orchestration.cli.progress import (
     ProgressView,
     expected_per_step,
@@ -323,13 +324,21 @@ def _run(settings: Settings, start: dt.date | None, end: dt.date | None, console
     with terminal_without_stdout() as terminal_stream:
         terminal_console = Console(file=terminal_stream, width=console.width)
         view = ProgressView(terminal_console, start, end, expected_per_step(definitions))
+        # On demo data the planted faults are one short line each, saying they are expected;
+        # Dagster's console logger (run id, paths, samples) then prints only what is critical.
+        demo = origin.origin_of(settings) == origin.DEMO
+        view.short_warnings = demo
+        view.planted = planted_days(settings.recordings_dir) if demo else None
         job = job.with_logger_defs({**dg.default_loggers(), "progress": progress_logger(view)})
         try:
             result = job.execute_in_process(
                 # The full event log is in the Dagster UI (`make ui`); the console logger
                 # (stderr) keeps the warnings, the progress view shows the rest.
                 run_config={
-                    "loggers": {"console": {"config": {"log_level": "WARNING"}}, "progress": {}}
+                    "loggers": {
+                        "console": {"config": {"log_level": "CRITICAL" if demo else "WARNING"}},
+                        "progress": {},
+                    }
                 },
                 instance=instance,
                 tags={
