@@ -415,6 +415,31 @@ def test_every_query_in_docs_queries_runs(pipeline, con):
         assert rows or not pipeline.is_demo, f"no rows from:\n{query}"
 
 
+def test_the_python_example_in_docs_queries_runs_as_written(pipeline, capsys):
+    text = (ROOT / "docs" / "queries.md").read_text(encoding="utf-8")
+    (snippet,) = re.findall(r"```python\n(.*?)```", text, flags=re.S)
+    code = snippet.replace('"data/warehouse.duckdb"', repr(str(pipeline.warehouse)))
+    assert code != snippet
+    exec(compile(code, "docs/queries.md", "exec"), {})
+    out = capsys.readouterr().out
+    assert "verdict" in out and "period_start" in out
+
+
+def test_the_marts_speak_an_analysts_types(con):
+    types = dict(
+        ((table, column), data_type)
+        for table, column, data_type in con.execute(
+            "select table_name, column_name, data_type from duckdb_columns() "
+            "where schema_name = 'marts'"
+        ).fetchall()
+    )
+    prices = {k: t for k, t in types.items() if k[1].endswith("usd_per_mtok")}
+    assert prices and set(prices.values()) == {"DECIMAL(18,6)"}
+    tokens = {k: t for k, t in types.items() if k[1] in ("tokens", "day_tokens", "period_tokens")}
+    assert tokens and set(tokens.values()) == {"BIGINT"}
+    assert not [k for k, t in types.items() if t in ("HUGEINT", "DECIMAL(38,0)")]
+
+
 SQL_VENV_PYTHON = ROOT / ".venv-sql" / "bin" / "python"
 # What Harlequin does with `--adapter duckdb --read-only PATH`, through its own adapter.
 HARLEQUIN_SESSION = """
