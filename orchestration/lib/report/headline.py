@@ -5,7 +5,7 @@ claim as a card. Both are figures without a chart: the page writes them from the
 
 from __future__ import annotations
 
-from orchestration.lib.report.figures import Context, Figure, query
+from orchestration.lib.report.figures import Context, Figure, hub_span, mark_partial, query
 
 # A card's fields, in order: (label, mart_claims column). A column added to mart_claims shows
 # on every card once it is listed here; a column the mart lacks is skipped.
@@ -59,6 +59,9 @@ def headline(ctx: Context) -> Figure:
     rows = []
     if downloads:
         d = downloads[0]
+        covered = mark_partial(
+            [{"period_start": d["latest_period_start"]}], "month", *hub_span(ctx.con)
+        )[0]
         rows.append({
             "key": "downloads",
             "label": f"Share of downloads, {d['latest_period_start'][:7]}",
@@ -66,7 +69,8 @@ def headline(ctx: Context) -> Figure:
             "us": d["us_share_latest"],
             "value": f"China {_pct(d['china_share_latest'])} · US {_pct(d['us_share_latest'])}",
             "detail": f"{d['period_models_latest']} tracked models ({d['china_models_latest']} "
-            f"Chinese, {d['us_models_latest']} US), not the whole Hub",
+            f"Chinese, {d['us_models_latest']} US), not the whole Hub; {covered['days_covered']} "
+            f"of {covered['days_in_period']} days",
         })  # fmt: skip
     if tokens:
         t = tokens[0]
