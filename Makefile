@@ -89,7 +89,7 @@ run-recorded: $(MANIFEST)
 
 # `observatory rehearse` starts servers on 127.0.0.1 that answer like the Hub and OpenRouter,
 # injects the faults of FAULTS (standard, none or a JSON plan), runs a live day against them and
-# stops (see README, "Rehearsing a live day").
+# stops (see docs/reliability.md, "Rehearsing a live day").
 rehearse: $(MANIFEST)
 	DATA_DIR=$(REHEARSAL_DATA_DIR) $(REHEARSAL_SOURCE) $(BIN)/observatory rehearse --faults $(FAULTS)
 
@@ -176,7 +176,7 @@ unit: install
 	$(BIN)/pytest tests/unit -q
 
 # The UI has no login and can launch runs: it listens on this machine only unless asked
-# otherwise, deliberately (`make ui UI_HOST=0.0.0.0`: see README, "Reliability").
+# otherwise, deliberately (`make ui UI_HOST=0.0.0.0`: see docs/reliability.md).
 UI_HOST ?= 127.0.0.1
 UI_PORT ?= 3000
 
@@ -192,7 +192,7 @@ ui: $(MANIFEST)
 # The same dbt models on Spark, from the raw layer a run left in DATA_DIR (`make run` or
 # `make run-recorded DATA_DIR=...` first): tables and metastore in $$DATA_DIR/build/spark. Data
 # tests run on DuckDB in every run; here only the models and seeds are built (`make spark
-# SPARK_ARGS=` to run the tests too). The Dagster pipeline stays on DuckDB (README, "Scaling out").
+# SPARK_ARGS=` to run the tests too). The Dagster pipeline stays on DuckDB (docs/scaling.md).
 SPARK_ARGS ?= --exclude test_type:data test_type:unit
 
 spark: $(SPARK_STAMP) $(MANIFEST)
