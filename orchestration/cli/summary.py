@@ -201,7 +201,7 @@ def _print_claims(con: duckdb.DuckDBPyConnection, console: Console) -> None:
     table.add_column("claim", ratio=4, overflow="fold")
     table.add_column("measured", ratio=3, overflow="fold")
     table.add_column("window", ratio=2, overflow="fold")
-    table.add_column("verdict", ratio=2, overflow="fold")
+    table.add_column("verdict", no_wrap=True)
     styles = {"consistent": "green", "not_consistent": "red", "not_measurable": "yellow"}
     for claim, source, measured, window, verdict in con.execute(
         "select claim, source, measured_value, measured_window, verdict "
@@ -211,7 +211,7 @@ def _print_claims(con: duckdb.DuckDBPyConnection, console: Console) -> None:
             f"{claim} ({source})",
             measured or "-",
             window or "-",
-            f"[{styles.get(verdict, 'white')}]{verdict.replace('_', ' ')}[/]",
+            f"[{styles.get(verdict, 'white')}]{verdict}[/]",
         )
     _show(console, table)
     console.print(
