@@ -147,6 +147,15 @@ def test_market_shares_and_crossovers_are_the_marts(con, specs):
         r["metric"]: r["crossover_period_start"] for r in drawn if r["crossover_period_start"]
     }
     assert marked == {metric: day.isoformat() for metric, day in crossed.items()}
+    # the rule is drawn only where China passed the US after the metric's first month
+    first = {}
+    for row in drawn:
+        first[row["metric"]] = min(first.get(row["metric"], "9"), row["period_start"])
+    for row in drawn:
+        assert row["crossover_drawn"] == (
+            row["crossover_period_start"] is not None
+            and row["crossover_period_start"] > first[row["metric"]]
+        )
 
 
 def test_derivatives_by_root_count_the_lineage(con, specs):

@@ -88,8 +88,9 @@ def headline(ctx: Context) -> Figure:
             "key": "cost_ratio",
             "label": f"Cost ratio, {r['period_start'][:7]}",
             "ratio": r["ratio"],
-            "value": f"US closed {r['ratio']:.1f}x Chinese open",
-            "detail": "median blended price per million tokens, standard tier",
+            "value": f"{r['ratio']:.1f}x",
+            "detail": "the median US closed model's blended price over the median Chinese open "
+            f"one's ({r['model_count']} US closed models), standard tier",
         })  # fmt: skip
     rows.append({
         "key": "verdicts",

@@ -162,14 +162,21 @@ def market_share(ctx: Context) -> Figure:
         " and crossovers.period_grain = 'month' and crossovers.has_crossed"
         " order by sides.metric, sides.period_start, sides.side",
     )
+    first_month: dict[str, str] = {}
+    for row in shares:
+        first_month[row["metric"]] = min(first_month.get(row["metric"], "9"), row["period_start"])
     for row in shares:
         row["metric_title"] = METRIC_TITLES.get(row["metric"], row["metric"])
+        # A "crossover" in a metric's first month is China ahead from the start: not drawn.
+        crossover = row["crossover_period_start"]
+        row["crossover_drawn"] = crossover is not None and crossover > first_month[row["metric"]]
         row["sample"] = "enough" if (row["models"] or 0) >= MIN_SAMPLE else "too few models"
     notes = [
         "Each side's share of the month's total (every country and `unattributed`, the models "
         "whose developer has no country, included). Hollow points rest on fewer than "
         f"{MIN_SAMPLE} models. Dashed rule: the first month China's share passed the US share "
-        "with at least 5 models on each side (mart_share_crossovers).",
+        "with at least 5 models on each side (mart_share_crossovers); none where China led from the "
+        "first month.",
         f"Sample: {samples(shares, 'period_models', 'period_developers')} (the tracked "
         "organisations' models, the catalog's derivatives, OpenRouter's open-weight models).",
         f"Coverage: {hub_days(ctx.con)}; creation dates from the catalog reach further back.",
@@ -195,7 +202,7 @@ def market_share(ctx: Context) -> Figure:
     hollow = base.transform_filter(f"datum.models < {MIN_SAMPLE}").mark_point(filled=False, size=18)
     rule = (
         alt.Chart()
-        .transform_filter("isValid(datum.crossover_period_start)")
+        .transform_filter("datum.crossover_drawn")
         .mark_rule(strokeDash=[4, 3], color="black")
         .encode(
             x="utcyearmonth(crossover_period_start):T",
