@@ -34,6 +34,14 @@ METRIC_TITLES = {
 }
 
 
+RELATION_TITLES = {
+    "finetune": "Fine-tunes",
+    "adapter": "Adapters",
+    "merge": "Merges",
+    "quantized": "Quantizations",
+}
+
+
 def _with_groups(ctx: Context, rows: list[dict], field: str = "country") -> list[dict]:
     for row in rows:
         row["country_group"] = ctx.countries.group(row[field])
@@ -243,6 +251,8 @@ def derivatives_by_root(ctx: Context) -> Figure:
         "order by relation, root_country",
     )
     _with_groups(ctx, rows, "root_country")
+    for row in rows:
+        row["relation_title"] = RELATION_TITLES.get(row["relation"], row["relation"])
     total, roots, first, last = ctx.con.execute(
         "select count(*), count(distinct root_model_id), min(created_date), max(created_date) "
         "from marts.fct_model_lineage"
@@ -258,7 +268,7 @@ def derivatives_by_root(ctx: Context) -> Figure:
         alt.Chart(alt.NamedData("derivatives"))
         .mark_bar()
         .encode(
-            y=alt.Y("relation:N", title=None),
+            y=alt.Y("relation_title:N", title=None),
             x=alt.X(
                 "sum(derivatives):Q",
                 stack="normalize",
@@ -269,10 +279,11 @@ def derivatives_by_root(ctx: Context) -> Figure:
                 "country_group", sizes(rows, "country_group", "derivatives"), "root country"
             ),
             tooltip=[
-                "relation:N",
+                alt.Tooltip("relation_title:N", title="derivatives"),
                 alt.Tooltip("country_group:N", title="root country"),
                 alt.Tooltip("sum(derivatives):Q", title="derivatives", format=","),
-                alt.Tooltip("sum(root_models):Q", title="root models"),
+                alt.Tooltip("sum(share):Q", title="share", format=".1%"),
+                alt.Tooltip("sum(root_models):Q", title="root models (sample)"),
             ],
         )
         .properties(width=WIDTH, height=150)
