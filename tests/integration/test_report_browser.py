@@ -7,7 +7,10 @@ scale gives it (read from the drawn views' own colour scales, not from our specs
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+from pathlib import Path
 
 import pytest
 
@@ -25,6 +28,13 @@ COLOUR_SCALES = """() => Object.fromEntries(Object.entries(window.views).map(([n
   try { scale = view.scale('color'); } catch (error) { scale = null; }
   return [name, scale ? scale.domain().map((value) => [String(value), scale(value)]) : null];
 }))"""
+
+
+def tooltip_of(page, name: str) -> str:
+    """The tooltip shown when the pointer rests on the chart's first bar."""
+    page.locator(f"#chart-{name} svg path[aria-roledescription='bar']").first.hover(force=True)
+    page.wait_for_timeout(300)
+    return page.locator("#vg-tooltip-element").inner_text()
 
 
 @pytest.fixture(scope="module")
@@ -67,6 +77,17 @@ def drawn(pipeline: PipelineCase, tmp_path_factory) -> dict:
                 ),
                 "specs": read_embedded(path.read_text(encoding="utf-8"), "spec"),
             }
+            result["tooltips"] = {
+                name: tooltip_of(page, name)
+                for name in ("downloads_by_country_month", "leaderboard")
+            }
+            page.locator('details.data[data-figure="top_models"] summary').click()
+            result["table_rows"] = page.locator(
+                'details.data[data-figure="top_models"] tbody tr'
+            ).count()
+            with page.expect_download() as download:
+                page.locator('button.csv[data-figure="top_models"]').click()
+            result["csv"] = Path(download.value.path()).read_text(encoding="utf-8")
             page.screenshot(path=str(shot), full_page=True)
             print(f"screenshot: {shot}")
         finally:
@@ -115,3 +136,19 @@ def test_legends_list_the_biggest_country_first(drawn):
     named = [g for g in totals if g not in ("other", "unattributed")]
     order = [value for value, _ in drawn["colours"]["downloads_by_country_month"]]
     assert [g for g in order if g in named] == sorted(named, key=lambda g: -totals[g])
+
+
+def test_a_bar_shows_its_tooltip_with_readable_numbers_and_its_sample(drawn):
+    downloads = drawn["tooltips"]["downloads_by_country_month"]
+    assert "downloads" in downloads and "models" in downloads and "days covered" in downloads
+    board = drawn["tooltips"]["leaderboard"]
+    assert "tokens" in board and "week over week" in board
+    assert "e+" not in downloads + board  # counts written out, 1,119,446,775,437
+
+
+def test_a_charts_data_opens_as_a_table_and_downloads_as_csv(drawn):
+    rows = drawn["specs"]["top_models"]["datasets"]["top_models"]
+    assert drawn["table_rows"] == len(rows)
+    written = list(csv.DictReader(io.StringIO(drawn["csv"])))
+    assert [r["model_id"] for r in written] == [r["model_id"] for r in rows]
+    assert list(written[0]) == list(rows[0])  # the query's columns, in its order

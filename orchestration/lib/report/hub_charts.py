@@ -83,7 +83,7 @@ def downloads_by_country(ctx: Context, grain: str = "month") -> Figure:
             tooltip=[
                 alt.Tooltip("period_start:T", title=f"{grain} starting"),
                 alt.Tooltip("country_group:N", title="country"),
-                alt.Tooltip("sum(downloads):Q", format=",", title="downloads"),
+                alt.Tooltip("sum(downloads):Q", format=",d", title="downloads"),
                 alt.Tooltip("sum(country_models):Q", title="models"),
                 alt.Tooltip("max(period_models):Q", title="models that period"),
                 alt.Tooltip("max(days_covered):Q", title="days covered"),
@@ -130,7 +130,7 @@ def cumulative_downloads(ctx: Context) -> Figure:
             tooltip=[
                 alt.Tooltip("period_start:T", title="month", format="%B %Y"),
                 alt.Tooltip("country_group:N", title="country"),
-                alt.Tooltip("sum(cumulative_downloads):Q", format=",", title="downloads"),
+                alt.Tooltip("sum(cumulative_downloads):Q", format=",d", title="downloads"),
                 alt.Tooltip("sum(models_observed):Q", title="models observed"),
                 alt.Tooltip("max(days_covered):Q", title="days covered"),
             ],
@@ -200,7 +200,7 @@ def market_share(ctx: Context) -> Figure:
             alt.Tooltip("period_start:T", title="month", format="%B %Y"),
             alt.Tooltip("side:N", title="country"),
             alt.Tooltip("share:Q", format=".1%"),
-            alt.Tooltip("value:Q", format=","),
+            alt.Tooltip("value:Q", format=",d"),
             alt.Tooltip("models:Q", title="models (sample)"),
             alt.Tooltip("period_models:Q", title="models that month"),
         ],
@@ -281,7 +281,7 @@ def derivatives_by_root(ctx: Context) -> Figure:
             tooltip=[
                 alt.Tooltip("relation_title:N", title="derivatives"),
                 alt.Tooltip("country_group:N", title="root country"),
-                alt.Tooltip("sum(derivatives):Q", title="derivatives", format=","),
+                alt.Tooltip("sum(derivatives):Q", title="derivatives", format=",d"),
                 alt.Tooltip("sum(share):Q", title="share", format=".1%"),
                 alt.Tooltip("sum(root_models):Q", title="root models (sample)"),
             ],

@@ -72,7 +72,7 @@ def developer_share(ctx: Context) -> Figure:
                 alt.Tooltip("week_start:T", title="week starting"),
                 alt.Tooltip("developer_group:N", title="developer"),
                 alt.Tooltip("sum(share):Q", format=".1%", title="share"),
-                alt.Tooltip("sum(tokens):Q", format=",", title="tokens"),
+                alt.Tooltip("sum(tokens):Q", format=",d", title="tokens"),
                 alt.Tooltip("sum(models):Q", title="models (sample)"),
                 alt.Tooltip("max(days):Q", title="days covered"),
             ],

@@ -70,7 +70,7 @@ def downloads_by_family(ctx: Context) -> Figure:
             tooltip=[
                 alt.Tooltip("period_start:T", title="month", format="%B %Y"),
                 alt.Tooltip("family_group:N", title="family"),
-                alt.Tooltip("sum(downloads):Q", format=",", title="downloads"),
+                alt.Tooltip("sum(downloads):Q", format=",d", title="downloads"),
                 alt.Tooltip("sum(models):Q", title="models (sample)"),
                 alt.Tooltip("max(days_covered):Q", title="days covered"),
             ],
@@ -142,8 +142,8 @@ def top_models(ctx: Context) -> Figure:
                 alt.Tooltip("model_id:N", title="model"),
                 alt.Tooltip("country_group:N", title="country"),
                 alt.Tooltip("family:N"),
-                alt.Tooltip("downloads_30d:Q", format=",", title="last 30 days"),
-                alt.Tooltip("downloads_previous_30d:Q", format=",", title="30 days before"),
+                alt.Tooltip("downloads_30d:Q", format=",d", title="last 30 days"),
+                alt.Tooltip("downloads_previous_30d:Q", format=",d", title="30 days before"),
                 alt.Tooltip("growth:Q", format="+.0%"),
             ],
         )
