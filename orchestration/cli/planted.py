@@ -12,6 +12,7 @@ from pathlib import Path
 _DAY = re.compile(r"^(\d{4}-\d{2}-\d{2}): ")
 # `rule (field 'name'): n of m rows`, the shape of every snapshot check's message.
 _RULE = re.compile(r"(\w+) \(field '([^']+)'\): (\d[\d,]* of \d[\d,]* rows)")
+_DAYS = re.compile(r"^\w+ on (\d+) days \(")
 _PLANTED_KEYS = ("stale_day", "partly_stale_day", "correction_day", "bad_day")
 # Rules the demo breaks on every price day on purpose: OpenRouter's router lists `-1` prices.
 _PLANTED_RULES = {"price_unknown_sentinel"}
@@ -41,6 +42,9 @@ def fault_line(step: str, message: str, planted: set[str] | None) -> str:
         what = f"{rule.group(1)} ({rule.group(3).removesuffix(' rows')})"
     else:
         what = first[len(day or "") :].strip(": ")
+    days = _DAYS.search(first)
+    if days:  # a rule broken on many days is one message: say on how many
+        what += f" on {days.group(1)} days"
     if "quarantined (" in first:
         what += ", quarantined"
     expected = planted is not None and (

@@ -31,3 +31,15 @@ def test_the_planted_days_come_from_the_demo_stamp(tmp_path):
     summary = {"stale_day": "2026-02-06", "bad_day": "2026-04-07", "correction_day": None}
     (tmp_path / "DEMO.json").write_text(json.dumps({"summary": summary}))
     assert planted_days(tmp_path) == {"2026-02-06", "2026-04-07"}
+
+
+def test_a_rule_broken_on_many_days_says_on_how_many():
+    message = (
+        "price_unknown_sentinel on 177 days (2025-07-05, 2025-07-19, ...), e.g. 2025-07-05: "
+        "price_unknown_sentinel (field 'price_status'): 1 of 56 rows; e.g. openrouter/auto"
+    )
+    line = fault_line("raw__openrouter_models", message, set())
+    assert line == (
+        "WARNING openrouter_models price_unknown_sentinel (1 of 56) on 177 days; "
+        "expected (demo fault)"
+    )
