@@ -78,7 +78,7 @@ _YYMM = r"(?:^|[^\d.])(2[3-6])(0[1-9]|1[0-2])(?:$|\D)"
 
 def release_dates(names: pl.Series) -> pl.Series:
     """The release of the generation each repository name belongs to (null where no rule
-    matches), vectorised: the generator names two million models in seconds."""
+    matches), in the order of `names`."""
     lower = pl.col("name").str.to_lowercase()
     released = pl.lit(None, dtype=pl.Date)
     for pattern, day in reversed(RELEASES):
@@ -93,7 +93,14 @@ def release_dates(names: pl.Series) -> pl.Series:
         1,
     )
     mistral = lower.str.contains("stral") & lower.str.contains(_YYMM)
-    frame = pl.DataFrame({"name": names})
-    return frame.select(pl.when(mistral).then(stamped).otherwise(released).alias("released"))[
-        "released"
-    ]
+    # The rules run once per distinct name (a kit's names repeat over two million models, with
+    # `-r2`, `-r3`... suffixes), then join back: seconds, not a minute.
+    frame = pl.DataFrame({"name": names}).with_columns(
+        pl.col("name").str.replace(r"-r\d+$", "").alias("base")
+    )
+    distinct = (
+        frame.select(pl.col("base").unique().alias("name"))
+        .with_columns(pl.when(mistral).then(stamped).otherwise(released).alias("released"))
+        .rename({"name": "base"})
+    )
+    return frame.join(distinct, on="base", how="left", maintain_order="left")["released"]
