@@ -1,8 +1,8 @@
 """The Observatory's report: charts of the published marts in `$DATA_DIR/reports/index.html`.
 
-`figures` holds what every chart shares; `headline`, `hub_charts`, `model_charts`, `api_charts`,
-`market_charts` and `price_charts` build them from the marts (pure, testable without Dagster),
-in the order `BUILDERS` gives the page; `palette` is the one colour scale for countries; `page`
+`figures` holds what every chart shares; `headline`, `hub_charts`, `share_charts`,
+`model_charts`, `api_charts`, `market_charts` and `price_charts` build them from the marts
+(pure, testable without Dagster), in the order `BUILDERS` gives the page; `palette` is the one colour scale for countries; `page`
 writes the offline page and renders images for the UI. The Dagster asset
 (`orchestration.defs.report`) and `observatory report` both call `build_report`.
 """
@@ -23,6 +23,7 @@ from orchestration.lib.report import (
     market_charts,
     model_charts,
     price_charts,
+    share_charts,
 )
 from orchestration.lib.report.figures import Context, Figure
 from orchestration.lib.report.page import write_report
@@ -34,10 +35,10 @@ BUILDERS = (
     headline.claims,
     hub_charts.downloads_by_country,
     hub_charts.cumulative_downloads,
-    hub_charts.market_share,
+    share_charts.market_share,
     model_charts.downloads_by_family,
     model_charts.top_models,
-    hub_charts.derivatives_by_root,
+    share_charts.derivatives_by_root,
     api_charts.usage_share,
     api_charts.usage_tokens,
     api_charts.leaderboard,
