@@ -76,7 +76,7 @@ run-recorded: $(MANIFEST)
 	$(MAKE) --no-print-directory run DATA_DIR=$(RECORDED_DATA_DIR) RECORDINGS_DIR=$(abspath $(RECORDINGS_DIR))
 
 # Local servers that answer like the Hub and OpenRouter, with the faults of FAULTS (standard,
-# none or a JSON plan), a live day against them (docs/rehearsal.md).
+# none or a JSON plan), a live day against them (docs/reliability.md, "Rehearsing a live day").
 rehearse: $(MANIFEST)
 	DATA_DIR=$(REHEARSAL_DATA_DIR) $(REHEARSAL_SOURCE) $(BIN)/observatory rehearse --faults $(FAULTS)
 
@@ -148,7 +148,8 @@ test: lint browser $(if $(filter 1,$(OBSERVATORY_SPARK)),$(SPARK_STAMP))
 unit: install
 	$(BIN)/pytest tests/ingestion tests/simulation tests/cli tests/orchestration -q
 
-# The UI has no login and can launch runs: it listens on this machine only unless asked.
+# The UI has no login and can launch runs: it listens on this machine only unless asked
+# (`make ui UI_HOST=0.0.0.0`: docs/reliability.md).
 UI_HOST ?= 127.0.0.1
 UI_PORT ?= 3000
 

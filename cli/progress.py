@@ -32,6 +32,8 @@ import dagster as dg
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 
+from cli.planted import fault_line
+
 # A raw asset logs one line per day it judged, starting with the day (ingest.log_outcome),
 # a chunk of days to a message.
 _DAY_LINE = re.compile(r"^(\d{4}-\d{2}-\d{2}): ")
@@ -80,6 +82,10 @@ class ProgressView(logging.Handler):
         self.finished: list[StepProgress] = []
         self._live: Progress | None = None
         self._task: tuple[str, TaskID] | None = None
+        # Set by the CLI to print warnings as one short line each (cli.planted);
+        # `planted`: the demo's planted days, None on observed data.
+        self.short_warnings = False
+        self.planted: set[str] | None = None
 
     # --- logging.Handler ---------------------------------------------------------------
     def emit(self, record: logging.LogRecord) -> None:
@@ -89,7 +95,12 @@ class ProgressView(logging.Handler):
         if step_key is None:
             return
         if event is None:
-            self.on_message(step_key, meta.get("orig_message") or record.getMessage())
+            message = meta.get("orig_message") or record.getMessage()
+            if self.short_warnings and record.levelno >= logging.WARNING:
+                self.console.print(
+                    fault_line(step_key, message, self.planted), highlight=False, markup=False
+                )
+            self.on_message(step_key, message)
             return
         kind = event.event_type_value
         if kind == "STEP_START":

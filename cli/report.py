@@ -23,8 +23,8 @@ def print_report(settings: Settings, console: Console) -> None:
         raise SettingsError(str(exc)) from exc
     charts = sum(figure.spec is not None for figure in report.figures)
     console.print(
-        f"Report: [bold]{report.path}[/] ({charts} charts and {len(report.figures) - charts} "
-        f"table, {time.perf_counter() - started:.1f} s"
+        f"Report: [bold]{report.path}[/] ({charts} charts, the headline and the claims, "
+        f"{time.perf_counter() - started:.1f} s"
         + ("; GENERATED demo data" if report.demo else "")
         + "). It opens offline in any browser.",
         highlight=False,

@@ -10,6 +10,15 @@ from rich.table import Table
 from orchestration.lib.origin import is_demo
 from orchestration.lib.settings import Settings
 
+# The summary's tables fit a 100-column terminal (and a log read in one).
+WIDTH = 100
+# The country table: the biggest countries by name, the rest as one `other` row.
+TOP_COUNTRIES = 6
+
+
+def _show(console: Console, table: Table) -> None:
+    console.print(table, width=min(console.width, WIDTH))
+
 
 def print_summary(settings: Settings, console: Console) -> None:
     if is_demo(settings.data_dir):
@@ -18,6 +27,7 @@ def print_summary(settings: Settings, console: Console) -> None:
             f"({settings.layout.demo_dir}), not from the Hub or OpenRouter: it shows what "
             "the pipeline computes, not what the world did.",
             highlight=False,
+            width=min(console.width, WIDTH),
         )
     # Read-only: the summary must never hold the warehouse's single write lock.
     with duckdb.connect(str(settings.layout.warehouse_path), read_only=True) as con:
@@ -34,7 +44,7 @@ def print_summary(settings: Settings, console: Console) -> None:
         for name in marts:
             (count,) = con.execute(f'select count(*) from marts."{name}"').fetchone()
             rows.add_row(f"marts.{name}", f"{count:,}")
-        console.print(rows)
+        _show(console, rows)
         if "mart_cost_ratio" in marts:
             _print_cost_ratios(con, console)
         if "mart_api_usage_share" in marts:
@@ -68,7 +78,7 @@ def print_summary(settings: Settings, console: Console) -> None:
             [period],
         ).fetchall():
             leaders.add_row(name, country, _count(downloads), f"{models:,}")
-        console.print(leaders)
+        _show(console, leaders)
 
         orgs, models = con.execute(
             "select count(distinct m.hub_org), count(distinct m.model_id) "
@@ -78,22 +88,31 @@ def print_summary(settings: Settings, console: Console) -> None:
             [period],
         ).fetchone()
         shares = Table(
-            title=f"Share of downloads by country, {period:%B %Y}, among the {orgs} tracked "
-            f"organisations ({models} models), not the whole Hub",
+            title=f"Share of downloads by country, {period:%B %Y}",
             title_justify="left",
         )
         shares.add_column("country")
         shares.add_column("downloads", justify="right")
         shares.add_column("share", justify="right")
         for country, downloads, share in con.execute(
-            "select country, sum(downloads) as downloads, "
-            "sum(downloads) / nullif(sum(sum(downloads)) over (), 0) as share "
-            "from marts.mart_adoption where period_start = ? "
-            "group by country order by downloads desc nulls last",
-            [period],
+            # The top countries by name, the rest (and `unattributed`) summed as `other`.
+            "with countries as (select country, sum(downloads) as downloads, "
+            "sum(downloads) / nullif(sum(sum(downloads)) over (), 0) as share, "
+            "row_number() over (order by sum(downloads) desc nulls last, country) as rank "
+            "from marts.mart_adoption where period_start = ? group by country) "
+            "select if(rank <= ?, country, 'other') as country, "
+            "cast(sum(downloads) as bigint) as downloads, sum(share) as share "
+            "from countries group by 1 order by min(rank)",
+            [period, TOP_COUNTRIES],
         ).fetchall():
             shares.add_row(country, _count(downloads), f"{share:.1%}" if share is not None else "-")
-        console.print(shares)
+        _show(console, shares)
+        console.print(
+            f"(among the {orgs} tracked organisations, {models} models, not the whole Hub; "
+            f"the countries after the first {TOP_COUNTRIES} as `other`)",
+            width=min(console.width, WIDTH),
+            highlight=False,
+        )
         _print_stale_days(con, console)
         if "mart_claims" in marts:
             _print_claims(con, console)
@@ -115,6 +134,7 @@ def _print_stale_days(con: duckdb.DuckDBPyConnection, console: Console) -> None:
             "spread over the real observations around them: "
             + ", ".join(f"{day} ({kind}, {share:.0%} unchanged)" for day, kind, share, _ in stale),
             highlight=False,
+            width=min(console.width, WIDTH),
         )
 
 
@@ -140,7 +160,7 @@ def _print_cost_ratios(con: duckdb.DuckDBPyConnection, console: Console) -> None
         table.add_row(
             model, reference, f"{blended:.4f}", f"{reference_blended:.4f}", f"{ratio:.1f}"
         )
-    console.print(table)
+    _show(console, table)
 
 
 def _print_usage_share(con: duckdb.DuckDBPyConnection, console: Console) -> None:
@@ -169,7 +189,7 @@ def _print_usage_share(con: duckdb.DuckDBPyConnection, console: Console) -> None
     ).fetchall():
         weights = "unknown" if is_open is None else ("open" if is_open else "closed")
         table.add_row(country, weights, f"{tokens:,}", f"{share:.1%}")
-    console.print(table)
+    _show(console, table)
 
 
 def _print_claims(con: duckdb.DuckDBPyConnection, console: Console) -> None:
@@ -178,24 +198,26 @@ def _print_claims(con: duckdb.DuckDBPyConnection, console: Console) -> None:
         title_justify="left",
         show_lines=True,
     )
-    table.add_column("claim", ratio=3, overflow="fold")
+    table.add_column("claim", ratio=4, overflow="fold")
     table.add_column("measured", ratio=3, overflow="fold")
-    table.add_column("window and coverage", ratio=3, overflow="fold")
+    table.add_column("window", ratio=2, overflow="fold")
     table.add_column("verdict", no_wrap=True)
     styles = {"consistent": "green", "not_consistent": "red", "not_measurable": "yellow"}
-    for claim, source, measured, window, coverage, verdict in con.execute(
-        "select claim, source, measured_value, measured_window, coverage, verdict "
+    for claim, source, measured, window, verdict in con.execute(
+        "select claim, source, measured_value, measured_window, verdict "
         "from marts.mart_claims order by claim_id"
     ).fetchall():
         table.add_row(
             f"{claim} ({source})",
             measured or "-",
-            f"{window or '-'}; {coverage or '-'}",
+            window or "-",
             f"[{styles.get(verdict, 'white')}]{verdict}[/]",
         )
-    console.print(table)
+    _show(console, table)
     console.print(
-        "Each verdict's evidence is in marts.mart_claims.evidence; usage figures: "
+        "Each verdict's coverage and evidence are in marts.mart_claims and the report; usage "
+        "figures: "
         "Source: OpenRouter (openrouter.ai/rankings), with the as-of date in the mart.",
         highlight=False,
+        width=min(console.width, WIDTH),
     )

@@ -117,7 +117,7 @@ class Layout:
     def spark_dir(self) -> Path:
         """Where the Spark target (profiles.yml, `spark`) keeps its tables (`warehouse/`) and its
         Hive metastore (`metastore_db/`): built from the same raw layer as the DuckDB file, and
-        never published (the pipeline stays on DuckDB; README, "Scaling out")."""
+        never published (the pipeline stays on DuckDB; docs/scaling.md)."""
         return self.build_dir / "spark"
 
     @property

@@ -23,12 +23,14 @@ import polars as pl
 
 from simulation.demo import spec as s
 from simulation.demo.kits import kit_for
+from simulation.demo.releases import release_dates
 from simulation.demo.spec import DemoSpec, Faults, rng
 
 # Weekday factors, Monday first: the Hub is quieter at weekends.
 WEEKLY = np.array([1.06, 1.08, 1.07, 1.04, 0.98, 0.88, 0.86])
 CN_GROWTH, US_DECLINE = 1.6, 0.8  # log-rate change over the whole window
 NEW_MODEL_SHARE = 0.10
+RELEASE_SPREAD_DAYS = 42  # a generation's sizes and repackagings follow within six weeks
 OLDEST_CREATED = dt.date(2023, 1, 15)
 EPOCH = dt.date(1970, 1, 1)
 PARQUET = {"compression": "zstd", "statistics": True}
@@ -63,6 +65,15 @@ def model_attributes(spec: DemoSpec, models: pl.DataFrame) -> dict[str, np.ndarr
     created_day = -g.integers(1, max(window_start, 2), n)
     is_new = (g.random(n) < NEW_MODEL_SHARE) & (spec.days > 1)
     created_day = np.where(is_new, g.integers(1, max(spec.days, 2), n), created_day)
+    # A model of a known generation comes out within weeks of its release (releases.py), so
+    # each family is created in its real order; one that would come after the window's end
+    # comes on its last day.
+    released = (release_dates(models["name"]) - spec.start).dt.total_days()
+    known = released.is_not_null().to_numpy()
+    after_release = released.fill_null(0).to_numpy() + g.integers(0, RELEASE_SPREAD_DAYS, n)
+    created_day = np.where(known, np.minimum(after_release, spec.days - 1), created_day)
+    created_day = np.where(created_day == 0, -1, created_day)  # day 0 is the eve's counter
+    is_new = created_day > 0
     seconds = g.integers(0, 86_400, n)
     start_days = (spec.start - EPOCH).days
     created_us = ((start_days + created_day) * 86_400 + seconds) * 1_000_000

@@ -175,6 +175,14 @@ KITS: dict[str, Kit] = {
     "upstage": kit(
         "apache-2.0", 0.5, "SOLAR-10.7B-v1.0 SOLAR-10.7B-Instruct-v1.0 solar-pro-preview-instruct"
     ),
+    # Cohere's org before its 2025 rename: its own models, never other families' fine-tunes
+    # (a fallback kit would name them `Qwen2.5-CohereForAI-...`, counted as Qwen).
+    "CohereForAI": kit(
+        "cc-by-nc-4.0",
+        0.3,
+        "aya-23-8B aya-23-35B aya-101 c4ai-command-r-v01 c4ai-command-r-plus-08-2024"
+        " aya-expanse-8b c4ai-command-r-plus-4bit",
+    ),
     "CohereLabs": kit(
         "cc-by-nc-4.0",
         0.8,

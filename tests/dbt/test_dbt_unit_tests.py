@@ -1,6 +1,6 @@
 """The dbt unit tests (SQL logic on hand-written rows, `unit_tests:` in the YAML) run here, in
 `make test`, and not in the production builds, where they cannot change a run's outcome: the
-same SQL gives the same answer on every run (README, "Tests").
+same SQL gives the same answer on every run (docs/development.md, "Tests").
 
 dbt needs every model's relation to exist before it can unit-test it, so the seeds are loaded and
 every model is first built empty (`--empty`: its SQL with no rows) on a raw layer of empty files."""

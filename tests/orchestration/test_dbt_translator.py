@@ -69,3 +69,29 @@ def test_a_tests_own_description_leads_and_the_rule_follows():
 
     assert first_line(description) == "One verdict per claim."
     assert "Rule: `claim_id` is unique: no value appears twice." in description
+
+
+def test_an_enforced_contract_is_said_in_the_asset_description():
+    from orchestration.defs.dbt.translator import ObservatoryDbtTranslator
+
+    model = {
+        "resource_type": "model",
+        "name": "mart_claims",
+        "description": "Published claims against the data.",
+        "raw_code": "select 1",
+        "config": {"contract": {"enforced": True}},
+        "columns": {
+            "claim_id": {"constraints": [{"type": "not_null"}, {"type": "unique"}]},
+            "verdict": {
+                "constraints": [{"type": "check", "expression": "verdict in ('consistent')"}]
+            },
+        },
+        "constraints": [],
+    }
+    text = ObservatoryDbtTranslator().get_description(model)
+    assert text.startswith("Published claims against the data.")
+    assert "- `claim_id`: never null\n- `claim_id`: unique\n" in text
+    assert "- holds `verdict`: `verdict in ('consistent')`" in text
+    assert text.index("**Contract**") < text.index("select 1")
+    model["config"] = {"contract": {"enforced": False}}
+    assert "**Contract**" not in ObservatoryDbtTranslator().get_description(model)

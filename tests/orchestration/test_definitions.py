@@ -63,7 +63,7 @@ def test_dbt_tests_are_asset_checks(definitions):
     # Every dbt data test is a check (unit tests are not: they run in `make test`).
     assert tests <= checks
     assert any(name.startswith("not_null_columns_int_hub__models_") for name in checks)
-    assert any(name.startswith("contains_all_values_of_dim_models_model_id") for name in checks)
+    assert "dim_models_holds_every_model_with_downloads" in checks
 
 
 def test_price_marts_descend_from_both_raw_price_assets_next_to_the_hub(definitions):

@@ -181,13 +181,13 @@ def answer_of(pipeline: PipelineCase, day: dt.date) -> list[dict]:
 
 def blended(model: dict) -> Decimal | None:
     """(3 x input + output) / 4 per million tokens, from the raw strings with Decimal, to the
-    warehouse's 18 decimals (DECIMAL(38, 18), rounded half up as DuckDB rounds)."""
+    marts' 6 decimals (DECIMAL(18, 6), rounded half up as DuckDB rounds)."""
     prompt = Decimal(model["pricing"]["prompt"])
     completion = Decimal(model["pricing"]["completion"])
     if prompt < 0:
         return None
     return ((3 * prompt + completion) / 4 * 1_000_000).quantize(
-        Decimal("1e-18"), rounding=ROUND_HALF_UP
+        Decimal("1e-6"), rounding=ROUND_HALF_UP
     )
 
 

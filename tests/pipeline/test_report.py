@@ -27,8 +27,12 @@ from tests.data import ROOT
 from tests.helpers import MARTS
 from tests.plugins.pipeline import PipelineCase
 
-CHARTS = {"downloads_by_country", "market_share", "derivatives_by_root", "blended_prices",
-          "usage_share"}  # fmt: skip
+CHARTS = {
+    "downloads_by_country_month", "downloads_by_country_week", "cumulative_downloads",
+    "market_share", "downloads_by_family", "top_models", "derivatives_by_root", "usage_share",
+    "usage_tokens", "leaderboard", "developer_share", "concentration", "blended_prices",
+    "price_spread", "price_changes",
+}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -84,11 +88,14 @@ def test_the_page_opens_offline_and_has_every_chart(page, specs):
     assert not re.search(r"@import|url\(\s*[\"']?(https?:)?//", page, re.I)
     assert "window.vegaEmbed=" in page
     assert page.count("window.vegaEmbed=") == 1
-    assert read_embedded(page, "table").keys() == {"claims"}
+    assert read_embedded(page, "table").keys() == {"headline", "claims"}
 
 
 def test_downloads_by_country_are_the_market_share_rows(con, specs):
-    datasets = specs["downloads_by_country"]["datasets"]
+    datasets = {
+        **specs["downloads_by_country_month"]["datasets"],
+        **specs["downloads_by_country_week"]["datasets"],
+    }
     for grain in ("month", "week"):
         expected = rows_of(
             con,
@@ -119,7 +126,7 @@ def test_market_shares_and_crossovers_are_the_marts(con, specs):
         "select metric, period_start, country, share from marts.mart_market_share "
         "where scope = 'ecosystem' and period_grain = 'month'"
     ).fetchall():
-        side = country if country in ("CN", "US") else "rest of the world"
+        side = country if country in ("CN", "US", "unattributed") else "other"
         shares[(metric, period.isoformat(), side)] += share
     assert {(r["metric"], r["period_start"], r["side"]) for r in drawn} == shares.keys()
     for row in drawn:
@@ -141,6 +148,15 @@ def test_market_shares_and_crossovers_are_the_marts(con, specs):
         r["metric"]: r["crossover_period_start"] for r in drawn if r["crossover_period_start"]
     }
     assert marked == {metric: day.isoformat() for metric, day in crossed.items()}
+    # the rule is drawn only where China passed the US after the metric's first month
+    first = {}
+    for row in drawn:
+        first[row["metric"]] = min(first.get(row["metric"], "9"), row["period_start"])
+    for row in drawn:
+        assert row["crossover_drawn"] == (
+            row["crossover_period_start"] is not None
+            and row["crossover_period_start"] > first[row["metric"]]
+        )
 
 
 def test_derivatives_by_root_count_the_lineage(con, specs):
@@ -175,7 +191,7 @@ def test_blended_prices_are_the_price_summary(con, specs):
     assert (months[0], months[-1]) == (first.date().isoformat(), last.date().isoformat())
 
 
-def test_usage_share_is_the_usage_mart_with_its_citation(con, specs):
+def test_usage_share_is_the_usage_mart_with_its_citation(con, specs, page):
     expected = rows_of(
         con,
         "select period_start, country, is_open_weights, tokens, share, days_covered, "
@@ -186,31 +202,167 @@ def test_usage_share_is_the_usage_mart_with_its_citation(con, specs):
     assert_rows_equal(drawn, expected, ("period_start", "country", "is_open_weights"))
     citation = max(r["source_citation"] for r in expected)
     assert citation.startswith("Source: OpenRouter (openrouter.ai/rankings), as of ")
-    assert citation in figure["title"]["subtitle"]
+    for name in ("usage_share", "usage_tokens", "leaderboard", "developer_share"):
+        assert citation in figure_html(page, name), name
 
 
-def test_claims_table_is_mart_claims(con, page):
+def test_claims_cards_are_mart_claims(con, page):
     drawn = read_embedded(page, "table")["claims"]["claims"]
+    expected = rows_of(con, "select * from marts.mart_claims")
+    assert_rows_equal(drawn, expected, ("claim_id",))
+    for row in expected:  # one card per claim, its verdict badge on it
+        assert f'id="claim-{row["claim_id"]}" data-verdict="{row["verdict"]}"' in page
+
+
+def test_the_headline_is_the_marts_latest_period(con, page):
+    tiles = {r["key"]: r for r in read_embedded(page, "table")["headline"]["headline"]}
+    shares = con.execute(
+        "select china_share_latest, us_share_latest from marts.mart_share_crossovers "
+        "where metric = 'downloads' and scope = 'ecosystem' and period_grain = 'month'"
+    ).fetchone()
+    assert (tiles["downloads"]["china"], tiles["downloads"]["us"]) == shares
+    china, us = con.execute(
+        "select sum(share) filter (where country = 'CN'), sum(share) filter (where country = 'US') "
+        "from marts.mart_api_usage_share where period_grain = 'month' and period_start = "
+        "(select max(period_start) from marts.mart_api_usage_share where period_grain = 'month')"
+    ).fetchone()
+    if china is not None:
+        assert math.isclose(tiles["tokens"]["china"], china)
+        assert math.isclose(tiles["tokens"]["us"], us)
+    (ratio,) = con.execute(
+        "select arg_max(us_closed_to_cn_open_median_ratio, period_start) "
+        "from marts.mart_price_summary where price_tier = 'standard' and country = 'US' and "
+        "not is_open_weights and us_closed_to_cn_open_median_ratio is not null"
+    ).fetchone()
+    assert math.isclose(tiles["cost_ratio"]["ratio"], ratio)
+    verdicts = dict(
+        con.execute("select verdict, count(*) from marts.mart_claims group by 1").fetchall()
+    )
+    assert tiles["verdicts"]["detail"].startswith(f"{sum(verdicts.values())} claims")
+    assert page.index('id="headline"') < page.index('id="claims"') < page.index("<figure")
+
+
+def figure_html(page: str, name: str) -> str:
+    start = page.index(f'<figure id="{name}">')
+    return page[start : page.index("</figure>", start)]
+
+
+def test_every_chart_says_its_sample_coverage_source_and_origin(pipeline, page):
+    for name in CHARTS:
+        caption = figure_html(page, name)
+        assert "Sample:" in caption and "Source:" in caption, name
+        assert ("GENERATED demo data" in caption) == pipeline.is_demo, name
+        assert f'data-figure="{name}"' in caption  # its data as a table and a CSV download
+    assert ("Demo data." in page) == pipeline.is_demo
+    assert "price days" in figure_html(page, "blended_prices")
+    assert "Hub snapshot days" in figure_html(page, "downloads_by_country_month")
+
+
+def test_cumulative_downloads_are_the_adoption_mart(con, specs):
     expected = rows_of(
         con,
-        "select claim_id, claim, published_value, measured_value, coverage, verdict, evidence "
-        "from marts.mart_claims",
+        "select period_start, country, sum(cumulative_downloads) as cumulative_downloads "
+        "from marts.mart_adoption group by all",
     )
-    assert_rows_equal(drawn, expected, ("claim_id",))
-    for row in expected:  # the verdict is shown in the page's table
-        assert f'<tr class="{row["verdict"]}">' in page
+    drawn = specs["cumulative_downloads"]["datasets"]["cumulative"]
+    assert_rows_equal(drawn, expected, ("period_start", "country"))
 
 
-def test_every_chart_says_its_sample_coverage_and_origin(pipeline, specs, page):
-    for name in CHARTS:
-        subtitle = " ".join(specs[name]["title"]["subtitle"])
-        assert "Sample:" in subtitle, name
-        assert (
-            "GENERATED demo data" in subtitle if pipeline.is_demo else "GENERATED" not in subtitle
-        )
-    assert ("Demo data." in page) == pipeline.is_demo
-    assert "price days" in " ".join(specs["blended_prices"]["title"]["subtitle"])
-    assert "Hub snapshot days" in " ".join(specs["downloads_by_country"]["title"]["subtitle"])
+def test_downloads_by_family_add_up_to_the_daily_fact(con, specs):
+    drawn = specs["downloads_by_family"]["datasets"]["families"]
+    expected = rows_of(
+        con,
+        "select cast(date_trunc('month', d.download_date) as date) as period_start, "
+        "coalesce(m.family, 'no family') as family, sum(d.downloads) as downloads "
+        "from marts.fct_model_downloads_daily d join marts.dim_models m using (model_id) "
+        "group by all",
+    )
+    assert_rows_equal(drawn, expected, ("period_start", "family"))
+    assert len({r["family_group"] for r in drawn}) <= 9
+
+
+def test_top_models_are_the_last_30_days_of_the_daily_fact(con, specs):
+    drawn = specs["top_models"]["datasets"]["top_models"]
+    expected = rows_of(
+        con,
+        "with last as (select max(download_date) as day from marts.fct_model_downloads_daily) "
+        "select model_id, sum(downloads) filter (where download_date > day - 30) as downloads_30d, "
+        "sum(downloads) filter (where download_date <= day - 30 and download_date > day - 60) "
+        "as downloads_previous_30d from marts.fct_model_downloads_daily, last group by model_id "
+        "order by downloads_30d desc nulls last, model_id limit 20",
+    )
+    assert_rows_equal(drawn, expected, ("model_id",))
+    assert [r["model_id"] for r in drawn] == [r["model_id"] for r in expected]
+
+
+def test_usage_tokens_and_the_leaderboard_are_the_usage_marts(con, specs):
+    expected = rows_of(
+        con,
+        "select period_start, country, is_open_weights, tokens, share from "
+        "marts.mart_api_usage_share where period_grain = 'week'",
+    )
+    drawn = specs["usage_tokens"]["datasets"]["usage"]
+    assert_rows_equal(drawn, expected, ("period_start", "country", "is_open_weights"))
+    board = specs["leaderboard"]["datasets"]["leaderboard"]
+    week = board[0]["week_start"]
+    weekly = dict(
+        con.execute(
+            "select model_permaslug, sum(tokens) from marts.mart_api_top_models "
+            "where date_trunc('week', usage_date) = ?::date group by 1",
+            [week],
+        ).fetchall()
+    )
+    previous = dict(
+        con.execute(
+            "select model_permaslug, sum(tokens) from marts.mart_api_top_models "
+            "where date_trunc('week', usage_date) = ?::date - interval 7 day group by 1",
+            [week],
+        ).fetchall()
+    )
+    for row in board:
+        assert row["tokens"] == weekly[row["model_permaslug"]]
+        assert row["previous_tokens"] == previous.get(row["model_permaslug"])
+    assert [r["tokens"] for r in board] == sorted(weekly.values(), reverse=True)[: len(board)]
+
+
+def test_developer_shares_and_concentration_are_the_marts(con, specs):
+    drawn = specs["developer_share"]["datasets"]["developers"]
+    expected = rows_of(
+        con,
+        "select cast(date_trunc('week', usage_date) as date) as week_start, "
+        "coalesce(developer_id, 'unattributed') as developer_id, sum(tokens) as tokens "
+        "from marts.mart_api_top_models group by all",
+    )
+    assert_rows_equal(drawn, expected, ("week_start", "developer_id"))
+    hhi = specs["concentration"]["datasets"]["hhi"]
+    expected = rows_of(
+        con,
+        "select period_start, metric, hhi, model_count from marts.mart_market_concentration "
+        "where scope = 'ecosystem' and period_grain = 'month' and metric in "
+        "('downloads', 'new_models', 'new_derivatives', 'api_models')",
+    )
+    assert_rows_equal(hhi, expected, ("period_start", "metric"))
+
+
+def test_price_spread_and_changes_are_the_price_marts(con, specs):
+    spread = specs["price_spread"]["datasets"]["spread"]
+    expected = rows_of(
+        con,
+        "with ends as (select max(price_date) as price_date from marts.mart_cost_ratio "
+        "group by date_trunc('month', price_date)) select price_date, country, "
+        "quantile_cont(input_usd_per_mtok, 0.5) as median, count(input_usd_per_mtok) as models "
+        "from marts.mart_cost_ratio join ends using (price_date) where price_tier = 'standard' "
+        "and is_text_model and input_usd_per_mtok is not null group by all",
+    )
+    inputs = [r for r in spread if r["kind"] == "input"]
+    assert_rows_equal(inputs, expected, ("price_date", "country"))
+    changes = specs["price_changes"]["datasets"]["changes"]
+    expected = rows_of(
+        con,
+        "select model_id, price_tier, change_date, blended_usd_per_mtok, direction "
+        "from marts.mart_price_changes",
+    )
+    assert_rows_equal(changes, expected, ("model_id", "price_tier", "change_date"))
 
 
 def test_the_report_asset_shows_its_charts_in_the_ui(pipeline):
@@ -221,7 +373,7 @@ def test_the_report_asset_shows_its_charts_in_the_ui(pipeline):
     assert metadata["path"].value == str(pipeline.data_dir / "reports" / "index.html")
     charts = metadata["charts"].value
     assert charts.count("](data:image/jpeg;base64,") == len(CHARTS)
-    assert "| claim_id |" in charts
+    assert "| claim_id |" in charts and "| key | label |" in charts
     assert metadata["demo_data"].value == pipeline.is_demo
 
 
@@ -271,6 +423,31 @@ def test_every_query_in_docs_queries_runs(pipeline, con):
         rows = con.execute(query).fetchall()
         # On the demo every query answers; the real recordings may lack some (no crossover).
         assert rows or not pipeline.is_demo, f"no rows from:\n{query}"
+
+
+def test_the_python_example_in_docs_queries_runs_as_written(pipeline, capsys):
+    text = (ROOT / "docs" / "queries.md").read_text(encoding="utf-8")
+    (snippet,) = re.findall(r"```python\n(.*?)```", text, flags=re.S)
+    code = snippet.replace('"data/warehouse.duckdb"', repr(str(pipeline.warehouse)))
+    assert code != snippet
+    exec(compile(code, "docs/queries.md", "exec"), {})
+    out = capsys.readouterr().out
+    assert "verdict" in out and "period_start" in out
+
+
+def test_the_marts_speak_an_analysts_types(con):
+    types = dict(
+        ((table, column), data_type)
+        for table, column, data_type in con.execute(
+            "select table_name, column_name, data_type from duckdb_columns() "
+            "where schema_name = 'marts'"
+        ).fetchall()
+    )
+    prices = {k: t for k, t in types.items() if k[1].endswith("usd_per_mtok")}
+    assert prices and set(prices.values()) == {"DECIMAL(18,6)"}
+    tokens = {k: t for k, t in types.items() if k[1] in ("tokens", "day_tokens", "period_tokens")}
+    assert tokens and set(tokens.values()) == {"BIGINT"}
+    assert not [k for k, t in types.items() if t in ("HUGEINT", "DECIMAL(38,0)")]
 
 
 SQL_VENV_PYTHON = ROOT / ".venv-sql" / "bin" / "python"

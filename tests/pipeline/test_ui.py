@@ -298,6 +298,17 @@ def test_dbt_assets_carry_columns_and_row_counts_and_checks_read_as_sentences(we
         assert f"dbt test `{check['name']}`" in check["description"]
 
 
+def test_a_mart_whose_rules_are_a_contract_says_them_in_its_description(webserver):
+    # mart_claims has no dbt data test to show as a check but not_empty: its constraints (not
+    # null, unique, the verdict's accepted values) are enforced by DuckDB as it is built.
+    node = webserver.graphql(
+        '{ assetNodeOrError(assetKey: {path: ["marts", "mart_claims"]}) { ... on AssetNode { '
+        "description } } }"
+    )["assetNodeOrError"]
+    assert "**Contract**" in node["description"]
+    assert "`claim_id`: unique" in node["description"]
+
+
 def test_a_day_without_any_file_is_no_partition_and_a_hub_gap_says_so(webserver, pipeline, demo):
     keys = set(
         webserver.graphql(

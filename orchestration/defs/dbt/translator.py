@@ -28,6 +28,22 @@ class ObservatoryDbtTranslator(DagsterDbtTranslator):
             return "raw"
         return _schema(dbt_resource_props)
 
+    def get_description(self, dbt_resource_props: Mapping[str, Any]) -> str:
+        """The model's description, then the rules of its enforced contract: DuckDB holds them
+        as the table is built, so they are no check in the UI, and here they are said."""
+        description = super().get_description(dbt_resource_props)
+        rules = contract_rules(dbt_resource_props)
+        if not rules:
+            return description
+        listed = "\n".join(f"- {rule}" for rule in rules)
+        contract = (
+            "**Contract** (enforced as the table is built: a row that breaks a rule fails the "
+            f"build, and the warehouse is not published):\n{listed}"
+        )
+        # Before dagster-dbt's raw SQL block, where a reader of the page still looks.
+        text, sql, code = description.partition("#### Raw SQL")
+        return f"{text.rstrip()}\n\n{contract}" + (f"\n\n{sql}{code}" if sql else "")
+
     def get_asset_check_spec(
         self,
         asset_spec: dg.AssetSpec,
@@ -76,6 +92,32 @@ def describe_test(test: Mapping[str, Any], asset_key: dg.AssetKey) -> str:
         else "Severity warn: a failure is reported and the run goes on."
     )
     return "\n\n".join(lines)
+
+
+def contract_rules(node: Mapping[str, Any]) -> list[str]:
+    """An enforced contract's constraints in words: the columns' (not null, unique, primary
+    key, check) and the model's own."""
+    if not ((node.get("config") or {}).get("contract") or {}).get("enforced"):
+        return []
+    by_kind: dict[str, list[str]] = {}
+    checks = []
+    for name, column in (node.get("columns") or {}).items():
+        for constraint in column.get("constraints") or []:
+            kind = constraint.get("type")
+            if kind == "check":
+                checks.append(f"`{name}`: `{constraint.get('expression')}`")
+            else:
+                by_kind.setdefault(kind, []).append(f"`{name}`")
+    words = {"not_null": "never null", "unique": "unique", "primary_key": "the primary key"}
+    rules = [f"{', '.join(cols)}: {words.get(kind, kind)}" for kind, cols in by_kind.items()]
+    rules += [f"holds {check}" for check in checks]
+    for constraint in node.get("constraints") or []:
+        columns = ", ".join(f"`{c}`" for c in constraint.get("columns") or [])
+        expression = constraint.get("expression")
+        rules.append(
+            f"{constraint.get('type')} ({columns})" + (f": `{expression}`" if expression else "")
+        )
+    return rules
 
 
 def _rule(kind: str, column: str | None, arguments: Mapping[str, Any]) -> str:

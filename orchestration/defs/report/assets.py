@@ -21,11 +21,13 @@ def observatory_report(
     """The Observatory's report: `$DATA_DIR/reports/index.html`, one page that opens offline.
 
     Grain: one HTML page (and the charts in this asset's metadata). Source: the published
-    warehouse, read-only. Meaning: downloads by country per month and week; each metric's
-    market share by country over time with the China/US crossover; derivatives by root
-    origin; the blended price of Chinese open vs US closed models; OpenRouter usage share by
-    country (with its citation); the published claims with their verdicts. Every chart says
-    its sample and coverage, and whether the data is generated demo data.
+    warehouse, read-only. Meaning: the latest month's China and US shares of downloads and of
+    OpenRouter's tokens, the cost ratio and the claims' verdicts first; the claims as cards;
+    then downloads by country (per month, per week, cumulative) and by family, the top 20
+    models, market share and concentration (HHI) of each metric, derivatives by root origin,
+    OpenRouter's usage by country and developer and its leaderboard, and prices (the cost
+    ratio, their spread, their changes). One colour per country across every chart; every
+    chart says its sample, coverage and source, and whether the data is generated demo data.
     """
     # Altair and vl-convert (about 1 s of imports) load when the report is drawn, not when the
     # definitions load.
@@ -43,7 +45,8 @@ def observatory_report(
         if figure.spec is not None:
             sections.append(f"![{figure.name}]({image_data_uri(figure.spec, UI_IMAGE_SCALE)})")
         else:
-            sections.append(markdown_table(figure.columns, figure.rows))
+            for rows in figure.datasets.values():
+                sections.append(markdown_table(rows))
         sections.append("\n".join(f"- {note}" for note in figure.notes))
     context.log.info(f"wrote the report to {report.path}")
     return dg.MaterializeResult(
@@ -57,10 +60,11 @@ def observatory_report(
     )
 
 
-def markdown_table(columns, rows) -> str:
+def markdown_table(rows: list[dict]) -> str:
     def cell(value) -> str:
         return "" if value is None else str(value).replace("|", "\\|").replace("\n", " ")
 
+    columns = list(rows[0]) if rows else []
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
     return "\n".join(lines)

@@ -24,6 +24,8 @@ import vl_convert
 
 from ingestion.atomic import replacing
 from orchestration.lib.report.figures import DEMO_NOTE, Figure
+from orchestration.lib.report.headline import CARD_FIELDS, VERDICT_WORDS
+from orchestration.lib.report.page_assets import SCRIPT, STYLE
 
 _SCRIPT = re.compile(r"<script[^>]*>(.*?)</script>", re.DOTALL)
 # The spec's JSON inside a <script> element: `</` would end the element early.
@@ -60,21 +62,8 @@ def vega_bundle(cache: Path) -> str:
 
 
 def spec_json(spec: dict) -> str:
-    text = json.dumps(spec, sort_keys=True)
+    text = json.dumps(spec)  # insertion order: a table and its CSV keep the query's columns
     return "".join(_SAFE.get(char, char) for char in text)
-
-
-STYLE = """
-body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 70rem; color: #222; }
-.banner { background: #fff3cd; border: 1px solid #e0c36c; padding: .75rem 1rem; }
-figure { margin: 2rem 0; }
-figcaption, .notes { font-size: .9rem; color: #444; }
-.notes li { margin: .2rem 0; }
-table { border-collapse: collapse; font-size: .85rem; }
-th, td { border: 1px solid #ccc; padding: .3rem .5rem; vertical-align: top; text-align: left; }
-.consistent { background: #d4edda; } .not_consistent { background: #f8d7da; }
-.not_measurable { background: #fff3cd; }
-"""
 
 
 def _notes(notes: Sequence[str]) -> str:
@@ -82,70 +71,131 @@ def _notes(notes: Sequence[str]) -> str:
     return f'<ul class="notes">{items}</ul>'
 
 
-def _table(figure: Figure) -> str:
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in figure.columns)
-    body = []
-    verdict = figure.columns.index("verdict") if "verdict" in figure.columns else None
-    for row in figure.rows:
-        css = f' class="{html.escape(str(row[verdict]))}"' if verdict is not None else ""
-        cells = "".join(f"<td>{html.escape('' if v is None else str(v))}</td>" for v in row)
-        body.append(f"<tr{css}>{cells}</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+def _tiles(figure: Figure) -> str:
+    tiles = []
+    for row in figure.datasets["headline"]:
+        value = html.escape(row["value"])
+        value = value.replace("China ", '<span class="cn">China</span> ').replace(
+            "US ", '<span class="us">US</span> ', 1
+        )
+        tiles.append(
+            f'<div class="tile" id="tile-{row["key"]}"><div class="label">'
+            f'{html.escape(row["label"])}</div><div class="value">{value}</div>'
+            f'<div class="detail">{html.escape(row["detail"])}</div></div>'
+        )
+    return f'<div class="tiles">{"".join(tiles)}</div>'
+
+
+def _cards(figure: Figure) -> str:
+    cards = []
+    for row in figure.datasets["claims"]:
+        verdict = str(row["verdict"])
+        badge = (
+            f'<span class="badge {html.escape(verdict)}">'
+            f"{html.escape(VERDICT_WORDS.get(verdict, verdict))}</span>"
+        )
+        source = " ".join(str(row[k]) for k in ("source", "published") if row.get(k))
+        fields = "".join(
+            f"<dt>{label}</dt><dd>{html.escape(str(row[column]))}</dd>"
+            for label, column in CARD_FIELDS
+            if row.get(column) is not None
+        )
+        cards.append(
+            f'<article class="card" id="claim-{html.escape(row["claim_id"])}" '
+            f'data-verdict="{html.escape(verdict)}"><h3>{html.escape(row["claim"])}{badge}</h3>'
+            f'<div class="source">{html.escape(source)}</div><dl>{fields}</dl>'
+            f"<details><summary>Evidence</summary>{html.escape(str(row['evidence']))}"
+            "</details></article>"
+        )
+    return f'<div class="cards">{"".join(cards)}</div>'
+
+
+def _data(figure: Figure) -> str:
+    """The figure's rows as a table (built when opened) and one CSV download per dataset."""
+    buttons = "".join(
+        f'<button class="csv" data-figure="{figure.name}" data-dataset="{name}">'
+        f"CSV: {html.escape(name)} ({len(rows):,} rows)</button>"
+        for name, rows in figure.datasets.items()
+    )
+    return (
+        f'<details class="data" data-figure="{figure.name}"><summary>Data behind this '
+        f"{'chart' if figure.spec is not None else 'section'}</summary>{buttons}"
+        '<div class="scroll"></div></details>'
+    )
 
 
 def render_html(
-    figures: Sequence[Figure], *, demo: bool, warehouse: Path, built_at: dt.datetime, bundle: str
+    figures: Sequence[Figure],
+    *,
+    demo: bool,
+    warehouse: Path,
+    built_at: dt.datetime,
+    bundle: str,
+    colours: dict[str, str],
 ) -> str:
-    """The whole page: figures in order, each with its notes; the claims as a table."""
+    """The whole page: the headline figures, the claims as cards, then each chart with its
+    notes and its data."""
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
         "<title>Open Model Observatory: report</title>",
         f"<style>{STYLE}</style>",
         f"<script>{bundle}</script>",
         "</head><body>",
         "<h1>Open Model Observatory</h1>",
-        f"<p>From <code>{html.escape(str(warehouse))}</code>, built "
-        f"{built_at:%Y-%m-%d %H:%M} UTC. Every chart's data is the marts' rows; query them "
-        "with <code>make sql</code>.</p>",
+        '<p class="lede">Who makes the open models the world downloads and uses, and what they '
+        "cost. Built "
+        f"{built_at:%Y-%m-%d %H:%M} UTC from <code>{html.escape(str(warehouse))}</code>; every "
+        "chart's data is the marts' rows (query them with <code>make sql</code>).</p>",
+        f'<script type="application/json" id="colours">{spec_json(colours)}</script>',
     ]
     if demo:
         parts.append(f'<p class="banner"><strong>Demo data.</strong> {html.escape(DEMO_NOTE)}</p>')
-    parts.append("<ul>")
-    parts += [f'<li><a href="#{f.name}">{html.escape(f.title)}</a></li>' for f in figures]
-    parts.append("</ul>")
+    charts = [f for f in figures if f.spec is not None]
     for figure in figures:
-        parts.append(f'<figure id="{figure.name}"><h2>{html.escape(figure.title)}</h2>')
-        if figure.spec is None:
-            parts.append(_table(figure))
+        if figure.kind == "headline":
+            parts.append(f'<section id="{figure.name}">{_tiles(figure)}')
+        elif figure.kind == "cards":
             parts.append(
-                f'<script type="application/json" id="table-{figure.name}">'
-                f"{spec_json(figure.datasets)}</script>"
+                f'<section id="{figure.name}"><h2>{html.escape(figure.title)}</h2>{_cards(figure)}'
             )
         else:
-            parts.append(f'<div class="chart" id="chart-{figure.name}"></div>')
-            parts.append(
-                f'<script type="application/json" id="spec-{figure.name}">'
-                f"{spec_json(figure.spec)}</script>"
-            )
-        parts.append(f"<figcaption>{_notes(figure.notes)}</figcaption></figure>")
-    parts.append(
-        "<script>for (const el of document.querySelectorAll('script[id^=\"spec-\"]')) {"
-        "const spec = JSON.parse(el.textContent);"
-        "vegaEmbed('#chart-' + el.id.slice(5), spec, {actions: false, renderer: 'svg'})"
-        ".catch((error) => { el.previousElementSibling.textContent = String(error); });}"
-        "</script>"
-    )
+            continue
+        parts.append(
+            f'<script type="application/json" id="table-{figure.name}">'
+            f"{spec_json(figure.datasets)}</script>{_notes(figure.notes)}{_data(figure)}</section>"
+        )
+    parts.append("<nav><h2>Charts</h2><ol>")
+    parts += [f'<li><a href="#{f.name}">{html.escape(f.title)}</a></li>' for f in charts]
+    parts.append("</ol></nav>")
+    for figure in charts:
+        parts.append(
+            f'<figure id="{figure.name}"><h2>{html.escape(figure.title)}</h2>'
+            f'<div class="chart" id="chart-{figure.name}"></div>'
+            f'<script type="application/json" id="spec-{figure.name}">'
+            f"{spec_json(figure.spec)}</script>"
+            f"<figcaption>{_notes(figure.notes)}{_data(figure)}</figcaption></figure>"
+        )
+    parts.append(f"<script>{SCRIPT}</script>")
     parts.append("</body></html>")
     return "\n".join(parts)
 
 
-def write_report(figures: Sequence[Figure], target: Path, *, demo: bool, warehouse: Path) -> Path:
+def write_report(
+    figures: Sequence[Figure],
+    target: Path,
+    *,
+    demo: bool,
+    warehouse: Path,
+    colours: dict[str, str],
+) -> Path:
     """Writes the page atomically (a reader never sees half of it)."""
     page = render_html(
         figures,
         demo=demo,
         warehouse=warehouse,
+        colours=colours,
         built_at=dt.datetime.now(dt.UTC),
         bundle=vega_bundle(cache_dir()),
     )

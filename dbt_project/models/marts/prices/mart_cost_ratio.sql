@@ -19,13 +19,13 @@ final as (
         hub_model_id,
         price_status,
         has_overrides,
-        input_usd_per_mtok,
-        output_usd_per_mtok,
-        blended_usd_per_mtok,
+        {{ usd_per_mtok('input_usd_per_mtok') }} as input_usd_per_mtok,
+        {{ usd_per_mtok('output_usd_per_mtok') }} as output_usd_per_mtok,
+        {{ usd_per_mtok('blended_usd_per_mtok') }} as blended_usd_per_mtok,
         comparison_class,
         reference_model_id,
         reference_price_source,
-        reference_blended_usd_per_mtok,
+        {{ usd_per_mtok('reference_blended_usd_per_mtok') }} as reference_blended_usd_per_mtok,
         times_cheaper_than_reference
     from cost_ratio
 )

@@ -19,12 +19,12 @@ final as (
         is_text_model,
         previous_price_status,
         price_status,
-        previous_input_usd_per_mtok,
-        input_usd_per_mtok,
-        previous_output_usd_per_mtok,
-        output_usd_per_mtok,
-        previous_blended_usd_per_mtok,
-        blended_usd_per_mtok,
+        {{ usd_per_mtok('previous_input_usd_per_mtok') }} as previous_input_usd_per_mtok,
+        {{ usd_per_mtok('input_usd_per_mtok') }} as input_usd_per_mtok,
+        {{ usd_per_mtok('previous_output_usd_per_mtok') }} as previous_output_usd_per_mtok,
+        {{ usd_per_mtok('output_usd_per_mtok') }} as output_usd_per_mtok,
+        {{ usd_per_mtok('previous_blended_usd_per_mtok') }} as previous_blended_usd_per_mtok,
+        {{ usd_per_mtok('blended_usd_per_mtok') }} as blended_usd_per_mtok,
         case
             when previous_price_status != price_status then 'status'
             when blended_usd_per_mtok < previous_blended_usd_per_mtok then 'cut'

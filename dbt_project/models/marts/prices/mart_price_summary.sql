@@ -30,8 +30,8 @@ groups as (
         is_open_weights,
         price_tier,
         cast(count(*) as integer) as model_count,
-        cast(median(blended_usd_per_mtok) as decimal(38, 18)) as median_blended_usd_per_mtok,
-        cast(min(blended_usd_per_mtok) as decimal(38, 18)) as min_blended_usd_per_mtok
+        {{ usd_per_mtok('median(blended_usd_per_mtok)') }} as median_blended_usd_per_mtok,
+        {{ usd_per_mtok('min(blended_usd_per_mtok)') }} as min_blended_usd_per_mtok
     from month_end_prices
     group by period_start, country, is_open_weights, price_tier
 ),

@@ -17,8 +17,8 @@ final as (
         developer_id,
         country,
         is_open_weights,
-        tokens,
-        day_tokens,
+        cast(tokens as bigint) as tokens,
+        cast(day_tokens as bigint) as day_tokens,
         share,
         as_of,
         source_citation
