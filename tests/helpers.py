@@ -28,6 +28,8 @@ MARTS = (
     "mart_api_usage_share",
     "mart_api_top_models",
     "mart_claims",
+    "mart_claim_readings",
+    "mart_claim_verdict_history",
 )
 
 
