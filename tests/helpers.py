@@ -30,6 +30,7 @@ MARTS = (
     "mart_claims",
     "mart_claim_readings",
     "mart_claim_verdict_history",
+    "mart_relative_adoption",
 )
 
 

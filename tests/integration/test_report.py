@@ -27,7 +27,7 @@ from tests.conftest import ROOT, PipelineCase
 from tests.helpers import MARTS
 
 CHARTS = {"downloads_by_country", "market_share", "derivatives_by_root", "blended_prices",
-          "usage_share"}  # fmt: skip
+          "usage_share", "relative_adoption"}  # fmt: skip
 
 
 @pytest.fixture(scope="module")

@@ -477,4 +477,7 @@ BUILDERS = (
 
 
 def build_figures(con: duckdb.DuckDBPyConnection, demo: bool) -> list[Figure]:
-    return [build(con, demo) for build in BUILDERS]
+    # Imported here: that module builds on this one's helpers.
+    from orchestration.lib.report.relative_adoption import relative_adoption
+
+    return [build(con, demo) for build in (*BUILDERS, relative_adoption)]
