@@ -16,6 +16,7 @@ from orchestration.defs.prices.resources import (
     OpenRouterRankingsResource,
     OpenRouterSourceResource,
 )
+from orchestration.defs.publish.assets import HubPublishResource, hub_dataset
 from orchestration.defs.report.assets import observatory_report
 from orchestration.lib.days import existing_days
 from orchestration.lib.partitions import DAILY_PARTITIONS, data_partitions
@@ -46,6 +47,15 @@ def build_definitions(
         *build_dbt_assets(project.manifest_path),
         observatory_report,
     ]
+    publishing = {}
+    if settings.publish_repo:
+        # After the marts are published locally, the daily job uploads them to the Hub.
+        assets.append(hub_dataset)
+        publishing["hub_publish"] = HubPublishResource(
+            repo=settings.publish_repo,
+            endpoint=settings.hf_endpoint,
+            token=dg.EnvVar("HF_TOKEN") if settings.hf_token else None,
+        )
     return dg.Definitions(
         assets=dg.map_asset_specs(
             lambda spec: (
@@ -78,6 +88,7 @@ def build_definitions(
                 api_key=dg.EnvVar(OPENROUTER_API_KEY_ENV) if settings.has_openrouter_key else None,
             ),
             "dbt": ObservatoryDbtCliResource(project_dir=project, dbt_executable=dbt_executable()),
+            **publishing,
         },
     )
 

@@ -7,6 +7,7 @@
     observatory quarantine [--admit YYYY-MM-DD [--dataset NAME] --note TEXT]
     observatory quarantine --evict YYYY-MM-DD [--dataset NAME] --reason TEXT
     observatory rehearse [--serve] [--faults standard|none|PLAN.json]
+    observatory publish --repo OWNER/NAME [--dry-run]
     observatory init-home
     observatory exec COMMAND [ARGS...]
 
@@ -50,6 +51,8 @@ from orchestration.cli.progress import (
     progress_logger,
     terminal_without_stdout,
 )
+from orchestration.cli.publish import add_parser as add_publish_parser
+from orchestration.cli.publish import publish_command
 from orchestration.cli.quarantine import quarantine_command
 from orchestration.cli.rehearse import add_parser as add_rehearse_parser
 from orchestration.cli.rehearse import rehearse_command
@@ -127,6 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     quarantine.add_argument("--note", help="why it is re-admitted (required with --admit)")
     quarantine.add_argument("--reason", help="why the day is evicted (required with --evict)")
     add_rehearse_parser(commands)
+    add_publish_parser(commands)
     commands.add_parser("init-home", help="create DAGSTER_HOME with telemetry and nux off")
     run_in = commands.add_parser(
         "exec", help="run a command (dbt, dagster dev, ...) in this data folder's environment"
@@ -147,6 +151,8 @@ def main(argv: list[str] | None = None) -> int:
             return quarantine_command(settings, args, console)
         if args.command == "rehearse":
             return rehearse_command(settings, args, console)
+        if args.command == "publish":
+            return publish_command(settings, args, console)
         if args.command == "summary":
             print_summary(settings, console)
             return 0
