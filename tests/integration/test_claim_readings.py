@@ -242,10 +242,11 @@ def test_the_release_licence_claims_are_the_catalogs_chinese_releases(pipeline, 
     registry = pl.read_csv(SEEDS / "developer_registry.csv")
     chinese = set(registry.filter(pl.col("country") == "CN")["hub_org"])
     catalog = pl.read_parquet(pipeline.catalog_file())
-    newest = pl.read_parquet(
-        sorted(pipeline.in_run(list(pipeline.hub_daily.glob("*.parquet"))))[-1]
-    )
-    daily_tags = dict(zip(newest["id"].to_list(), newest["tags"].to_list(), strict=True))
+    # Each model's newest observation gives its tags (the catalog's where it has none).
+    daily_tags: dict[str, list] = {}
+    for path in pipeline.in_run(list(pipeline.hub_daily.glob("*.parquet"))):
+        frame = pl.read_parquet(path, columns=["id", "tags"])
+        daily_tags.update(zip(frame["id"].to_list(), frame["tags"].to_list(), strict=True))
     releases = []
     for row in catalog.to_dicts():
         tags = daily_tags.get(row["id"], row["tags"]) or []

@@ -1,8 +1,9 @@
 -- Each claim's verdict as it changed: a row whenever a build finds a claim's verdict, measure,
 -- readings, window or citation different from its latest row. A restatement (OpenRouter
--- re-serving a stored day with a newer `as_of`) re-checks the claims on the rankings: their
--- citation names the new `as_of`, so a row is added, marked `restatement` when the window did
--- not move; claims the restated days do not reach get none. Rebuilt from nothing, the table
+-- re-serving a stored day with a newer `as_of` and other figures: a new fetch, which wins)
+-- re-checks the claims on the rankings: those whose figures or citation move get a row, marked
+-- `restatement` when their window did not move (`new_data` when it did); claims the restated
+-- day does not reach get none. Rebuilt from nothing, the table
 -- holds each claim's current verdict as version 1; rebuilt on the same data, it adds nothing.
 {{
     config(
@@ -77,10 +78,10 @@ final as (
         current_.source_citation,
         case
             when previous.claim_id is null then 'first_check'
+            -- The same days, other figures: a stored day was restated (or evicted).
             when
                 coalesce(cast(current_.measured_window_end as {{ dbt.type_string() }}), '')
                 = coalesce(cast(previous.measured_window_end as {{ dbt.type_string() }}), '')
-                and coalesce(current_.source_citation, '') != coalesce(previous.source_citation, '')
                 then 'restatement'
             else 'new_data'
         end as change,
