@@ -14,29 +14,29 @@ newest_rankings as (
     select max(as_of) as as_of from {{ ref('int_openrouter__usage') }}
 ),
 
+-- Windows written out in full (no named window extended): the same SQL on DuckDB and Spark.
 ranked as (
     select
         *,
-        count(*) over by_class_age as class_models_at_age,
+        count(*) over (partition by size_class, age_days) as class_models_at_age,
         nth_value(downloads_all_time, 10) over (
-            by_class_age order by downloads_all_time desc, model_id asc
+            partition by size_class, age_days order by downloads_all_time desc, model_id asc
             rows between unbounded preceding and unbounded following
         ) as reference_downloads,
         nth_value(model_id, 10) over (
-            by_class_age order by downloads_all_time desc, model_id asc
+            partition by size_class, age_days order by downloads_all_time desc, model_id asc
             rows between unbounded preceding and unbounded following
         ) as reference_model_id,
         nth_value(derivatives, 10) over (
-            by_class_age order by derivatives desc, model_id asc
+            partition by size_class, age_days order by derivatives desc, model_id asc
             rows between unbounded preceding and unbounded following
         ) as reference_derivatives,
-        count(tokens) over by_class_age as token_models_at_age,
+        count(tokens) over (partition by size_class, age_days) as token_models_at_age,
         nth_value(tokens, 10) over (
-            by_class_age order by tokens desc nulls last, model_id asc
+            partition by size_class, age_days order by tokens desc nulls last, model_id asc
             rows between unbounded preceding and unbounded following
         ) as reference_tokens
     from ages
-    window by_class_age as (partition by size_class, age_days)
 ),
 
 final as (
