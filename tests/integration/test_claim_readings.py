@@ -35,6 +35,7 @@ from tests.integration.test_usage_and_claims import (  # noqa: F401  (fixtures u
 
 pytestmark = pytest.mark.e2e
 
+WHOLE_HUB_MIN_MODELS, MIN_SHARE_SAMPLE = 1_000_000, 30
 DEFINITION_COLUMNS = ("population", "metric", "time_window", "country_rule", "credit_rule")
 SEED = pl.read_csv(SEEDS / "claims.csv", try_parse_dates=True)
 
@@ -63,12 +64,15 @@ def judge(
     measured=None,
     holds=None,
     bounds: tuple[float, float] | None = None,
+    sample_is_enough: bool = True,
 ) -> str:
     """The verdict as the seed states the claim: outside its period `not_measurable`; with a
     tolerance, within it; a bound that reaches the band undecided; else the ordering."""
     seed = claim(claim_id)
     start, end = seed["claim_period_start"], seed["claim_period_end"]
     if window is None or window[0] > (end or window[1]) or window[1] < start:
+        return "not_measurable"
+    if not sample_is_enough:
         return "not_measurable"
     if seed["tolerance"] is None:
         return "not_measurable" if holds is None else ("consistent" if holds else "not_consistent")
@@ -270,4 +274,22 @@ def test_the_release_licence_claims_are_the_catalogs_chinese_releases(pipeline, 
         got = readings[(claim_id, "as_defined")]
         measured = releases.count(licence) / len(releases) if releases else None
         assert got["measured_number"] == (pytest.approx(measured) if releases else None)
-        assert got["verdict"] == judge(claim_id, window, measured)
+        # A whole-Hub claim needs a whole-Hub catalog (the demo's and the recordings' are
+        # samples) and a share at least 30 releases (dbt vars of the same names).
+        enough = catalog.height >= WHOLE_HUB_MIN_MODELS and len(releases) >= MIN_SHARE_SAMPLE
+        assert got["verdict"] == judge(claim_id, window, measured, sample_is_enough=enough)
+
+
+def test_whole_hub_claims_are_not_judged_on_a_sample_of_the_hub(pipeline, readings):
+    catalog_models = pl.read_parquet(pipeline.catalog_file(), columns=["id"])["id"].n_unique()
+    whole_hub = [
+        row
+        for (claim_id, _), row in readings.items()
+        if claim_id.startswith("hf_") and row["reading_id"] != "tracked_population"
+    ]
+
+    assert whole_hub
+    for row in whole_hub:
+        if catalog_models < WHOLE_HUB_MIN_MODELS:
+            assert row["verdict"] == "not_measurable", row["claim_id"]
+            assert f"holds {catalog_models:,} models, not the whole Hub" in row["evidence"]

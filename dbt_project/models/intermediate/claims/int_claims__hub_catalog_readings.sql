@@ -23,6 +23,15 @@ catalog_date as (
     select max(snapshot_date) as snapshot_date from {{ ref('stg_hub__model_catalog') }}
 ),
 
+-- A claim about the whole Hub is tested only on a catalog export of the whole Hub (hub-stats
+-- holds about 2 million models); a smaller one (a sample, the demo's) gives its figure, not a
+-- verdict. A share rests on at least `min_share_sample` models.
+catalog_size as (
+    select count(distinct catalog.model_id) as models
+    from {{ ref('stg_hub__model_catalog') }} as catalog
+    inner join catalog_date on catalog.snapshot_date = catalog_date.snapshot_date
+),
+
 derivative_readings as (
     select
         reading.reading_id,
@@ -172,12 +181,36 @@ derivatives as (
             coalesce(cast(catalog_date.snapshot_date as {{ dbt.type_string() }}), 'no day'),
             coalesce(counts.derivatives, 0)
         ) as coverage,
+        -- The older ordering claim keeps reading the catalog as its sample (`qwen_most_derivatives`).
+        derivative_claims.claim_id = 'qwen_most_derivatives'
+        or (
+            catalog_size.models >= {{ var('whole_hub_min_models') }}
+            and (
+                derivative_claims.claim_id != 'atom_qwen_69pct_new_derivatives_feb_2026'
+                or counts.february >= {{ var('min_share_sample') }}
+            )
+        ) as is_sample_enough,
         case
             when catalog_date.snapshot_date is null then 'No catalog export is stored.'
             when
                 derivative_claims.claim_id = 'atom_qwen_69pct_new_derivatives_feb_2026'
                 and catalog_date.snapshot_date <= date '2026-02-28'
                 then 'The catalog was exported before February 2026 ended: the month is incomplete.'
+            when
+                derivative_claims.claim_id != 'qwen_most_derivatives'
+                and catalog_size.models < {{ var('whole_hub_min_models') }}
+                then printf(
+                    'The catalog export holds %,d models, not the whole Hub (about 2 million): its '
+                    || 'figure cannot test a claim about the whole Hub.',
+                    catalog_size.models
+                )
+            when
+                derivative_claims.claim_id = 'atom_qwen_69pct_new_derivatives_feb_2026'
+                and coalesce(counts.february, 0) < {{ var('min_share_sample') }}
+                then printf(
+                    'Only %d derivatives were created in the month: too few for a share.',
+                    coalesce(counts.february, 0)
+                )
             else
                 'Derivatives are the catalog''s models with a base model; a base outside the '
                 || 'catalog takes its family from its name and its developer from its org.'
@@ -185,6 +218,7 @@ derivatives as (
     from derivative_claims
     cross join derivative_readings as readings
     cross join catalog_date
+    cross join catalog_size
     left join by_reading as counts on readings.reading_id = counts.reading_id
     left join families as leader on readings.reading_id = leader.reading_id and leader.position = 1
     left join families as runner_up
@@ -264,10 +298,31 @@ release_shares as (
             || 'safetensors total, which counts every dtype',
             coalesce(cast(least(date '2026-06-30', catalog_date.snapshot_date) as {{ dbt.type_string() }}), 'no day')
         ) as coverage,
-        'A release is a model with no base model; the licence is its `license:` tag.' as evidence
+        coalesce(
+            (readings.population = 'tracked' or catalog_size.models >= {{ var('whole_hub_min_models') }})
+            and counts.releases >= {{ var('min_share_sample') }},
+            false
+        ) as is_sample_enough,
+        case
+            when
+                readings.population = 'catalog'
+                and catalog_size.models < {{ var('whole_hub_min_models') }}
+                then printf(
+                    'The catalog export holds %,d models, not the whole Hub (about 2 million): its '
+                    || 'figure cannot test a claim about the whole Hub.',
+                    catalog_size.models
+                )
+            when coalesce(counts.releases, 0) < {{ var('min_share_sample') }}
+                then printf(
+                    'Only %d releases in the sample: too few for a share.',
+                    coalesce(counts.releases, 0)
+                )
+            else 'A release is a model with no base model; the licence is its `license:` tag.'
+        end as evidence
     from licences
     cross join release_readings as readings
     cross join catalog_date
+    cross join catalog_size
     left join releases as counts on readings.reading_id = counts.reading_id
 ),
 

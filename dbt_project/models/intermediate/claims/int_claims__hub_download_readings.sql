@@ -123,8 +123,7 @@ passed as (
         complete_month.month_start as window_start,
         complete_month.month_end as window_end,
         printf(
-            'the tracked organisations only: %d models with downloads in the month (CN %d, US %d)',
-            coalesce(sides.cn_models + sides.us_models, 0),
+            'the tracked organisations only: %d Chinese and %d US models with downloads in the month',
             coalesce(sides.cn_models, 0),
             coalesce(sides.us_models, 0)
         ) as coverage,

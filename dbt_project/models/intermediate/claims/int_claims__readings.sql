@@ -87,6 +87,8 @@ judged as (
             false
         ) as overlaps_claim_period,
         case
+            -- The sample cannot stand for the claim's population (the reading model says why).
+            when readings.is_sample_enough = false then 'not_measurable'
             when claims.tolerance is null
                 then case
                     when readings.ordering_holds then 'consistent'
