@@ -148,3 +148,25 @@ def test_the_daily_job_publishes_after_the_marts_only_when_a_repo_is_configured(
     assert HUB_DATASET_KEY not in without
     assert set(with_repo) == {*without, HUB_DATASET_KEY}
     assert PUBLISHED_WAREHOUSE_KEY in upstream
+
+
+def test_the_asset_publishes_the_marts_of_its_data_dir(observed_data_dir, hub):
+    import dagster as dg
+
+    from orchestration.defs.publish.assets import HubPublishResource, hub_dataset
+    from orchestration.lib.resources import StorageResource
+
+    result = dg.materialize(
+        [hub_dataset],
+        resources={
+            "storage": StorageResource(data_dir=str(observed_data_dir)),
+            "hub_publish": HubPublishResource(repo=REPO, endpoint=hub.url, token=TOKEN),
+        },
+    )
+
+    assert result.success
+    (materialization,) = result.asset_materializations_for_node("published__hub_dataset")
+    metadata = materialization.metadata
+    assert metadata["created_commit"].value is True
+    assert metadata["commit"].value == hub.repos[REPO].head
+    assert len(hub.repos[REPO].commits) == 1
