@@ -7,11 +7,12 @@
     observatory quarantine [--admit YYYY-MM-DD [--dataset NAME] --note TEXT]
     observatory quarantine --evict YYYY-MM-DD [--dataset NAME] --reason TEXT
     observatory rehearse [--serve] [--faults standard|none|PLAN.json]
+    observatory publish --repo OWNER/NAME [--dry-run]
     observatory init-home
     observatory exec COMMAND [ARGS...]
 
 This module parses and dispatches; each command is a module of `cli` (`run`, `quarantine`,
-`rehearse`, `report`, `summary`, `layout_exec`), and the run's steps are in
+`rehearse`, `publish`, `report`, `summary`, `layout_exec`), and the run's steps are in
 `orchestration.daily_run`.
 
 One run writes to a DATA_DIR at a time (`orchestration.lib.run_lock`): a second `run` refuses
@@ -29,7 +30,7 @@ import sys
 import duckdb
 from rich.console import Console
 
-from cli import layout_exec, quarantine, rehearse, run
+from cli import layout_exec, publish, quarantine, rehearse, run
 from cli.report import print_report, sql_session
 from cli.summary import print_summary
 from ingestion.errors import InputError
@@ -58,6 +59,7 @@ def parser() -> argparse.ArgumentParser:
     )
     quarantine.add_parser(commands)
     rehearse.add_parser(commands)
+    publish.add_parser(commands)
     commands.add_parser("init-home", help="create DAGSTER_HOME with telemetry and nux off")
     run_in = commands.add_parser(
         "exec", help="run a command (dbt, dagster dev, ...) in this data folder's environment"
@@ -94,6 +96,8 @@ def dispatch(args: argparse.Namespace, settings: Settings, console: Console) -> 
             return quarantine.quarantine_command(settings, args, console)
         case "rehearse":
             return rehearse.rehearse_command(settings, args, console)
+        case "publish":
+            return publish.publish_command(settings, args, console)
         case "summary":
             print_summary(settings, console)
         case "report":

@@ -203,20 +203,20 @@ def _print_claims(con: duckdb.DuckDBPyConnection, console: Console) -> None:
     table.add_column("window", ratio=2, overflow="fold")
     table.add_column("verdict", no_wrap=True)
     styles = {"consistent": "green", "not_consistent": "red", "not_measurable": "yellow"}
-    for claim, source, measured, window, verdict in con.execute(
-        "select claim, source, measured_value, measured_window, verdict "
-        "from marts.mart_claims order by claim_id"
+    for claim, source, measured, window, coverage, verdict, readings in con.execute(
+        "select claim, source, measured_value, measured_window, coverage, verdict, "
+        "readings_summary from marts.mart_claims order by claim_id"
     ).fetchall():
         table.add_row(
             f"{claim} ({source})",
-            measured or "-",
-            window or "-",
+            f"{measured or '-'}; {readings}",
+            f"{window or '-'}; {coverage or '-'}",
             f"[{styles.get(verdict, 'white')}]{verdict}[/]",
         )
     _show(console, table)
     console.print(
-        "Each verdict's coverage and evidence are in marts.mart_claims and the report; usage "
-        "figures: "
+        "Each verdict's coverage and evidence are in marts.mart_claims and the report, each "
+        "reading in marts.mart_claim_readings; usage figures: "
         "Source: OpenRouter (openrouter.ai/rankings), with the as-of date in the mart.",
         highlight=False,
         width=min(console.width, WIDTH),

@@ -11,6 +11,7 @@ from orchestration.defs.hub.resources import HubSourceResource
 from orchestration.defs.jobs import daily_job, daily_schedule
 from orchestration.defs.prices.assets import genai_prices, openrouter_models
 from orchestration.defs.prices.resources import OpenRouterSourceResource
+from orchestration.defs.publish.assets import HubPublishResource, hub_dataset
 from orchestration.defs.report.assets import observatory_report
 from orchestration.defs.usage.assets import openrouter_rankings
 from orchestration.defs.usage.resources import OpenRouterRankingsResource
@@ -43,6 +44,15 @@ def build_definitions(
         *build_dbt_assets(project.manifest_path),
         observatory_report,
     ]
+    publishing = {}
+    if settings.publish_repo:
+        # After the marts are published locally, the daily job uploads them to the Hub.
+        assets.append(hub_dataset)
+        publishing["hub_publish"] = HubPublishResource(
+            repo=settings.publish_repo,
+            endpoint=settings.hf_endpoint,
+            token=dg.EnvVar("HF_TOKEN") if settings.hf_token else None,
+        )
     return dg.Definitions(
         assets=dg.map_asset_specs(
             lambda spec: (
@@ -75,5 +85,6 @@ def build_definitions(
                 api_key=dg.EnvVar(OPENROUTER_API_KEY_ENV) if settings.has_openrouter_key else None,
             ),
             "dbt": ObservatoryDbtCliResource(project_dir=project, dbt_executable=dbt_executable()),
+            **publishing,
         },
     )

@@ -28,6 +28,9 @@ MARTS = (
     "mart_api_usage_share",
     "mart_api_top_models",
     "mart_claims",
+    "mart_claim_readings",
+    "mart_claim_verdict_history",
+    "mart_relative_adoption",
 )
 
 

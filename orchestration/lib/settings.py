@@ -26,6 +26,7 @@ DEFAULT_HF_ENDPOINT = "https://huggingface.co"
 DEFAULT_OPENROUTER_BASE_URL = "https://openrouter.ai/api/v1"
 # A secret: read from the environment where it is used (`dg.EnvVar`), never kept in settings.
 OPENROUTER_API_KEY_ENV = "OPENROUTER_API_KEY"
+PUBLISH_REPO_ENV = "OBSERVATORY_PUBLISH_REPO"
 
 
 # The size of the generated demo (`simulation.demo.DemoSpec`), when a smaller or larger one is
@@ -67,6 +68,8 @@ class Settings:
     rankings_snapshot_dir: Path
     has_openrouter_key: bool = False  # whether OPENROUTER_API_KEY is set; never the key itself
     demo_sizes: tuple[tuple[str, int], ...] = ()  # DemoSpec fields set by DEMO_* settings
+    # The Hub dataset repository the daily job publishes the marts to (OWNER/NAME), if any.
+    publish_repo: str | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -101,6 +104,7 @@ class Settings:
                 for name, field in DEMO_SIZE_SETTINGS.items()
                 if env.get(name)
             ),
+            publish_repo=env.get(PUBLISH_REPO_ENV) or None,
         )
 
     @property

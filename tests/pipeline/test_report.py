@@ -31,7 +31,7 @@ CHARTS = {
     "downloads_by_country_month", "downloads_by_country_week", "cumulative_downloads",
     "market_share", "downloads_by_family", "top_models", "derivatives_by_root", "usage_share",
     "usage_tokens", "leaderboard", "developer_share", "concentration", "blended_prices",
-    "price_spread", "price_changes",
+    "price_spread", "price_changes", "relative_adoption",
 }  # fmt: skip
 
 

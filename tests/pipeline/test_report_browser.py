@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from orchestration.lib.report.page import read_embedded
+from tests.pipeline.test_ui import CHROMIUM, CHROMIUM_FLAGS
 from tests.plugins.pipeline import PipelineCase
-from tests.integration.test_ui import CHROMIUM, CHROMIUM_FLAGS
 
 pytestmark = pytest.mark.e2e
 

@@ -30,7 +30,9 @@ SLOW_GROUPS = {
     "tests/pipeline/test_quarantine_e2e.py": 200,
     "tests/pipeline/test_reliability.py": 185,
     "tests/pipeline/test_rehearsal_e2e.py": 125,
+    "tests/pipeline/test_claim_history.py": 180,
     "tests/dbt/test_dbt_unit_tests.py": 50,
+    "tests/pipeline/test_publish.py": 45,
 }
 
 

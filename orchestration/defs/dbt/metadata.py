@@ -33,6 +33,9 @@ def with_table_metadata(invocation: DbtCliInvocation, warehouse: Path) -> Iterat
         events.extend(invocation.stream())
     except Exception as error:
         failure = error
+    # dbt's output ends before its process has closed the warehouse (a checkpoint on a busy
+    # machine takes a while): opening it then fails on DuckDB's lock.
+    invocation.process.wait()
     nodes = invocation.manifest["nodes"]
     about = [(event, _built(event, nodes)) for event in events]
     built = {unique_id: nodes[unique_id] for _, unique_id in about if unique_id}

@@ -28,6 +28,7 @@ from orchestration.lib.report import (
 from orchestration.lib.report.figures import Context, Figure
 from orchestration.lib.report.page import write_report
 from orchestration.lib.report.palette import country_scale
+from orchestration.lib.report.relative_adoption import relative_adoption
 
 # The page's order: the answer, the claims, then downloads, usage, concentration, prices.
 BUILDERS = (
@@ -47,6 +48,7 @@ BUILDERS = (
     price_charts.blended_prices,
     price_charts.price_spread,
     price_charts.price_changes,
+    relative_adoption,
     lambda ctx: hub_charts.downloads_by_country(ctx, "week"),
 )
 

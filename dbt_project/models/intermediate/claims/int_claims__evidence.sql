@@ -11,13 +11,37 @@ claims as (
     select * from {{ ref('claims') }}
 ),
 
-evidence as (
+measured_apart as (
     select
         *,
         null as source_citation
     from {{ ref('int_claims__hub_evidence') }}
     {{ union_all_by_name() }}
     select * from {{ ref('int_claims__openrouter_evidence') }}
+),
+
+-- The claims measured only with their readings: the reading of their own definition.
+defined_by_readings as (
+    select
+        claim_id,
+        measured_number,
+        measured_value,
+        window_start,
+        window_end,
+        coverage,
+        verdict_on_data as verdict,
+        evidence_on_data as evidence,
+        source_citation
+    from {{ ref('int_claims__readings') }}
+    where
+        is_definition
+        and claim_id not in (select measured_apart.claim_id from measured_apart)
+),
+
+evidence as (
+    select * from measured_apart
+    {{ union_all_by_name() }}
+    select * from defined_by_readings
 ),
 
 judged as (

@@ -1,19 +1,12 @@
 -- depends_on: {{ ref('model_family_rules') }}
--- The claims measured on the Hub: downloads (who leads, cumulative, a year's shares) and
--- derivatives by base-model family. One row per claim, with the window the measure rests on as
+-- The claims measured on the Hub: downloads (cumulative, a year's shares) and derivatives by
+-- base-model family (who leads the latest complete month is measured with its readings, in
+-- `int_claims__hub_download_readings`). One row per claim, with the window the measure rests on as
 -- dates; `int_claims__evidence` decides whether the window can test the claim.
 with
 
 claims as (
     select * from {{ ref('claims') }}
-),
-
-shares as (
-    select * from {{ ref('int_market__shares') }}
-),
-
-crossovers as (
-    select * from {{ ref('int_market__crossovers') }}
 ),
 
 downloads as (
@@ -26,71 +19,6 @@ models as (
 
 lineage as (
     select * from {{ ref('int_hub__model_lineage') }}
-),
-
--- "Chinese open models' downloads passed US ones": who leads the latest month, among the
--- tracked organisations, and the first month China led.
-download_months as (
-    select
-        min(period_start) as first_month,
-        max(period_start) as last_month
-    from shares
-    where metric = 'downloads' and scope = 'ecosystem' and period_grain = 'month'
-),
-
-download_crossover as (
-    select *
-    from crossovers
-    where metric = 'downloads' and scope = 'ecosystem' and period_grain = 'month'
-),
-
-downloads_passed as (
-    select
-        'cn_downloads_passed_us' as claim_id,
-        crossing.china_share_latest as measured_number,
-        printf(
-            'CN %.1f%% vs US %.1f%% of downloads in %s',
-            100 * crossing.china_share_latest,
-            100 * crossing.us_share_latest,
-            {{ format_date('crossing.latest_period_start', '%Y-%m') }}
-        ) as measured_value,
-        months.first_month as window_start,
-        cast(months.last_month + interval 1 month - interval 1 day as date) as window_end,
-        printf(
-            'the tracked organisations only: %d models with downloads in %s (CN %d, US %d)',
-            crossing.period_models_latest,
-            {{ format_date('crossing.latest_period_start', '%Y-%m') }},
-            crossing.china_models_latest,
-            crossing.us_models_latest
-        ) as coverage,
-        case
-            when crossing.metric is null then 'not_measurable'
-            when not crossing.is_latest_comparable then 'not_measurable'
-            when crossing.china_share_latest > crossing.us_share_latest then 'consistent'
-            else 'not_consistent'
-        end as verdict,
-        case
-            when crossing.metric is null then 'No month of downloads has been measured.'
-            when not crossing.is_latest_comparable
-                then printf(
-                    'The latest month rests on fewer than %d models on a side.',
-                    {{ var('crossover_min_models') }}
-                )
-            when crossing.crossover_period_start = months.first_month
-                then
-                    'China leads from the first month of the window: the passing itself, if '
-                    || 'any, happened before the snapshots start.'
-            when crossing.has_crossed
-                then printf(
-                    'China first led in %s (CN %.1f%% vs US %.1f%%).',
-                    {{ format_date('crossing.crossover_period_start', '%Y-%m') }},
-                    100 * crossing.china_share_at_crossover,
-                    100 * crossing.us_share_at_crossover
-                )
-            else 'China led in no month of the window with enough models on both sides.'
-        end as evidence
-    from download_months as months
-    left join download_crossover as crossing on true
 ),
 
 -- "540 million cumulative downloads of Chinese open models by October 2025": the all-time
@@ -368,8 +296,6 @@ qwen_derivatives as (
 ),
 
 final as (
-    select * from downloads_passed
-    {{ union_all_by_name() }}
     select * from cumulative_downloads
     {{ union_all_by_name() }}
     select * from download_shares_year

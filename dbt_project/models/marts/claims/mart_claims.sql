@@ -1,13 +1,25 @@
--- Every claim of the `claims` seed with what the data says on it. A claim without a measure
--- yet is `not_measurable` and says so.
+-- Every claim of the `claims` seed with its definition (population, metric, window, country
+-- and credit rules), what the data says under it, and how many of the claim's readings (its
+-- definition and the nearest alternatives, `mart_claim_readings`) it holds under. A claim
+-- without a measure yet is `not_measurable` and says so.
 with
 
 claims as (
     select * from {{ ref('claims') }}
 ),
 
-evidence as (
-    select * from {{ ref('int_claims__evidence') }}
+readings as (
+    select * from {{ ref('mart_claim_readings') }}
+),
+
+counted as (
+    select
+        claim_id,
+        count(*) as readings_total,
+        count(*) filter (where verdict = 'consistent') as readings_holding,
+        count(*) filter (where verdict != 'not_measurable') as readings_measurable
+    from readings
+    group by claim_id
 ),
 
 final as (
@@ -19,19 +31,41 @@ final as (
         claims.published_value,
         claims.claim_period_start,
         claims.claim_period_end,
-        evidence.measured_value,
-        evidence.measured_number,
-        evidence.measured_window,
-        evidence.window_start as measured_window_start,
-        evidence.window_end as measured_window_end,
-        evidence.coverage,
-        coalesce(evidence.verdict, 'not_measurable') as verdict,
+        claims.population,
+        claims.metric,
+        claims.time_window,
+        claims.country_rule,
+        claims.credit_rule,
+        defined.measured_value,
+        defined.measured_number,
         coalesce(
-            evidence.evidence, 'No measure of this claim is defined in int_claims__evidence.'
-        ) as evidence,
-        evidence.source_citation
+            defined.measured_window_start || ' to ' || defined.measured_window_end, 'no data'
+        ) as measured_window,
+        defined.measured_window_start,
+        defined.measured_window_end,
+        defined.coverage,
+        defined.verdict,
+        defined.evidence,
+        cast(counted.readings_holding as integer) as readings_holding,
+        cast(counted.readings_measurable as integer) as readings_measurable,
+        cast(counted.readings_total as integer) as readings_total,
+        printf(
+            'holds under %d of %d readings%s',
+            counted.readings_holding,
+            counted.readings_total,
+            case
+                when counted.readings_measurable < counted.readings_total
+                    then printf(
+                        ' (%d not measurable)',
+                        counted.readings_total - counted.readings_measurable
+                    )
+                else ''
+            end
+        ) as readings_summary,
+        defined.source_citation
     from claims
-    left join evidence on claims.claim_id = evidence.claim_id
+    inner join readings as defined on claims.claim_id = defined.claim_id and defined.is_definition
+    inner join counted on claims.claim_id = counted.claim_id
 )
 
 select * from final

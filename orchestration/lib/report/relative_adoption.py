@@ -1,0 +1,65 @@
+"""The relative-adoption figure: each model's downloads against the 10th of its size class at
+the same age (`mart_relative_adoption`), on the newest snapshot day. Above the line at 1, a
+model is on track for its class's top 10."""
+
+from __future__ import annotations
+
+import altair as alt
+
+from orchestration.lib.report.figures import WIDTH, Context, Figure, query, span
+
+
+def relative_adoption(ctx: Context) -> Figure:
+    rows = query(
+        ctx.con,
+        "select model_id, size_class, age_days, downloads_all_time, reference_model_id, "
+        "reference_downloads, relative_adoption, class_models_at_age, snapshot_date "
+        "from marts.mart_relative_adoption "
+        "where relative_adoption is not null "
+        "and snapshot_date = (select max(snapshot_date) from marts.mart_relative_adoption) "
+        "order by size_class, age_days, model_id",
+    )
+    day = rows[0]["snapshot_date"] if rows else "no day"
+    classes = sorted({row["size_class"] for row in rows})
+    notes = [
+        "Cumulative downloads over those of the 10th most downloaded model of the same size "
+        "class (safetensors parameters) at the same age (ATOM Project's definition of "
+        "2026-05-25); above 1: on track for the class's top 10.",
+        f"Sample: {len(rows)} models on {day} in {len(classes)} classes with a cutoff "
+        f"({', '.join(classes) or 'none'}); {span(rows, 'class_models_at_age')} models of the "
+        "class at each age. Ages the snapshots did not observe, and classes with fewer than 10 "
+        "models at an age, have no ratio.",
+        "Source: Hugging Face Hub daily snapshots (tracked organisations) and catalog export.",
+    ]
+    points = (
+        alt.Chart(alt.NamedData("relative_adoption"))
+        .mark_circle(size=30, opacity=0.7)
+        .encode(
+            x=alt.X("age_days:Q", title="age (days since creation)"),
+            y=alt.Y(
+                "relative_adoption:Q",
+                scale=alt.Scale(type="log"),
+                title="downloads / 10th of the class at that age",
+            ),
+            color=alt.Color("size_class:N", title="size class"),
+            tooltip=[
+                "model_id:N",
+                "size_class:N",
+                "age_days:Q",
+                alt.Tooltip("relative_adoption:Q", format=".2f"),
+                alt.Tooltip("downloads_all_time:Q", format=","),
+                "reference_model_id:N",
+                "class_models_at_age:Q",
+            ],
+        )
+    )
+    line = alt.Chart(alt.NamedData("parity")).mark_rule(strokeDash=[4, 4]).encode(y="y:Q")
+    chart = (points + line).properties(width=WIDTH, height=260)
+    return Figure.chart(
+        "relative_adoption",
+        "Relative adoption (downloads against the 10th of the class at the same age)",
+        notes,
+        chart,
+        {"relative_adoption": rows, "parity": [{"y": 1}]},
+        ctx.demo,
+    )
