@@ -24,6 +24,10 @@ SourceMode = Literal["recorded", "live"]
 SOURCE_MODES: tuple[SourceMode, ...] = ("recorded", "live")
 DEFAULT_HF_ENDPOINT = "https://huggingface.co"
 DEFAULT_OPENROUTER_BASE_URL = "https://openrouter.ai/api/v1"
+# The live Hub source: the hub-stats dataset (the whole Hub, with its past) or the model list
+# of the registry's organisations (`HUB_SOURCE=api`, today only).
+HUB_SOURCES = ("hub-stats", "api")
+DEFAULT_HUB_STATS_REPO = "cfahlgren1/hub-stats"
 # A secret: read from the environment where it is used (`dg.EnvVar`), never kept in settings.
 OPENROUTER_API_KEY_ENV = "OPENROUTER_API_KEY"
 
@@ -67,6 +71,8 @@ class Settings:
     rankings_snapshot_dir: Path
     has_openrouter_key: bool = False  # whether OPENROUTER_API_KEY is set; never the key itself
     demo_sizes: tuple[tuple[str, int], ...] = ()  # DemoSpec fields set by DEMO_* settings
+    hub_source: str = HUB_SOURCES[0]
+    hub_stats_repo: str = DEFAULT_HUB_STATS_REPO
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -75,6 +81,14 @@ class Settings:
         if mode not in SOURCE_MODES:
             raise SettingsError(f"SOURCE_MODE={mode!r} is not one of {', '.join(SOURCE_MODES)}")
         data_dir = _path(env.get("DATA_DIR"), PROJECT_ROOT / "data")
+        hub_source = env.get("HUB_SOURCE", HUB_SOURCES[0]).strip().lower()
+        if hub_source not in HUB_SOURCES:
+            raise SettingsError(f"HUB_SOURCE={hub_source!r} is not one of {', '.join(HUB_SOURCES)}")
+        hub_stats_repo = env.get("HUB_STATS_REPO") or DEFAULT_HUB_STATS_REPO
+        if hub_stats_repo.count("/") != 1:
+            raise SettingsError(
+                f"HUB_STATS_REPO={hub_stats_repo!r} is not a dataset id (owner/name)"
+            )
         uses_demo = not env.get("RECORDINGS_DIR")
         recordings = _path(env.get("RECORDINGS_DIR"), Layout(data_dir).demo_dir)
         if not uses_demo and not recordings.is_dir():
@@ -101,6 +115,8 @@ class Settings:
                 for name, field in DEMO_SIZE_SETTINGS.items()
                 if env.get(name)
             ),
+            hub_source=hub_source,
+            hub_stats_repo=hub_stats_repo,
         )
 
     @property
