@@ -10,8 +10,8 @@ asks (`HfApi.list_repo_commits`, `repo_info`, `get_paths_info`, `HfFileSystem`, 
   page's absolute URL in `Link: <...?p=N>; rel="next"`;
 - `GET /api/datasets/{repo}/revision/{rev}` and `.../tree/{rev}`: the repo at a revision;
 - `POST /api/datasets/{repo}/paths-info/{rev}`: a file's size and ids at a revision;
-- `GET|HEAD /datasets/{repo}/resolve/{rev}/models.parquet`: a 302 to `/_blobs/{sha256}` (as the
-  Hub sends LFS files to its CDN) with `X-Repo-Commit`, `X-Linked-Etag`, `X-Linked-Size`; the
+- `GET|HEAD /datasets/{repo}/resolve/{rev}/models.parquet`: a 302 to `/_blobs/{day}/{sha256}` on
+  another host name (`localhost`: as the Hub sends LFS files to its CDN) with `X-Repo-Commit`, `X-Linked-Etag`, `X-Linked-Size`; the
   blob honours `Range` (206 and `Content-Range`).
 
 Faults (`base.Fault`) apply to every path but `/api/agent-harnesses`. `bytes_sent` counts the
@@ -42,7 +42,8 @@ _API = re.compile(
     r"^/api/datasets/(?P<repo>[^/]+/[^/]+)/(?P<kind>commits|revision|tree|paths-info)/(?P<rev>[^/]+)(?P<rest>/.*)?$"
 )
 _RESOLVE = re.compile(r"^/datasets/(?P<repo>[^/]+/[^/]+)/resolve/(?P<rev>[^/]+)/(?P<path>.+)$")
-_BLOB = re.compile(r"^/_blobs/(?P<sha>[0-9a-f]{64})$")
+# A blob's URL carries the day it was uploaded for: two days with the same bytes are counted apart.
+_BLOB = re.compile(r"^/_blobs/(?P<day>\d{4}-\d{2}-\d{2})/(?P<sha>[0-9a-f]{64})$")
 
 
 @dataclass(frozen=True)
@@ -121,18 +122,31 @@ class HubStatsServer(LocalServer):
         """What `HF_ENDPOINT` is set to."""
         return self.address
 
+    @property
+    def cdn(self) -> str:
+        """Where files are redirected: this server under another host name, as the Hub sends
+        LFS files to its CDN (huggingface_hub reads a file's metadata off the redirect)."""
+        return self.url.replace("//127.0.0.1:", "//localhost:")
+
     @cached_property
-    def _blobs(self) -> dict[str, dt.date]:
+    def _blobs(self) -> dict[dt.date, str]:
+        """Each day's LFS id: the SHA-256 of its bytes."""
         return {
-            hashlib.sha256(path.read_bytes()).hexdigest(): day for day, path in self.files.items()
+            day: hashlib.sha256(path.read_bytes()).hexdigest() for day, path in self.files.items()
         }
 
     def blob_of(self, day: dt.date) -> str:
-        return next(sha for sha, d in self._blobs.items() if d == day)
+        return self._blobs[day]
 
     def sha_of(self, day: dt.date) -> str:
         """The commit that uploaded `day`'s file."""
         return _sha1(self.repo, str(day))
+
+    def reset(self) -> None:
+        """No faults, no request seen, no byte counted."""
+        super().reset()
+        with self._lock:
+            self.bytes_sent.clear()
 
     def is_api(self, path: str) -> bool:
         return path != AGENT_HARNESSES_PATH
@@ -149,7 +163,7 @@ class HubStatsServer(LocalServer):
         if match := _RESOLVE.match(path):
             return self._resolve(match)
         if match := _BLOB.match(path):
-            return self._blob(match["sha"], headers.get("Range"))
+            return self._blob(match["day"], match["sha"], headers.get("Range"))
         return _not_found("Repository not found")
 
     def _api(self, match: re.Match[str], query: dict[str, list[str]]) -> Reply:
@@ -203,7 +217,7 @@ class HubStatsServer(LocalServer):
             302,
             b"",
             {
-                "Location": f"{self.url}/_blobs/{blob}",
+                "Location": f"{self.cdn}/_blobs/{commit.day}/{blob}",
                 "X-Repo-Commit": commit.sha,
                 "X-Linked-Etag": f'"{blob}"',
                 "X-Linked-Size": str(entry["size"]),
@@ -211,9 +225,11 @@ class HubStatsServer(LocalServer):
             },
         )
 
-    def _blob(self, sha: str, byte_range: str | None) -> Reply:
-        day = self._blobs.get(sha)
-        if day is None:
+    def _blob(
+        self, day_text: str, sha: str, byte_range: str | None, *, count: bool = True
+    ) -> Reply:
+        day = dt.date.fromisoformat(day_text)
+        if self._blobs.get(day) != sha:
             return _not_found("Blob not found")
         data = self.files[day].read_bytes()
         headers = {"ETag": f'"{sha}"', "Accept-Ranges": "bytes"}
@@ -227,7 +243,7 @@ class HubStatsServer(LocalServer):
             status, body = 206, data[max(start, 0) : end + 1]
             headers["Content-Range"] = f"bytes {max(start, 0)}-{end}/{len(data)}"
         with self._lock:
-            self.bytes_sent[day] += len(body)
+            self.bytes_sent[day] += len(body) if count else 0
         return Reply(status, body, headers, content_type="application/octet-stream")
 
     def _handler(self) -> type:
@@ -237,7 +253,13 @@ class HubStatsServer(LocalServer):
 
         class Handler(base):  # type: ignore[misc,valid-type]
             def do_HEAD(self) -> None:
-                reply = server.answer(self.path.split("?", 1)[0], "", self.headers)
+                path = self.path.split("?", 1)[0]
+                blob = _BLOB.match(path)
+                reply = (
+                    server._blob(blob["day"], blob["sha"], None, count=False)
+                    if blob
+                    else server.answer(path, "", self.headers)
+                )
                 self.send_response_only(reply.status)
                 for key, value in {
                     **reply.headers,

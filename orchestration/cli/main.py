@@ -6,7 +6,8 @@
     observatory sql
     observatory quarantine [--admit YYYY-MM-DD [--dataset NAME] --note TEXT]
     observatory quarantine --evict YYYY-MM-DD [--dataset NAME] --reason TEXT
-    observatory rehearse [--serve] [--faults standard|none|PLAN.json]
+    observatory rehearse [--serve] [--faults standard|none|PLAN.json] [--hub-stats-dir FOLDER]
+    observatory backfill --start YYYY-MM-DD [--end YYYY-MM-DD]
     observatory init-home
     observatory exec COMMAND [ARGS...]
 
@@ -39,10 +40,12 @@ import dagster as dg
 import duckdb
 from rich.console import Console
 
-from ingestion.errors import InputError
+from ingestion.errors import FetchError, InputError
 from ingestion.hub.recorded import recorded_hub_source
 from ingestion.openrouter.recorded import recorded_price_source
 from ingestion.quality.quarantine import open_entries
+from orchestration.cli.backfill import add_parser as add_backfill_parser
+from orchestration.cli.backfill import backfill_command
 from orchestration.cli.diagnose import failure_hint, stored_days_beyond_limits
 from orchestration.cli.progress import (
     ProgressView,
@@ -127,6 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     quarantine.add_argument("--note", help="why it is re-admitted (required with --admit)")
     quarantine.add_argument("--reason", help="why the day is evicted (required with --evict)")
     add_rehearse_parser(commands)
+    add_backfill_parser(commands)
     commands.add_parser("init-home", help="create DAGSTER_HOME with telemetry and nux off")
     run_in = commands.add_parser(
         "exec", help="run a command (dbt, dagster dev, ...) in this data folder's environment"
@@ -165,8 +169,10 @@ def main(argv: list[str] | None = None) -> int:
                 soft_wrap=True,
             ),
         ):
+            if args.command == "backfill":
+                return backfill_command(settings, args, console, _run)
             return _run(settings, args.start, args.end, console)
-    except (SettingsError, InputError, RunLockHeld) as exc:
+    except (SettingsError, InputError, RunLockHeld, FetchError) as exc:
         console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         return 2
     except (OSError, sqlite3.OperationalError, duckdb.IOException) as exc:

@@ -123,3 +123,20 @@ def test_hub_source_settings():
         Settings.from_env({"HUB_SOURCE": "scrape"})
     with pytest.raises(SettingsError, match="HUB_STATS_REPO"):
         Settings.from_env({"HUB_STATS_REPO": "hub-stats"})
+
+
+def test_hf_hub_download_resolves_a_revision_through_the_redirect(server, folder, tmp_path):
+    from huggingface_hub import hf_hub_download
+
+    day = min(server.files)
+    path = hf_hub_download(
+        server.repo,
+        "models.parquet",
+        repo_type="dataset",
+        revision=server.sha_of(day),
+        endpoint=server.url,
+        cache_dir=tmp_path / "cache",
+    )
+
+    assert Path(path).read_bytes() == (folder / f"{day}.parquet").read_bytes()
+    assert server.bytes_sent[day] == (folder / f"{day}.parquet").stat().st_size
