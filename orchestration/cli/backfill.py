@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
+import os
 from collections.abc import Callable
 
 from rich.console import Console
@@ -26,7 +27,8 @@ from rich.progress import (
 
 from ingestion.hub.backfill import Mirror, Step, backfill
 from ingestion.hub.hub_stats import HubStatsRepo
-from orchestration.lib.settings import Settings, SettingsError
+from ingestion.openrouter.rankings_backfill import MAX_DAYS_PER_CALL, backfill_rankings
+from orchestration.lib.settings import OPENROUTER_API_KEY_ENV, Settings, SettingsError
 
 Run = Callable[[Settings, dt.date | None, dt.date | None, Console], int]
 
@@ -106,4 +108,17 @@ def backfill_command(
         hub_snapshot_dir=mirror.daily_dir,
         hub_catalog_dir=mirror.catalog_dir,
     )
+    api_key = os.environ.get(OPENROUTER_API_KEY_ENV)  # a secret: read here, never kept
+    if api_key:
+        folder = mirror.root / "openrouter" / "rankings_daily"
+        requests, written = backfill_rankings(
+            settings.openrouter_base_url, api_key, args.start, end, folder
+        )
+        console.print(
+            f"OpenRouter rankings-daily: {len(written)} days written in {requests} request(s) "
+            f"(up to {MAX_DAYS_PER_CALL} days each) into {folder}",
+            highlight=False,
+            soft_wrap=True,
+        )
+        recorded = dataclasses.replace(recorded, rankings_snapshot_dir=folder)
     return run(recorded, args.start, end, console)

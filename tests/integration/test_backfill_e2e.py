@@ -73,6 +73,7 @@ def backfill_process(data_dir: Path, server: HubStatsServer, start: str, end: st
         "PYTHONPATH": str(ROOT),
     }
     env.pop("DAGSTER_HOME", None)
+    env.pop("OPENROUTER_API_KEY", None)  # rankings come from the recordings, as in recorded mode
     command = [sys.executable, "-m", "orchestration.cli.main", "backfill"]
     return subprocess.Popen(
         [*command, "--start", start, "--end", end],
