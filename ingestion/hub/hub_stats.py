@@ -28,6 +28,9 @@ import pyarrow.parquet as pq
 from huggingface_hub import HfApi, HfFileSystem
 from huggingface_hub.errors import HfHubHTTPError
 from huggingface_hub.utils import set_client_factory
+
+# The default client's factory and event hook (offline mode, request ids) are not re-exported:
+# the library has no getter for the current factory, so the default one is restored by name.
 from huggingface_hub.utils._http import default_client_factory, hf_request_event_hook
 
 from ingestion.errors import FetchError, InputError
