@@ -47,18 +47,21 @@ final as (
         cast(by_org.downloads as bigint) as downloads,
         cast(by_org.models as integer) as models,
         cast(
-            case when period_totals.period_downloads > 0
-                then by_org.downloads / period_totals.period_downloads end
+            case
+                when period_totals.period_downloads > 0
+                    then by_org.downloads / period_totals.period_downloads
+            end
             as double
         ) as share_of_period,
         cast(row_number() over (
             partition by by_org.period_start, by_org.period_grain
-            order by by_org.downloads desc, by_org.hub_org
+            order by by_org.downloads desc, by_org.hub_org asc
         ) as integer) as rank
     from by_org
     inner join period_totals
-        on by_org.period_start = period_totals.period_start
-        and by_org.period_grain = period_totals.period_grain
+        on
+            by_org.period_start = period_totals.period_start
+            and by_org.period_grain = period_totals.period_grain
 )
 
 select * from final
