@@ -8,11 +8,12 @@
     observatory quarantine --evict YYYY-MM-DD [--dataset NAME] --reason TEXT
     observatory rehearse [--serve] [--faults standard|none|PLAN.json]
     observatory publish --repo OWNER/NAME [--dry-run]
+    observatory backfill --start YYYY-MM-DD [--end YYYY-MM-DD]
     observatory init-home
     observatory exec COMMAND [ARGS...]
 
 This module parses and dispatches; each command is a module of `cli` (`run`, `quarantine`,
-`rehearse`, `publish`, `report`, `summary`, `layout_exec`), and the run's steps are in
+`rehearse`, `backfill`, `publish`, `report`, `summary`, `layout_exec`), and the run's steps are in
 `orchestration.daily_run`.
 
 One run writes to a DATA_DIR at a time (`orchestration.lib.run_lock`): a second `run` refuses
@@ -30,10 +31,10 @@ import sys
 import duckdb
 from rich.console import Console
 
-from cli import layout_exec, publish, quarantine, rehearse, run
+from cli import backfill, layout_exec, publish, quarantine, rehearse, run
 from cli.report import print_report, sql_session
 from cli.summary import print_summary
-from ingestion.errors import InputError
+from ingestion.errors import FetchError, InputError
 from orchestration.lib.faults import resource_fault
 from orchestration.lib.instance import ensure_dagster_home
 from orchestration.lib.run_lock import RunLockHeld
@@ -60,6 +61,7 @@ def parser() -> argparse.ArgumentParser:
     quarantine.add_parser(commands)
     rehearse.add_parser(commands)
     publish.add_parser(commands)
+    backfill.add_parser(commands)
     commands.add_parser("init-home", help="create DAGSTER_HOME with telemetry and nux off")
     run_in = commands.add_parser(
         "exec", help="run a command (dbt, dagster dev, ...) in this data folder's environment"
@@ -75,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     console = terminal if terminal.is_terminal else Console(width=120)
     try:
         return dispatch(args, Settings.from_env(), console)
-    except (SettingsError, InputError, RunLockHeld) as exc:
+    except (SettingsError, InputError, RunLockHeld, FetchError) as exc:
         console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         return 2
     except (OSError, sqlite3.OperationalError, duckdb.IOException) as exc:
@@ -96,6 +98,13 @@ def dispatch(args: argparse.Namespace, settings: Settings, console: Console) -> 
             return quarantine.quarantine_command(settings, args, console)
         case "rehearse":
             return rehearse.rehearse_command(settings, args, console)
+        case "backfill":
+            return run.locked(
+                settings,
+                args.wait,
+                console,
+                lambda: backfill.backfill_command(settings, args, console, run.run_range),
+            )
         case "publish":
             return publish.publish_command(settings, args, console)
         case "summary":

@@ -60,6 +60,20 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         help="the faults injected (default: standard, every kind once; see "
         "simulation/rehearsal/plan.py for the JSON format)",
     )
+    rehearse.add_argument(
+        "--hub-source",
+        choices=("api", "hub-stats"),
+        default="api",
+        help="which live Hub source to rehearse: the registry orgs' model list (api, default) "
+        "or the hub-stats dataset, whose revisions are the daily files served",
+    )
+    rehearse.add_argument(
+        "--hub-stats-dir",
+        type=Path,
+        metavar="FOLDER",
+        help="serve this folder of YYYY-MM-DD.parquet files (hub-stats layout) as the dataset's "
+        "revisions (implies --hub-source hub-stats); default: the recordings' hub/daily",
+    )
     rehearse.add_argument("--hub-port", type=int, default=0, help="default: any free port")
     rehearse.add_argument("--openrouter-port", type=int, default=0, help="default: any free port")
 
@@ -75,13 +89,25 @@ def rehearse_command(settings: Settings, args: argparse.Namespace, console: Cons
     except InputError as exc:
         raise SettingsError(f"cannot rehearse from {folder}: {exc}") from exc
     hf_token = f"hf_rehearsal_{secrets.token_hex(12)}"
-    with Rehearsal(
-        served, plan, hub_port=args.hub_port, openrouter_port=args.openrouter_port
-    ) as rehearsal:
+    hub_stats_dir = args.hub_stats_dir.resolve() if args.hub_stats_dir else None
+    if hub_stats_dir is not None and not hub_stats_dir.is_dir():
+        raise SettingsError(f"--hub-stats-dir {hub_stats_dir} is not a folder")
+    try:
+        rehearsal = Rehearsal(
+            served,
+            plan,
+            hub_port=args.hub_port,
+            openrouter_port=args.openrouter_port,
+            hub_source="hub-stats" if hub_stats_dir else args.hub_source,
+            hub_stats_dir=hub_stats_dir,
+        )
+    except ValueError as exc:  # a folder without a daily file to serve
+        raise SettingsError(f"cannot rehearse the hub-stats dataset: {exc}") from exc
+    with rehearsal:
         environment = {**rehearsal.environment(), "HF_TOKEN": hf_token}
         console.print(
             f"[bold]Rehearsal servers[/] on 127.0.0.1, serving {kind} ({folder}): "
-            f"{served.describe()}",
+            f"{served.describe()}" + rehearsal.describe_hub(),
             highlight=False,
             soft_wrap=True,
         )
@@ -168,6 +194,12 @@ def report(rehearsal: Rehearsal, console: Console, hf_token: str) -> None:
             "fault" + "".join(f"\n  {count} x {fault}" for fault, count in faults.items()),
             highlight=False,
             soft_wrap=True,
+        )
+    sent = getattr(rehearsal.hub, "bytes_sent", None)
+    if sent is not None:
+        console.print(
+            f"Hub: {sum(sent.values()):,} bytes of models.parquet sent, over {len(sent)} revisions",
+            highlight=False,
         )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from collections.abc import Callable
 
 from rich.console import Console
 
@@ -36,16 +37,23 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 
 def run_command(settings: Settings, args: argparse.Namespace, console: Console) -> int:
+    return locked(
+        settings, args.wait, console, lambda: run_range(settings, args.start, args.end, console)
+    )
+
+
+def locked(settings: Settings, wait: bool, console: Console, work: Callable[[], int]) -> int:
+    """`work` under the DATA_DIR's run lock: one run writes to a DATA_DIR at a time."""
     with run_lock(
         settings.layout.run_lock_path,
-        wait=args.wait,
+        wait=wait,
         on_wait=lambda holder: say(
             console,
             f"waiting: another run is writing to {settings.data_dir} "
             f"({holder or 'holder unknown'}); this one starts when it ends",
         ),
     ):
-        return _run(settings, args.start, args.end, console)
+        return work()
 
 
 def say(console: Console, text: str) -> None:
@@ -69,7 +77,11 @@ def ensure_demo_data(settings: Settings, console: Console) -> None:
     )
 
 
-def _run(settings: Settings, start: dt.date | None, end: dt.date | None, console: Console) -> int:
+def run_range(
+    settings: Settings, start: dt.date | None, end: dt.date | None, console: Console
+) -> int:
+    """One run over `start .. end` (every recorded day, or the day that just ended, when not
+    given), shown as it happens; the caller holds the run lock."""
     instance = persistent_instance(settings.layout.dagster_home)
     for line in daily_run.recover(settings, instance):
         say(console, f"[yellow]recovered:[/] {line}")

@@ -10,6 +10,8 @@ The sources' APIs are of two kinds, and each client says which (`window`):
 - `Window.ENDED`: figures per day, final only once the day is over in UTC (OpenRouter's usage
   rankings). Past days are fetched; today and later are gaps (None) for now, fetched on a later
   run, not errors.
+- `Window.HISTORY`: a source that keeps its past (the hub-stats dataset's daily revisions): any
+  day up to today is fetched; a later day is a gap.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from ingestion.snapshots import Snapshot
 class Window(enum.Enum):
     PRESENT = "present"
     ENDED = "ended"
+    HISTORY = "history"
 
 
 class LiveClient(Protocol):
@@ -52,6 +55,8 @@ class LiveSource:
 
     def fetch(self, day: dt.date) -> Snapshot | None:
         today = self.today()
+        if self.client.window is Window.HISTORY:
+            return None if day > today else self.client.snapshot(day)
         if self.client.window is Window.ENDED:
             return None if day >= today else self.client.snapshot(day)
         yesterday = today - dt.timedelta(days=1)

@@ -72,6 +72,8 @@ def build_definitions(
                 catalog_dir=str(settings.hub_catalog_dir),
                 endpoint=settings.hf_endpoint,
                 token=dg.EnvVar("HF_TOKEN") if settings.hf_token else None,
+                hub_source=settings.hub_source,
+                hub_stats_repo=settings.hub_stats_repo,
             ),
             "openrouter": OpenRouterSourceResource(
                 mode=settings.source_mode,

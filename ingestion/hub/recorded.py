@@ -1,8 +1,8 @@
 """The Hub's recorded source: one hub-stats Parquet file per UTC day, and its parser.
 
 This is how the recordings and the demo data run, and how a user backfills history from the public
-hub-stats archive: any file in that layout works, missing columns become nulls, extra ones are
-dropped (and reported, in the snapshot's ConformReport).
+hub-stats archive: any file in that layout works, of any age: missing columns become nulls, extra ones are
+dropped (and reported, in the snapshot's ConformReport), older names are renamed.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from pathlib import Path
 
 import polars as pl
 
-from ingestion.conform import conform
 from ingestion.errors import InputError
-from ingestion.hub.schema import HUB_SNAPSHOT_SCHEMA, HUB_SOURCE, REQUIRED_COLUMNS
+from ingestion.hub.revisions import conform_revision
+from ingestion.hub.schema import HUB_SOURCE
 from ingestion.recorded import DatedFolder
 from ingestion.snapshots import Snapshot
 
@@ -34,8 +34,7 @@ def read_snapshot_file(path: Path, day: dt.date) -> Snapshot:
         raise InputError(
             HUB_SOURCE, str(path), None, f"not a readable Parquet file: {exc}"
         ) from exc
-    for column in REQUIRED_COLUMNS:
-        if column not in raw.columns:
-            raise InputError(HUB_SOURCE, str(path), column, "required column is missing")
-    frame, report = conform(raw, HUB_SNAPSHOT_SCHEMA, source=HUB_SOURCE, location=str(path))
+    # Old hub-stats revisions (renamed or missing columns, only the 30-day counter) are
+    # conformed, not refused (ingestion.hub.revisions).
+    frame, report = conform_revision(raw, str(path))
     return Snapshot(day=day, frame=frame, location=str(path), report=report)

@@ -14,6 +14,8 @@
       dagster/                                                   DAGSTER_HOME: runs, event logs
       demo/                                                      generated demo data (no recordings)
       rehearsal/                                                 what `observatory rehearse` serves
+      backfill/hub/daily/YYYY-MM-DD.parquet                      the days `observatory backfill`
+                                                                 read from hub-stats' revisions
 
 `Settings` builds one `Layout`; the Dagster resources, the CLI and dbt (through `dbt_env`, the
 environment every dbt invocation gets) all take their paths from it. The raw datasets are named
@@ -139,6 +141,11 @@ class Layout:
         """What `observatory rehearse` generates to serve (the demo data, when no recordings
         are given) and the temporary home of the run's huggingface_hub."""
         return self.data_dir / "rehearsal"
+
+    @property
+    def backfill_dir(self) -> Path:
+        """The days `observatory backfill` read, as a recordings folder the run ingests."""
+        return self.data_dir / "backfill"
 
     def dbt_env(self) -> dict[str, str]:
         """The environment every dbt invocation gets, so dbt reads and writes where Dagster

@@ -24,6 +24,10 @@ SourceMode = Literal["recorded", "live"]
 SOURCE_MODES: tuple[SourceMode, ...] = ("recorded", "live")
 DEFAULT_HF_ENDPOINT = "https://huggingface.co"
 DEFAULT_OPENROUTER_BASE_URL = "https://openrouter.ai/api/v1"
+# The live Hub source: the hub-stats dataset (the whole Hub, with its past) or the model list
+# of the registry's organisations (`HUB_SOURCE=api`, today only).
+HUB_SOURCES = ("hub-stats", "api")
+DEFAULT_HUB_STATS_REPO = "cfahlgren1/hub-stats"
 # A secret: read from the environment where it is used (`dg.EnvVar`), never kept in settings.
 OPENROUTER_API_KEY_ENV = "OPENROUTER_API_KEY"
 PUBLISH_REPO_ENV = "OBSERVATORY_PUBLISH_REPO"
@@ -70,6 +74,8 @@ class Settings:
     demo_sizes: tuple[tuple[str, int], ...] = ()  # DemoSpec fields set by DEMO_* settings
     # The Hub dataset repository the daily job publishes the marts to (OWNER/NAME), if any.
     publish_repo: str | None = None
+    hub_source: str = HUB_SOURCES[0]
+    hub_stats_repo: str = DEFAULT_HUB_STATS_REPO
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -78,6 +84,14 @@ class Settings:
         if mode not in SOURCE_MODES:
             raise SettingsError(f"SOURCE_MODE={mode!r} is not one of {', '.join(SOURCE_MODES)}")
         data_dir = _path(env.get("DATA_DIR"), PROJECT_ROOT / "data")
+        hub_source = env.get("HUB_SOURCE", HUB_SOURCES[0]).strip().lower()
+        if hub_source not in HUB_SOURCES:
+            raise SettingsError(f"HUB_SOURCE={hub_source!r} is not one of {', '.join(HUB_SOURCES)}")
+        hub_stats_repo = env.get("HUB_STATS_REPO") or DEFAULT_HUB_STATS_REPO
+        if hub_stats_repo.count("/") != 1:
+            raise SettingsError(
+                f"HUB_STATS_REPO={hub_stats_repo!r} is not a dataset id (owner/name)"
+            )
         uses_demo = not env.get("RECORDINGS_DIR")
         recordings = _path(env.get("RECORDINGS_DIR"), Layout(data_dir).demo_dir)
         if not uses_demo and not recordings.is_dir():
@@ -105,6 +119,8 @@ class Settings:
                 if env.get(name)
             ),
             publish_repo=env.get(PUBLISH_REPO_ENV) or None,
+            hub_source=hub_source,
+            hub_stats_repo=hub_stats_repo,
         )
 
     @property

@@ -4,7 +4,8 @@ A plan is a JSON list of rules (`observatory rehearse --faults plan.json`), each
 `{"match": ..., "fault": KIND, ...}`: the rule faults the API requests whose path and query
 contain `match` ("" for every one), letting `after` of them through first (default 0), `times`
 times (default 1), counted per distinct URL with `"per_url": true`. Both servers get the plan;
-`match` decides whose requests it concerns (`/api/models` is the Hub's, `/api/v1/` OpenRouter's).
+`match` decides whose requests it concerns (`/api/models` is the Hub's, `/api/v1/` OpenRouter's,
+`/commits/` and `/_blobs/` the hub-stats dataset's).
 KIND and its parameters (`simulation.rehearsal.base.Fault`):
 
     rate_limited    429; "seconds" (1), "style": "retry-after" | "ratelimit" | "reset"
@@ -60,6 +61,10 @@ STANDARD: list[dict[str, Any]] = [
     {"match": PRICES, "fault": "server_error", "status": 503, "times": MAX_ATTEMPTS},
     {"match": PRICES, "after": MAX_ATTEMPTS, "fault": "rate_limited", "seconds": 1},
     {"match": RANKINGS, "fault": "server_error", "status": 500},
+    # The hub-stats dataset (`--hub-source hub-stats`): its commit listing and its file reads.
+    {"match": "/commits/", "fault": "server_error", "status": 503},
+    {"match": "/_blobs/", "fault": "rate_limited", "style": "ratelimit", "seconds": 1},
+    {"match": "/_blobs/", "after": 2, "fault": "reset_mid_body", "after_bytes": 64},
 ]
 
 

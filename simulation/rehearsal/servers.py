@@ -4,18 +4,25 @@
         env = {**os.environ, **rehearsal.environment(), "SOURCE_MODE": "live"}
         # ... run `observatory run` with env: it fetches the day from 127.0.0.1
 
-`environment()` is what points the real clients at the servers: `HF_ENDPOINT`,
+`environment()` is what points the real clients at the servers: `HF_ENDPOINT`, `HUB_SOURCE`,
 `OPENROUTER_BASE_URL`, and the `OPENROUTER_API_KEY` the OpenRouter server accepts (its own,
 random unless given: a rehearsal never needs a real key, and never sees one).
+
+The Hub is rehearsed as one of its two live sources: `hub_source="api"`, the model list of the
+registry's organisations (`HubServer`, the newest recorded day), or `"hub-stats"`, the hub-stats
+dataset whose revisions are the daily files of `hub_stats_dir` (`HubStatsServer`; by default the
+served folder's `hub/daily`).
 """
 
 from __future__ import annotations
 
 import secrets
+from pathlib import Path
 from typing import Any, Self
 
 from simulation.rehearsal.data import Served
 from simulation.rehearsal.hub import HubServer
+from simulation.rehearsal.hub_stats import HubStatsServer
 from simulation.rehearsal.openrouter import OpenRouterServer
 from simulation.rehearsal.plan import rules
 
@@ -34,10 +41,18 @@ class Rehearsal:
         hub_port: int = 0,
         openrouter_port: int = 0,
         page_size: int = REHEARSAL_PAGE_SIZE,
+        hub_source: str = "api",
+        hub_stats_dir: Path | None = None,
     ) -> None:
         self.served = served
         self.api_key = api_key or f"rehearsal-{secrets.token_hex(12)}"
-        self.hub = HubServer(served.hub_models, page_size=page_size, port=hub_port)
+        self.hub_source = hub_source
+        self.hub: HubServer | HubStatsServer
+        if hub_source == "hub-stats":
+            folder = hub_stats_dir or served.folder / "hub" / "daily"
+            self.hub = HubStatsServer(folder, port=hub_port)
+        else:
+            self.hub = HubServer(served.hub_models, page_size=page_size, port=hub_port)
         self.openrouter = OpenRouterServer(
             served.openrouter_models,
             rankings=served.rankings,
@@ -51,11 +66,25 @@ class Rehearsal:
         self.openrouter.follow(rules(self.plan))
 
     def environment(self) -> dict[str, str]:
+        hub_stats = (
+            {"HUB_STATS_REPO": self.hub.repo} if isinstance(self.hub, HubStatsServer) else {}
+        )
         return {
             "HF_ENDPOINT": self.hub.url,
+            "HUB_SOURCE": self.hub_source,
+            **hub_stats,
             "OPENROUTER_BASE_URL": self.openrouter.base_url,
             "OPENROUTER_API_KEY": self.api_key,
         }
+
+    def describe_hub(self) -> str:
+        if not isinstance(self.hub, HubStatsServer):
+            return ""
+        days = list(self.hub.files)
+        return (
+            f"; the Hub as the dataset {self.hub.repo}: {len(days)} daily revisions of "
+            f"models.parquet ({days[0]} .. {days[-1]}) from {self.hub.folder}"
+        )
 
     def faulted(self) -> list[tuple[str, str]]:
         """(path, fault) of every request answered with a fault, Hub first."""

@@ -32,7 +32,7 @@ def materialization(result: dg.ExecuteInProcessResult) -> dict[str, object]:
 
 def test_live_snapshot_of_yesterday_lands_in_the_raw_layer_once(tmp_path, fake_hub):
     yesterday = (dt.datetime.now(dt.UTC).date() - dt.timedelta(days=1)).isoformat()
-    live = resources(tmp_path, mode="live", endpoint=fake_hub.url)
+    live = resources(tmp_path, mode="live", endpoint=fake_hub.url, hub_source="api")
 
     first = dg.materialize([hub_model_snapshots], resources=live, partition_key=yesterday)
     second = dg.materialize([hub_model_snapshots], resources=live, partition_key=yesterday)

@@ -212,6 +212,7 @@ def test_a_bad_live_answer_fails_the_run_and_keeps_its_reason(tmp_path, fake_hub
     registry.write_text("hub_org,developer_id\nmoonshotai,moonshot\n")
     live = HubSourceResource(
         mode="live",
+        hub_source="api",
         snapshot_dir=str(tmp_path),
         catalog_dir=str(tmp_path),
         endpoint=fake_hub.url,

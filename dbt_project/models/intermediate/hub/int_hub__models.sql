@@ -113,7 +113,9 @@ attributed as (
             primary_parents.relation = 'quantized'
             or lower(with_family.library_name) in ('gguf', 'mlx')
             or {{ list_has_any('with_family.tags', dbt.array_construct(["'gguf'", "'mlx'"])) }}
-            or with_family.name_is_repackaging,
+            or with_family.name_is_repackaging
+            -- an organisation the registry types as a repackager (quantizer, format converter)
+            or registry.org_type = 'repackager',
             false
         ) as is_repackaging
     from with_family

@@ -17,7 +17,10 @@ final as (
         downloads,
         is_interpolated,
         is_counter_correction,
-        observation_gap_days
+        observation_gap_days,
+        -- Every figure here is a difference of the lifetime counter; the Hub's 30-day window
+        -- (old revisions without the counter) is in fct_model_downloads_window, never here.
+        'lifetime_counter' as downloads_method
     from downloads
 )
 

@@ -18,7 +18,8 @@ final as (
         country_models,
         country_developers,
         period_models,
-        period_developers
+        period_developers,
+        country_coverage
     from shares
 )
 
