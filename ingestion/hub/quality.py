@@ -26,6 +26,7 @@ from ingestion.hub.schema import HUB_SOURCE
 from ingestion.quality.counters import counters_going_down, counters_unchanged, row_count_collapse
 from ingestion.quality.expectations import Rule, Suite, SuiteValidator
 from ingestion.quality.limits import counter_within_range, day_not_in_future
+from ingestion.quality.plausible import created_by_snapshot_day, day_after_source_start
 from ingestion.quality.results import READABLE as READABLE  # re-exported: shared by sources
 from ingestion.quality.results import SAMPLE_SIZE, RuleResult, Verdict
 from ingestion.quality.results import unreadable_verdict as unreadable_verdict
@@ -118,6 +119,8 @@ def validate_hub_snapshot(
     """The verdict on one day's snapshot; `today` (UTC, injectable for tests) bounds its day."""
     results = [
         day_not_in_future(day, today=today, allow_today=True),
+        day_after_source_start(day, HUB_SOURCE),
+        created_by_snapshot_day(frame, day, column="createdAt", id_column="id"),
         *validator.validate(frame, hub_snapshot_suite()),
         *(counter_within_range(frame, column, id_column="id") for column in COUNTERS),
     ]
