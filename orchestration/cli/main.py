@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import errno
 import os
 import sqlite3
 import sys
@@ -37,6 +38,7 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+import sqlalchemy.exc
 from rich.console import Console
 
 from ingestion.errors import InputError
@@ -57,6 +59,13 @@ from orchestration.cli.report import print_report, sql_session
 from orchestration.cli.summary import print_summary
 from orchestration.defs.jobs import DAILY_JOB_NAME, RANKINGS_LEFT_OUT
 from orchestration.lib import origin
+from orchestration.lib.disk import (
+    DiskFull,
+    disk_full_line,
+    looks_like_disk_full,
+    nearly_full,
+    require_free_space,
+)
 from orchestration.lib.faults import resource_fault
 from orchestration.lib.instance import ensure_dagster_home, persistent_instance
 from orchestration.lib.layout import QUARANTINED_DATASETS, Dataset
@@ -136,6 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     # Piped (make, CI, a log file), rich would wrap the tables at 80 columns.
     terminal = Console()
     console = terminal if terminal.is_terminal else Console(width=120)
+    settings: Settings | None = None
     try:
         settings = Settings.from_env()
         if args.command == "init-home":
@@ -169,9 +179,21 @@ def main(argv: list[str] | None = None) -> int:
     except (SettingsError, InputError, RunLockHeld) as exc:
         console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         return 2
-    except (OSError, sqlite3.OperationalError, duckdb.IOException) as exc:
+    except (
+        OSError,
+        sqlite3.OperationalError,
+        sqlalchemy.exc.OperationalError,
+        duckdb.Error,
+    ) as exc:
         # Faults of the machine, not of the pipeline: say where and what to do, no traceback.
-        console.print(f"[bold red]error:[/] {resource_fault(exc)}", highlight=False, soft_wrap=True)
+        line = resource_fault(exc)
+        if isinstance(exc, DiskFull):
+            line = str(exc)
+        elif settings is not None and (
+            looks_like_disk_full(str(exc)) or getattr(exc, "errno", None) == errno.ENOSPC
+        ):
+            line = disk_full_line(settings.layout, _first_line(line))
+        console.print(f"[bold red]error:[/] {line}", highlight=False, soft_wrap=True)
         return 2
 
 
@@ -266,6 +288,8 @@ def failure_reasons(result: dg.ExecuteInProcessResult) -> list[str]:
 
 
 def _run(settings: Settings, start: dt.date | None, end: dt.date | None, console: Console) -> int:
+    # Before anything is written (recovery and Dagster's storage write too).
+    require_free_space(settings.layout, settings.min_free_mb)
     instance = persistent_instance(settings.layout.dagster_home)
     recover(settings, instance, console)
     if origin.claim(settings) == origin.DEMO:
@@ -343,8 +367,16 @@ def _run(settings: Settings, start: dt.date | None, end: dt.date | None, console
             view.close()
     console.print(view.totals(), highlight=False)
     if not result.success:
+        reasons = failure_reasons(result)
+        full = [reason for reason in reasons if looks_like_disk_full(reason)]
+        if not full and reasons and nearly_full(settings.layout, settings.min_free_mb):
+            full = reasons
+        if full:  # a fault of the machine, not of the pipeline: one line, as any other
+            line = disk_full_line(settings.layout, f"run {result.run_id} failed in {full[0]}")
+            console.print(f"[bold red]error:[/] {line}", highlight=False, soft_wrap=True)
+            return 2
         # On stdout, where the person running it looks (Dagster's own log goes to stderr).
-        for reason in failure_reasons(result):
+        for reason in reasons:
             console.print(f"[red]failed step[/] {reason}", highlight=False, soft_wrap=True)
         console.print(
             f"[bold red]run {result.run_id} failed[/]; the marts of the last good run are unchanged"
@@ -367,6 +399,10 @@ def _run(settings: Settings, start: dt.date | None, end: dt.date | None, console
     if report.exists():
         console.print(f"Report (opens offline): [bold]{report}[/]", highlight=False, soft_wrap=True)
     return 0
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else text
 
 
 if __name__ == "__main__":

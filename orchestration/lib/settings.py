@@ -67,6 +67,8 @@ class Settings:
     rankings_snapshot_dir: Path
     has_openrouter_key: bool = False  # whether OPENROUTER_API_KEY is set; never the key itself
     demo_sizes: tuple[tuple[str, int], ...] = ()  # DemoSpec fields set by DEMO_* settings
+    # Free space a run asks for before it writes (MIN_FREE_MB; orchestration.lib.disk).
+    min_free_mb: int = 256
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -101,6 +103,7 @@ class Settings:
                 for name, field in DEMO_SIZE_SETTINGS.items()
                 if env.get(name)
             ),
+            min_free_mb=_whole_number("MIN_FREE_MB", env.get("MIN_FREE_MB", "256")),
         )
 
     @property
@@ -122,6 +125,12 @@ def _positive_int(name: str, value: str) -> int:
     if number < 1:
         raise SettingsError(f"{name}={value!r} is not a whole number above zero")
     return number
+
+
+def _whole_number(name: str, value: str) -> int:
+    if not value.strip().isdigit():
+        raise SettingsError(f"{name}={value!r} is not a whole number (0 or more)")
+    return int(value)
 
 
 def _path(value: str | None, default: Path) -> Path:
