@@ -49,6 +49,7 @@ COUNTERS = ("downloads", "downloadsAllTime", "likes", "childrenModelCount")
 
 SCHEMA_DRIFT = "schema_drift"
 ORG_IN_REGISTRY = "org_in_registry"
+TRENDING_SCORE_FINITE = "trending_score_finite"
 
 
 def hub_snapshot_suite() -> Suite:
@@ -123,6 +124,7 @@ def validate_hub_snapshot(
         created_by_snapshot_day(frame, day, column="createdAt", id_column="id"),
         *validator.validate(frame, hub_snapshot_suite()),
         *(counter_within_range(frame, column, id_column="id") for column in COUNTERS),
+        trending_score_finite(frame),
     ]
     # Optional columns missing are normal (the real recordings lack several); a column we
     # do not know is drift worth a warning: the source changed its layout.
@@ -160,6 +162,26 @@ def validate_hub_snapshot(
         )
         results.append(row_count_collapse(frame, previous, id_column="id", min_ratio=MIN_ROW_RATIO))
     return Verdict(HUB_SOURCE, day, location, rows=frame.height, results=tuple(results))
+
+
+def trending_score_finite(frame: pl.DataFrame) -> RuleResult:
+    """Blocking: `trendingScore` is a number where it is set. NaN or infinity is no score the
+    Hub computes (the live parse refuses them too): the file is damaged, not the day odd."""
+    bad = frame.select("id", "trendingScore").filter(
+        pl.col("trendingScore").is_nan() | pl.col("trendingScore").is_infinite()
+    )
+    return RuleResult(
+        TRENDING_SCORE_FINITE,
+        passed=bad.height == 0,
+        blocking=True,
+        field="trendingScore",
+        unexpected_count=bad.height,
+        element_count=frame.height,
+        sample_ids=tuple(
+            f"{model}={score}" for model, score in bad.sort("id").head(SAMPLE_SIZE).iter_rows()
+        ),
+        observed=f"{bad.height} scores are NaN or infinite",
+    )
 
 
 def unattributed_orgs(frame: pl.DataFrame, registry_orgs: set[str]) -> RuleResult:

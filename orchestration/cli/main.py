@@ -43,6 +43,7 @@ from rich.console import Console
 
 from ingestion.errors import InputError
 from ingestion.hub.recorded import recorded_hub_source
+from ingestion.openrouter.rankings import recorded_rankings_source
 from ingestion.openrouter.recorded import recorded_price_source
 from ingestion.quality.quarantine import open_entries
 from orchestration.cli.diagnose import failure_hint, stored_days_beyond_limits
@@ -241,7 +242,25 @@ def default_range(settings: Settings) -> tuple[dt.date, dt.date]:
         raise SettingsError(f"no YYYY-MM-DD.parquet snapshots in {settings.hub_snapshot_dir}")
     # Every recorded day of either source: days one source lacks are gaps for it.
     days = sorted([*hub_days, *price_days])
+    warn_rankings_left_out(settings, days[0], days[-1])
     return days[0], days[-1]
+
+
+def warn_rankings_left_out(settings: Settings, first: dt.date, last: dt.date) -> None:
+    """Rankings files outside the Hub and price days are not in the default range: say so,
+    with the range that would take them, rather than skip them without a word."""
+    folder = settings.rankings_snapshot_dir
+    if not folder.is_dir():
+        return
+    ranking_days, _ = recorded_rankings_source(folder).scan()
+    outside = [day for day in ranking_days if not first <= day <= last]
+    if outside:
+        start, end = min(first, outside[0]), max(last, outside[-1])
+        warn(
+            f"{len(outside)} rankings file(s) in {folder} are outside the Hub and price days "
+            f"({first} .. {last}) and left out of this run: {outside[0]} .. {outside[-1]}; "
+            f"run with --start {start} --end {end} to take them"
+        )
 
 
 def recover(settings: Settings, instance: dg.DagsterInstance, console: Console) -> None:

@@ -34,7 +34,7 @@ from ingestion.quality.counters import COUNTERS_UNCHANGED
 from ingestion.quality.expectations import Suite, shared_validator
 from ingestion.quality.gate import Outcome, admit_or_quarantine
 from ingestion.quality.quarantine import Quarantine
-from ingestion.quality.results import RuleResult, Verdict, unreadable_verdict
+from ingestion.quality.results import RuleResult, Verdict, one_line, unreadable_verdict
 from ingestion.raw_store import RawStore
 from orchestration.defs.quality.checks import suite_check_result
 from orchestration.defs.retries import RAW_RETRY_POLICY, final_on_bad_input
@@ -362,17 +362,21 @@ def log_outcome(context: dg.AssetExecutionContext, outcome: Outcome, lines: list
     if outcome.quarantined is not None:
         kept = "new" if outcome.newly_quarantined else "already kept"
         context.log.error(
-            f"{verdict.day}: quarantined ({kept}) in {outcome.quarantined.directory}: "
-            f"{verdict.reason()}"
+            one_line(
+                f"{verdict.day}: quarantined ({kept}) in {outcome.quarantined.directory}: "
+                f"{verdict.reason()}"
+            )
         )
         return verdict
     # Each day's warnings are in the run's event log (the UI); the terminal gets them once per
     # rule at the end of the ingest (`log_warning_summary`), not once per day.
     for warning in verdict.warnings:
-        lines.append(f"{verdict.day}: {verdict.location}: warning {warning.describe()}")
+        lines.append(one_line(f"{verdict.day}: {verdict.location}: warning {warning.describe()}"))
     if outcome.stored is not None:
         state = "stored" if outcome.stored.written else "unchanged, not stored again"
-        lines.append(f"{verdict.day}: {verdict.rows} models from {verdict.location} ({state})")
+        lines.append(
+            one_line(f"{verdict.day}: {verdict.rows} models from {verdict.location} ({state})")
+        )
     return verdict
 
 
