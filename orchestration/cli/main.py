@@ -193,7 +193,8 @@ def main(argv: list[str] | None = None) -> int:
         elif settings is not None and (
             looks_like_disk_full(str(exc)) or getattr(exc, "errno", None) == errno.ENOSPC
         ):
-            line = disk_full_line(settings.layout, _first_line(line))
+            # What failed, without its own advice: the line ends with the disk's.
+            line = disk_full_line(settings.layout, _first_line(line).split("; ")[0])
         console.print(f"[bold red]error:[/] {line}", highlight=False, soft_wrap=True)
         return 2
 
