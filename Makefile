@@ -26,7 +26,7 @@ REHEARSAL_DATA_DIR ?= $(CURDIR)/data-rehearsal
 REHEARSAL_SOURCE := $(if $(wildcard $(RECORDINGS_DIR)/hub/daily),RECORDINGS_DIR=$(abspath $(RECORDINGS_DIR)))
 FAULTS ?= standard
 
-.PHONY: help install install-spark spark spark-test run run-recorded rehearse rehearse-serve test unit lint format ui browser summary report sql docs quarantine freshness bench stages scale clean
+.PHONY: help install install-spark spark spark-test run run-recorded rehearse rehearse-serve test unit lint format ui browser summary report sql docs quarantine freshness bench stages scale soak clean
 
 help:
 	@echo "make run      install, generate the demo data, ingest it and build the marts"
@@ -49,6 +49,7 @@ help:
 	@echo "make stages   a daily run's time by stage, against DuckDB alone (bench/stages.json)"
 	@echo "make scale    daily runs over 2,000,000 generated models, 1 and 90 days loaded (BENCHMARKS.md);"
 	@echo "             SCALE_MODELS, SCALE_DAYS for a quick check; hours and ~6 GB of /tmp at full size"
+	@echo "make soak     a year of daily runs with faults (SOAK_DAYS, SOAK_RUN_EVERY); the marts must equal a clean run's"
 	@echo "make clean    remove data/, data-recorded/, data-rehearsal/, the venv and dbt's target/"
 
 $(STAMP): pyproject.toml
@@ -216,6 +217,13 @@ SCALE_MODELS ?= 2000000
 SCALE_DAYS ?= 91
 scale: $(MANIFEST)
 	$(BIN)/python bench/scale.py --models $(SCALE_MODELS) --days $(SCALE_DAYS) --markdown BENCHMARKS.md
+
+# The soak (issue 26): a year of daily runs on generated data with faults drawn from the
+# rehearsal's plans; the final marts must equal one clean run's (bench/soak.json, docs).
+SOAK_DAYS ?= 365
+SOAK_RUN_EVERY ?= 7
+soak: $(MANIFEST)
+	$(BIN)/python bench/soak.py --days $(SOAK_DAYS) --run-every $(SOAK_RUN_EVERY)
 
 clean:
 	rm -rf data data-recorded data-rehearsal $(VENV) $(SQL_VENV) $(SPARK_VENV) $(LINT_DATA) dbt_project/target dbt_project/logs

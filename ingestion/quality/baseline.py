@@ -32,9 +32,12 @@ ROW_COUNT_JUMPED = "row_count_jumped"
 COMPARISON_RULES = frozenset({COUNTERS_WENT_DOWN_AT_ONCE, ROW_COUNT_COLLAPSED, ROW_COUNT_JUMPED})
 HISTORY_DAYS = 7
 MIN_HISTORY = 3  # fewer accepted days than this: no median to trust yet
-# The tracked orgs grow by a few percent a month; a day with twice the median's models holds
-# clones or another source's rows. A registry that really doubles holds for `HELD_DAYS` days.
-MAX_ROW_GROWTH = 2.0
+# The tracked orgs grow by a few percent a month, and by steps when the developer registry
+# grows (the real recordings doubled from 200 to 416 models on 2026-06-15: genuine). Five times
+# the median is no registry change but clones or another source's rows; a smaller jump that is
+# wrong is moved out by the day after it (the suspect rule). A new level that holds for
+# `HELD_DAYS` days in a row is accepted, and the median starts again from it.
+MAX_ROW_GROWTH = 5.0
 HELD_DAYS = 3
 SAME_LEVEL = 0.2  # row counts within 20% of each other are one level
 
@@ -75,6 +78,11 @@ class Baseline:
 
     def accept(self, day: dt.date, frame: pl.DataFrame) -> None:
         self.recent.append(Accepted(day, frame))
+        if len(self.rows) >= MIN_HISTORY and frame.height > MAX_ROW_GROWTH * statistics.median(
+            self.rows
+        ):  # a new level that held: the days of that level are the history now
+            self.rows.clear()
+            self.rows.extend(self.jumped)
         self.rows.append(frame.height)
         self.jumped.clear()
 

@@ -392,7 +392,8 @@ def _run(settings: Settings, start: dt.date | None, end: dt.date | None, console
         if not full and reasons and nearly_full(settings.layout, settings.min_free_mb):
             full = reasons
         if full:  # a fault of the machine, not of the pipeline: one line, as any other
-            line = disk_full_line(settings.layout, f"run {result.run_id} failed in {full[0]}")
+            failed = full[0].split("; ")[0]  # the step and what it could not write
+            line = disk_full_line(settings.layout, f"run {result.run_id} failed in {failed}")
             console.print(f"[bold red]error:[/] {line}", highlight=False, soft_wrap=True)
             return 2
         # On stdout, where the person running it looks (Dagster's own log goes to stderr).

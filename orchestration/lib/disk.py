@@ -15,6 +15,7 @@ says what happened when a write fails.
 from __future__ import annotations
 
 import errno
+import re
 import shutil
 from pathlib import Path
 
@@ -91,8 +92,15 @@ def looks_like_disk_full(text: str) -> bool:
 
 
 def disk_full_line(layout: Layout, what: str) -> str:
-    """One line: what could not be written, the free space left, what to do."""
+    """One line: what could not be written, the free space where it failed (the path that
+    `what` names, else DATA_DIR), what to do."""
+    named = _WRITE.search(what)
+    where = Path(named.group(1)) if named else layout.data_dir
     return (
-        f"the disk is full: {what}; {describe_free(layout.data_dir)}; free space or point "
+        f"the disk is full: {what}; {describe_free(where)}; free space or point "
         "DATA_DIR elsewhere, then run again (the marts of the last good run are unchanged)"
     )
+
+
+# The path in `orchestration.lib.faults.resource_fault`'s line ("cannot write PATH: ...").
+_WRITE = re.compile(r"cannot write (/\S+?):")

@@ -27,7 +27,7 @@ from ingestion.quality.quarantine import EVICTED, REASON_FILE, Quarantine
 from ingestion.raw_store import RawStore
 from orchestration.defs.daily_ingest import DayRun, ingest_days
 from orchestration.defs.hub.assets import COMPARED_COLUMNS
-from tests.conftest import clean_demo_days
+from tests.conftest import REAL_HUB_DAILY, clean_demo_days, requires_real_data
 
 pytestmark = pytest.mark.reliability
 DATASET = "hub_model_snapshots"
@@ -154,3 +154,22 @@ def test_an_inflated_day_stored_by_an_earlier_run_is_moved_out_by_the_next_genui
     again, store, _ = run(tmp_path, hub, days)
     assert store.days() == [*early, *later]
     assert again.outcome[inflated.isoformat()].startswith("quarantined")
+
+
+@requires_real_data
+def test_a_genuine_step_in_the_tracked_models_of_the_real_recordings_is_accepted(tmp_path):
+    """The real recordings go from about 200 to over 400 models in a day (the registry grew):
+    every real day passes, none is moved out."""
+    days = sorted(dt.date.fromisoformat(p.stem[-10:]) for p in REAL_HUB_DAILY.glob("*.parquet"))
+    counts = [
+        pl.scan_parquet(p).select(pl.len()).collect().item()
+        for p in sorted(REAL_HUB_DAILY.glob("*.parquet"))
+    ]
+    assert max(counts) > 1.8 * min(counts), "the recordings no longer hold the step"
+
+    result, _, quarantine = run(tmp_path, REAL_HUB_DAILY, days)
+
+    assert result.evicted == []
+    assert not any(
+        ROW_COUNT_JUMPED in refused_rules(quarantine, e.day) for e in quarantine.entries()
+    )
