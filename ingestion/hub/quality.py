@@ -7,6 +7,9 @@ Blocking rules (the snapshot is quarantined when one fails):
 - counters (`downloads`, `downloadsAllTime`, `likes`) non-negative; `downloads` (30 days) not
   above `downloadsAllTime` where both exist; `createdAt` not before the Hub's floor;
 - every counter of `COUNTERS` at most `limits.COUNTER_MAX`, so the marts' BIGINT sums hold;
+- `trendingScore` a number where set (no NaN, no infinity);
+- the day can be the file's: not before the Hub's migration, no model created after it
+  (`ingestion.quality.plausible`: a misdated copy of a real day);
 - against the previous accepted snapshot: not fewer than `MIN_ROW_RATIO` of its rows, and not
   more than `MAX_SHARE_DOWN` of the models present in both with a lifetime counter that went
   down. Both thresholds are argued in docs/quality.md.

@@ -1,5 +1,7 @@
 """The loop every daily raw asset (`defs/hub`, `defs/prices`) runs: fetch each day of the run, validate it against the
-previous accepted day, then store it in the raw layer or keep it in the quarantine.
+last accepted days (`ingestion.quality.baseline`: the previous one, the median of the last
+seven, and a witness before the previous one, which can show the previous day to be the wrong
+one and move it out), then store it in the raw layer or keep it in the quarantine.
 
 A day the source cannot answer for at all (`UnavailableError`: a live source asked for the
 past) fails the step; an unreadable answer is a verdict like any other and is quarantined. A
