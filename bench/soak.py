@@ -88,7 +88,12 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     work = args.workdir or Path(tempfile.mkdtemp(prefix="observatory-soak-"))
     clean, served = work / "clean", work / "served"
-    spec = DemoSpec(days=args.days, price_days=args.days, rankings_days=min(42, args.days))
+    # The window ends two days ago: a day after today is refused (and a run of such days fails),
+    # a usage day is final once it has ended.
+    start = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=args.days + 1)
+    spec = DemoSpec(
+        days=args.days, price_days=args.days, rankings_days=min(42, args.days), start=start
+    )
     demo = generate_demo(clean, spec)
     days = list(demo.hub_days)
     planted = {demo.stale_day, demo.partly_stale_day, demo.correction_day, demo.bad_day}
