@@ -100,7 +100,8 @@ class Runner:
                 code, out = self._run(start, end, min_free_mb="0")
             finally:
                 ballast.unlink()
-            record |= {"code": code, "error": _error_line(out)}
+            # Exit 0: the run fit in the room left, the disk never filled (not a landed fault).
+            record |= {"code": code, "error": _error_line(out), "landed": code == 2}
             survived = code in (0, 2) and (code == 0 or _one_error_line(out))
         record["survived"] = survived
         self.all_survived &= survived
