@@ -45,6 +45,7 @@ help:
 	@echo "make bench    time the pipeline on the bundled data (bench/bench.mk)"
 	@echo "make stages   a daily run's time by stage, against DuckDB alone (bench/stages.json)"
 	@echo "make scale    daily runs over 2,000,000 generated models (BENCHMARKS.md; hours at full size)"
+	@echo "make soak     a year of daily runs with faults (SOAK_DAYS, SOAK_RUN_EVERY; bench/bench.mk); the marts must equal a clean run's"
 	@echo "make clean    remove data/, data-recorded/, data-rehearsal/, the venvs and dbt's target/"
 
 # One venv per environment of pyproject.toml: `.venv` (the project and its `dev` group),

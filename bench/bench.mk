@@ -1,5 +1,5 @@
 # Benchmarks (bench/README.md; figures of record in BENCHMARKS.md): figures, not timed tests.
-.PHONY: bench stages scale
+.PHONY: bench stages scale soak
 SCALE_MODELS ?= 2000000
 SCALE_DAYS ?= 91
 
@@ -15,3 +15,10 @@ stages: $(MANIFEST)
 # SCALE_DAYS for a quick check), the table into BENCHMARKS.md.
 scale: $(MANIFEST)
 	$(BIN)/python bench/scale.py --models $(SCALE_MODELS) --days $(SCALE_DAYS) --markdown BENCHMARKS.md
+
+# A year of daily runs on generated data with faults drawn from the rehearsal's plans; the final
+# marts must equal one clean run's (bench/soak.json, docs/reliability.md).
+SOAK_DAYS ?= 365
+SOAK_RUN_EVERY ?= 7
+soak: $(MANIFEST)
+	$(BIN)/python bench/soak.py --days $(SOAK_DAYS) --run-every $(SOAK_RUN_EVERY)

@@ -25,16 +25,19 @@ ends the command with one line naming the path, and exit code 2.
 from __future__ import annotations
 
 import argparse
+import errno
 import sqlite3
 import sys
 
 import duckdb
+import sqlalchemy.exc
 from rich.console import Console
 
 from cli import backfill, layout_exec, publish, quarantine, rehearse, run
 from cli.report import print_report, sql_session
 from cli.summary import print_summary
 from ingestion.errors import FetchError, InputError
+from orchestration.lib.disk import DiskFull, disk_full_line, looks_like_disk_full
 from orchestration.lib.faults import resource_fault
 from orchestration.lib.instance import ensure_dagster_home
 from orchestration.lib.run_lock import RunLockHeld
@@ -75,15 +78,38 @@ def main(argv: list[str] | None = None) -> int:
     # Piped (make, CI, a log file), rich would wrap the tables at 80 columns.
     terminal = Console()
     console = terminal if terminal.is_terminal else Console(width=120)
+    settings: Settings | None = None
     try:
-        return dispatch(args, Settings.from_env(), console)
+        settings = Settings.from_env()
+        return dispatch(args, settings, console)
     except (SettingsError, InputError, RunLockHeld, FetchError) as exc:
         console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         return 2
-    except (OSError, sqlite3.OperationalError, duckdb.IOException) as exc:
+    except (
+        OSError,
+        sqlite3.OperationalError,
+        sqlalchemy.exc.OperationalError,
+        duckdb.Error,
+    ) as exc:
         # Faults of the machine, not of the pipeline: say where and what to do, no traceback.
-        console.print(f"[bold red]error:[/] {resource_fault(exc)}", highlight=False, soft_wrap=True)
+        console.print(
+            f"[bold red]error:[/] {machine_fault(exc, settings)}", highlight=False, soft_wrap=True
+        )
         return 2
+
+
+def machine_fault(exc: Exception, settings: Settings | None) -> str:
+    """One line: what failed and where; a full disk ends with the disk's free space."""
+    if isinstance(exc, DiskFull):
+        return str(exc)
+    line = resource_fault(exc)
+    if settings is not None and (
+        looks_like_disk_full(str(exc)) or getattr(exc, "errno", None) == errno.ENOSPC
+    ):
+        # What failed, without its own advice: the line ends with the disk's.
+        first = line.strip().splitlines()[0] if line.strip() else line
+        return disk_full_line(settings.layout, first.split("; ")[0])
+    return line
 
 
 def dispatch(args: argparse.Namespace, settings: Settings, console: Console) -> int:

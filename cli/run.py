@@ -20,6 +20,12 @@ from orchestration import daily_run
 from orchestration.defs.jobs import DAILY_JOB_NAME, RANKINGS_LEFT_OUT
 from orchestration.lib import origin
 from orchestration.lib.diagnose import failure_hint, stored_days_beyond_limits
+from orchestration.lib.disk import (
+    disk_full_line,
+    looks_like_disk_full,
+    nearly_full,
+    require_free_space,
+)
 from orchestration.lib.instance import persistent_instance
 from orchestration.lib.run_lock import run_lock
 from orchestration.lib.settings import Settings, SettingsError
@@ -82,6 +88,8 @@ def run_range(
 ) -> int:
     """One run over `start .. end` (every recorded day, or the day that just ended, when not
     given), shown as it happens; the caller holds the run lock."""
+    # Before anything is written (recovery and Dagster's storage write too).
+    require_free_space(settings.layout, settings.min_free_mb)
     instance = persistent_instance(settings.layout.dagster_home)
     for line in daily_run.recover(settings, instance):
         say(console, f"[yellow]recovered:[/] {line}")
@@ -90,8 +98,8 @@ def run_range(
     if start is None or end is None:
         first, last, skipped = daily_run.default_range(settings)
         for problem in skipped:
-            # A misnamed file is never read (see ingestion.recorded): say so, run the rest.
-            say(Console(stderr=True), f"[yellow]warning:[/] skipped {problem}")
+            # A file the range leaves out: say so, run the rest.
+            say(Console(stderr=True), f"[yellow]warning:[/] {problem}")
         start, end = start or first, end or last
     run = daily_run.plan(settings, start, end)
     if run is None:
@@ -139,8 +147,17 @@ def run_range(
             view.close()
     say(console, view.totals())
     if not result.success:
+        reasons = daily_run.failure_reasons(result)
+        full = [reason for reason in reasons if looks_like_disk_full(reason)]
+        if not full and reasons and nearly_full(settings.layout, settings.min_free_mb):
+            full = reasons
+        if full:  # a fault of the machine, not of the pipeline: one line, as any other
+            failed = full[0].split("; ")[0]  # the step and what it could not write
+            line = disk_full_line(settings.layout, f"run {result.run_id} failed in {failed}")
+            say(console, f"[bold red]error:[/] {line}")
+            return 2
         # On stdout, where the person running it looks (Dagster's own log goes to stderr).
-        for reason in daily_run.failure_reasons(result):
+        for reason in reasons:
             say(console, f"[red]failed step[/] {reason}")
         console.print(
             f"[bold red]run {result.run_id} failed[/]; the marts of the last good run are unchanged"

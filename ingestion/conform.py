@@ -65,6 +65,12 @@ def _conform_expr(expr: pl.Expr, source: pl.DataType, target: pl.DataType) -> pl
         if not isinstance(source, pl.List):
             raise TypeError(f"a list was expected, not {source}")
         return expr.list.eval(_conform_expr(pl.element(), source.inner, target.inner))
+    _check_kind(source, target)
+    if source.is_float() and target.is_integer():
+        # A strict cast truncates 1.5 to 1: only whole numbers are counts (pandas writes an int
+        # column with nulls as floats). A fraction becomes inf, which the strict cast refuses.
+        whole = expr.is_null() | (expr == expr.floor())
+        return pl.when(whole).then(expr).otherwise(float("inf")).cast(target, strict=True)
     if isinstance(target, pl.Datetime):
         if source == pl.String:
             return expr.str.to_datetime(time_unit=target.time_unit, time_zone="UTC", strict=True)
@@ -77,6 +83,27 @@ def _conform_expr(expr: pl.Expr, source: pl.DataType, target: pl.DataType) -> pl
             )
             return as_utc.dt.cast_time_unit(target.time_unit)
     return expr.cast(target, strict=True)
+
+
+def _check_kind(source: pl.DataType, target: pl.DataType) -> None:
+    """A scalar is read only from its own family: polars would cast a struct to a number (and
+    keep the struct), a bool or a date to a number, a number to a string, without a word."""
+    if isinstance(source, pl.Null) or source == target:
+        return
+    families = [
+        (target.is_integer(), source.is_integer() or source.is_float()),
+        (target.is_float(), source.is_numeric()),
+        (target == pl.String, source in (pl.String, pl.Categorical) or isinstance(source, pl.Enum)),
+        (target == pl.Boolean, source == pl.Boolean),
+        (
+            isinstance(target, pl.Datetime),
+            source in (pl.String, pl.Date) or isinstance(source, pl.Datetime),
+        ),
+        (isinstance(target, pl.Decimal), source.is_numeric() or source == pl.String),
+    ]
+    for applies, allowed in families:
+        if applies and not allowed:
+            raise TypeError(f"a {target} was expected, not {source}")
 
 
 def _first_line(exc: BaseException) -> str:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import dagster as dg
 
 from ingestion.hub.recorded import recorded_hub_source
+from ingestion.openrouter.rankings import recorded_rankings_source
 from ingestion.openrouter.recorded import recorded_price_source
 from ingestion.quality.quarantine import QuarantineEntry, open_entries
 from orchestration.defs.jobs import DAILY_JOB_NAME
@@ -53,13 +54,33 @@ def recover(settings: Settings, instance: dg.DagsterInstance) -> list[str]:
 
 def recorded_range(settings: Settings) -> tuple[dt.date, dt.date, list[str]]:
     """Every recorded day of the Hub and price folders (days one source lacks are gaps for it),
-    and the files skipped for their names (never read: see `ingestion.recorded`)."""
+    and what a person should be told: the files skipped for their names (never read: see
+    `ingestion.recorded`), the rankings files outside those days."""
     hub_days, hub_problems = recorded_hub_source(settings.hub_snapshot_dir).scan()
     price_days, price_problems = recorded_price_source(settings.prices_snapshot_dir).scan()
     if not hub_days:
         raise SettingsError(f"no YYYY-MM-DD.parquet snapshots in {settings.hub_snapshot_dir}")
     days = sorted([*hub_days, *price_days])
-    return days[0], days[-1], [str(problem) for problem in [*hub_problems, *price_problems]]
+    notes = [f"skipped {problem}" for problem in [*hub_problems, *price_problems]]
+    return days[0], days[-1], notes + rankings_left_out(settings, days[0], days[-1])
+
+
+def rankings_left_out(settings: Settings, first: dt.date, last: dt.date) -> list[str]:
+    """Rankings files outside the Hub and price days are not in the default range: say so,
+    with the range that would take them, rather than skip them without a word."""
+    folder = settings.rankings_snapshot_dir
+    if not folder.is_dir():
+        return []
+    ranking_days, _ = recorded_rankings_source(folder).scan()
+    outside = [day for day in ranking_days if not first <= day <= last]
+    if not outside:
+        return []
+    start, end = min(first, outside[0]), max(last, outside[-1])
+    return [
+        f"{len(outside)} rankings file(s) in {folder} are outside the Hub and price days "
+        f"({first} .. {last}) and left out of this run: {outside[0]} .. {outside[-1]}; "
+        f"run with --start {start} --end {end} to take them"
+    ]
 
 
 def default_range(settings: Settings) -> tuple[dt.date, dt.date, list[str]]:

@@ -31,9 +31,10 @@ from huggingface_hub import ModelInfo
 from huggingface_hub.utils import build_hf_headers
 
 from ingestion.conform import conform
+from ingestion.declared import validated
 from ingestion.errors import InputError
 from ingestion.http import TIMEOUT_SECONDS, RetryPolicy, get_json
-from ingestion.hub.schema import HUB_EXPAND_FIELDS, HUB_SNAPSHOT_SCHEMA, HUB_SOURCE
+from ingestion.hub.schema import HUB_EXPAND_FIELDS, HUB_SNAPSHOT_SCHEMA, HUB_SOURCE, HubModel
 from ingestion.live import Window
 from ingestion.snapshots import Snapshot
 
@@ -77,9 +78,7 @@ class LiveHubClient:
                 rows.extend(org_rows)
                 pages += org_pages
         frame, report = conform(
-            pl.DataFrame(rows, schema_overrides=_LIVE_ROW_SCHEMA, infer_schema_length=None)
-            if rows
-            else pl.DataFrame(schema=_LIVE_ROW_SCHEMA),
+            live_frame(rows, location=self.endpoint),
             HUB_SNAPSHOT_SCHEMA,
             source=HUB_SOURCE,
             location=self.endpoint,
@@ -95,22 +94,44 @@ class LiveHubClient:
                 raise InputError(HUB_SOURCE, url, "Link", "too many pages")
             payload, response = get_json(http, url, source=HUB_SOURCE, retry=self.retry)
             pages += 1
-            if not isinstance(payload, list):
-                kind = type(payload).__name__
-                raise InputError(HUB_SOURCE, url, None, f"expected a list of models, got {kind}")
-            try:
-                rows.extend(model_row(_model_info(item)) for item in payload)
-            except (TypeError, ValueError, KeyError, AttributeError) as exc:
-                raise InputError(HUB_SOURCE, url, None, f"unreadable model: {exc!r}") from exc
+            rows.extend(page_rows(payload, location=url))
             url = response.links.get("next", {}).get("url")
         return rows, pages
 
 
-def _model_info(item: Any) -> ModelInfo:
-    """As `list_models` makes it: the list omits `siblings`, which ModelInfo reads."""
-    if not isinstance(item, dict):
-        raise TypeError(f"a model is a JSON object, got {type(item).__name__}")
-    return ModelInfo(**{"siblings": None, **item})
+def page_rows(payload: Any, *, location: str) -> list[dict[str, Any]]:
+    """One page of `/api/models` (a JSON list of model objects) as rows of the hub-stats layout.
+    Every field read is declared (`schema.HubModel`) before huggingface_hub parses the model
+    (`ModelInfo`, as `list_models` makes it): what does not fit is an InputError naming the
+    page, the model and the field."""
+    if not isinstance(payload, list):
+        kind = type(payload).__name__
+        raise InputError(HUB_SOURCE, location, None, f"expected a list of models, got {kind}")
+    validated(list[HubModel], payload, source=HUB_SOURCE, location=location)
+    rows = []
+    for i, item in enumerate(payload):
+        try:
+            # The list omits `siblings`, which ModelInfo reads.
+            rows.append(model_row(ModelInfo(**{"siblings": None, **item})))
+        except (TypeError, ValueError, KeyError, AttributeError, OverflowError) as exc:
+            raise InputError(HUB_SOURCE, location, f"[{i}]", f"unreadable model: {exc!r}") from exc
+    return rows
+
+
+def live_frame(rows: list[dict[str, Any]], *, location: str) -> pl.DataFrame:
+    """The rows of every page as one frame of the live layout (`_LIVE_ROW_SCHEMA`)."""
+    if not rows:
+        return pl.DataFrame(schema=_LIVE_ROW_SCHEMA)
+    try:
+        return pl.DataFrame(rows, schema_overrides=_LIVE_ROW_SCHEMA, infer_schema_length=None)
+    except (pl.exceptions.PolarsError, TypeError, ValueError, OverflowError) as exc:
+        # Unreachable for declared rows; said as bad input, not a crash, if it ever is not.
+        raise InputError(HUB_SOURCE, location, None, f"rows do not fit the layout: {exc}") from exc
+
+
+def models_frame(payload: Any, *, location: str) -> pl.DataFrame:
+    """One page as a frame of the live layout (what a snapshot of one page would hold)."""
+    return live_frame(page_rows(payload, location=location), location=location)
 
 
 # The client's ModelInfo -> hub-stats layout. Lineage comes in tags (`base_model:<rel>:<id>`):

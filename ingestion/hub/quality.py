@@ -7,6 +7,9 @@ Blocking rules (the snapshot is quarantined when one fails):
 - counters (`downloads`, `downloadsAllTime`, `likes`) non-negative; `downloads` (30 days) not
   above `downloadsAllTime` where both exist; `createdAt` not before the Hub's floor;
 - every counter of `COUNTERS` at most `limits.COUNTER_MAX`, so the marts' BIGINT sums hold;
+- `trendingScore` a number where set (no NaN, no infinity);
+- the day can be the file's: not before the Hub's migration, no model created after it
+  (`ingestion.quality.plausible`: a misdated copy of a real day);
 - against the previous accepted snapshot: not fewer than `MIN_ROW_RATIO` of its rows, and not
   more than `MAX_SHARE_DOWN` of the models present in both with a lifetime counter that went
   down. Both thresholds are argued in docs/quality.md.
@@ -26,6 +29,7 @@ from ingestion.hub.schema import HUB_SOURCE
 from ingestion.quality.counters import counters_going_down, counters_unchanged, row_count_collapse
 from ingestion.quality.expectations import Rule, Suite, SuiteValidator
 from ingestion.quality.limits import counter_within_range, day_not_in_future
+from ingestion.quality.plausible import created_by_snapshot_day, day_after_source_start
 from ingestion.quality.results import READABLE as READABLE  # re-exported: shared by sources
 from ingestion.quality.results import SAMPLE_SIZE, RuleResult, Verdict
 from ingestion.quality.results import unreadable_verdict as unreadable_verdict
@@ -48,6 +52,7 @@ COUNTERS = ("downloads", "downloadsAllTime", "likes", "childrenModelCount")
 
 SCHEMA_DRIFT = "schema_drift"
 ORG_IN_REGISTRY = "org_in_registry"
+TRENDING_SCORE_FINITE = "trending_score_finite"
 
 
 def hub_snapshot_suite() -> Suite:
@@ -118,8 +123,11 @@ def validate_hub_snapshot(
     """The verdict on one day's snapshot; `today` (UTC, injectable for tests) bounds its day."""
     results = [
         day_not_in_future(day, today=today, allow_today=True),
+        day_after_source_start(day, HUB_SOURCE),
+        created_by_snapshot_day(frame, day, column="createdAt", id_column="id"),
         *validator.validate(frame, hub_snapshot_suite()),
         *(counter_within_range(frame, column, id_column="id") for column in COUNTERS),
+        trending_score_finite(frame),
     ]
     # Optional columns missing are normal (the real recordings lack several); a column we
     # do not know is drift worth a warning: the source changed its layout.
@@ -157,6 +165,26 @@ def validate_hub_snapshot(
         )
         results.append(row_count_collapse(frame, previous, id_column="id", min_ratio=MIN_ROW_RATIO))
     return Verdict(HUB_SOURCE, day, location, rows=frame.height, results=tuple(results))
+
+
+def trending_score_finite(frame: pl.DataFrame) -> RuleResult:
+    """Blocking: `trendingScore` is a number where it is set. NaN or infinity is no score the
+    Hub computes (the live parse refuses them too): the file is damaged, not the day odd."""
+    bad = frame.select("id", "trendingScore").filter(
+        pl.col("trendingScore").is_nan() | pl.col("trendingScore").is_infinite()
+    )
+    return RuleResult(
+        TRENDING_SCORE_FINITE,
+        passed=bad.height == 0,
+        blocking=True,
+        field="trendingScore",
+        unexpected_count=bad.height,
+        element_count=frame.height,
+        sample_ids=tuple(
+            f"{model}={score}" for model, score in bad.sort("id").head(SAMPLE_SIZE).iter_rows()
+        ),
+        observed=f"{bad.height} scores are NaN or infinite",
+    )
 
 
 def unattributed_orgs(frame: pl.DataFrame, registry_orgs: set[str]) -> RuleResult:

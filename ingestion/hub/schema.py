@@ -7,7 +7,13 @@ reported. `downloads` is the last 30 days and `downloadsAllTime` the lifetime co
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Annotated, Any
+
 import polars as pl
+from pydantic import Field
+
+from ingestion.declared import Declared, Finite, Int64, NonEmpty
 
 HUB_SOURCE = "hub"
 
@@ -54,3 +60,31 @@ HUB_EXPAND_FIELDS: tuple[str, ...] = (
 )
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("id", "downloadsAllTime")
+
+
+# --- a live answer's model object, as declared (ingestion.declared) ---------------------------
+# The Hub writes ISO timestamps; a datetime is read from its string (strict mode would refuse it).
+Timestamp = Annotated[dt.datetime, Field(strict=False)]
+
+
+class Safetensors(Declared):
+    total: Int64 | None = None
+
+
+class HubModel(Declared):
+    """Every field the live parse reads (`HUB_EXPAND_FIELDS`, and the id)."""
+
+    id: NonEmpty
+    author: str | None = None
+    createdAt: Timestamp | None = None
+    lastModified: Timestamp | None = None
+    downloads: Int64 | None = None
+    downloadsAllTime: Int64 | None = None
+    likes: Int64 | None = None
+    trendingScore: Finite | None = None
+    tags: list[str] | None = None
+    pipeline_tag: str | None = None
+    library_name: str | None = None
+    cardData: dict[str, Any] | None = None
+    safetensors: Safetensors | None = None
+    childrenModelCount: Int64 | None = None

@@ -22,7 +22,7 @@ import polars as pl
 from ingestion.errors import InputError
 from ingestion.http import MAX_ATTEMPTS, TIMEOUT_SECONDS, RetryPolicy, get_json
 from ingestion.live import Window
-from ingestion.openrouter.pricing import models_frame
+from ingestion.openrouter.pricing import models_frame, next_link
 from ingestion.openrouter.schema import OPENROUTER_MODELS_SCHEMA, OPENROUTER_SOURCE
 from ingestion.snapshots import Snapshot
 
@@ -57,7 +57,14 @@ class LiveOpenRouterClient:
                 payload, _ = get_json(http, url, source=OPENROUTER_SOURCE, retry=self.retry)
                 pages += 1
                 frames.append(models_frame(payload, location=url))
-                next_link = (payload.get("links") or {}).get("next")
-                url = str(httpx.URL(url).join(next_link)) if next_link else None
+                link = next_link(payload, location=url)
+                url = _join(url, link) if link else None
         frame = pl.concat(frames) if frames else pl.DataFrame(schema=OPENROUTER_MODELS_SCHEMA)
         return Snapshot(day, frame, self.base_url, pages=pages)
+
+
+def _join(url: str, link: str) -> str:
+    try:
+        return str(httpx.URL(url).join(link))
+    except httpx.InvalidURL as exc:
+        raise InputError(OPENROUTER_SOURCE, url, "links.next", f"not a URL: {link!r}") from exc

@@ -29,8 +29,17 @@ from typing import Any
 
 import polars as pl
 
+from ingestion.declared import validated
 from ingestion.errors import InputError
-from ingestion.openrouter.schema import OPENROUTER_MODELS_SCHEMA, OPENROUTER_SOURCE, PRICE_DTYPE
+from ingestion.openrouter.schema import (
+    OPENROUTER_MODELS_SCHEMA,
+    OPENROUTER_SOURCE,
+    PRICE_DTYPE,
+    Architecture,
+    Links,
+    Model,
+    ModelsAnswer,
+)
 from ingestion.quality.limits import fits_decimal
 
 MILLION_DIGITS = 6  # per token -> per million tokens
@@ -110,49 +119,61 @@ def split_variant(openrouter_id: str) -> tuple[str, str]:
 
 
 def models_frame(payload: Any, *, location: str) -> pl.DataFrame:
-    """The `data` of a `/models` answer as rows of OPENROUTER_MODELS_SCHEMA."""
+    """The `data` of a `/models` answer as rows of OPENROUTER_MODELS_SCHEMA. Every field read
+    is declared (`schema.ModelsAnswer`): anything else is an InputError naming the field."""
     if not isinstance(payload, dict) or not isinstance(payload.get("data"), list):
         raise InputError(OPENROUTER_SOURCE, location, "data", "expected an object with a list")
-    rows = [_row(model, location, f"data[{i}]") for i, model in enumerate(payload["data"])]
+    answer = validated(ModelsAnswer, payload, source=OPENROUTER_SOURCE, location=location)
+    rows = [
+        _row(model, raw, location, f"data[{i}]")
+        for i, (model, raw) in enumerate(zip(answer.data, payload["data"], strict=True))
+    ]
     return pl.DataFrame(rows, schema=OPENROUTER_MODELS_SCHEMA)
 
 
-def _row(model: Any, location: str, field: str) -> dict[str, Any]:
-    if not isinstance(model, dict) or not isinstance(model.get("id"), str):
-        raise InputError(OPENROUTER_SOURCE, location, f"{field}.id", "a model needs a string id")
-    pricing = model.get("pricing")
-    if not isinstance(pricing, dict):
-        raise InputError(
-            OPENROUTER_SOURCE, location, f"{field}.pricing", "missing or not an object"
-        )
-    prices = list_prices(pricing, location=location, field=f"{field}.pricing")
-    overrides = pricing.get("overrides") or []
+def next_link(payload: dict[str, Any], *, location: str) -> str | None:
+    """The relative URL of the next page, or None (validated with the answer's `links`)."""
+    links = validated(
+        Links | None, payload.get("links"), source=OPENROUTER_SOURCE, location=location, at="links"
+    )
+    return links.next if links is not None and links.next else None
+
+
+def _row(model: Model, raw: dict[str, Any], location: str, field: str) -> dict[str, Any]:
+    pricing = model.pricing
+    prices = list_prices(
+        {"prompt": pricing.prompt, "completion": pricing.completion},
+        location=location,
+        field=f"{field}.pricing",
+    )
+    overrides = pricing.overrides or []
     for i, override in enumerate(overrides):
         for key in ("prompt", "completion"):
-            if key in override:
-                parse_price(override[key], location=location, field=f"{field}.overrides[{i}].{key}")
-    architecture = model.get("architecture") or {}
-    model_id, tier = split_variant(model["id"])
-    created = model.get("created")
+            text = getattr(override, key)
+            if text is not None:
+                parse_price(text, location=location, field=f"{field}.overrides[{i}].{key}")
+    architecture = model.architecture or Architecture()
+    model_id, tier = split_variant(model.id)
+    raw_pricing = raw["pricing"]
     return {
-        "openrouter_id": model["id"],
+        "openrouter_id": model.id,
         "model_id": model_id,
         "price_tier": tier,
-        "canonical_slug": model.get("canonical_slug"),
-        "hugging_face_id": model.get("hugging_face_id") or None,
-        "name": model.get("name"),
-        "created_at": dt.datetime.fromtimestamp(created, dt.UTC)
-        if isinstance(created, int | float)
-        else None,
-        "context_length": model.get("context_length"),
-        "input_modalities": architecture.get("input_modalities"),
-        "output_modalities": architecture.get("output_modalities"),
-        "prompt_price": pricing.get("prompt"),
-        "completion_price": pricing.get("completion"),
+        "canonical_slug": model.canonical_slug,
+        "hugging_face_id": model.hugging_face_id or None,
+        "name": model.name,
+        "created_at": None
+        if model.created is None
+        else dt.datetime.fromtimestamp(model.created, dt.UTC),
+        "context_length": model.context_length,
+        "input_modalities": architecture.input_modalities,
+        "output_modalities": architecture.output_modalities,
+        "prompt_price": pricing.prompt,
+        "completion_price": pricing.completion,
         "input_usd_per_mtok": prices.input_usd_per_mtok,
         "output_usd_per_mtok": prices.output_usd_per_mtok,
         "price_status": prices.status,
         "has_overrides": bool(overrides),
-        "overrides": json.dumps(overrides) if overrides else None,
-        "pricing": json.dumps(pricing, sort_keys=True),
+        "overrides": json.dumps(raw_pricing["overrides"]) if overrides else None,
+        "pricing": json.dumps(raw_pricing, sort_keys=True),
     }

@@ -30,6 +30,7 @@ from ingestion.openrouter.schema import OPENROUTER_MODELS_SCHEMA, OPENROUTER_SOU
 from ingestion.quality.counters import row_count_collapse
 from ingestion.quality.expectations import Rule, Suite, SuiteValidator
 from ingestion.quality.limits import day_not_in_future, values_out_of_range
+from ingestion.quality.plausible import created_by_snapshot_day, day_after_source_start
 from ingestion.quality.results import RuleResult, Verdict, column_types_result
 
 ID_COLUMN = "openrouter_id"
@@ -149,6 +150,8 @@ def validate_price_snapshot(
     results = [
         future,
         schema,
+        day_after_source_start(day, OPENROUTER_SOURCE),
+        created_by_snapshot_day(frame, day, column="created_at", id_column=ID_COLUMN),
         *validator.validate(frame, price_snapshot_suite()),
         *prices_fit_results(frame),
     ]

@@ -152,7 +152,10 @@ def _timestamp(value: Any, location: str, field: str) -> dt.datetime:
         raise InputError(RANKINGS_SOURCE, location, field, f"not an ISO timestamp: {value!r}")
     if parsed.tzinfo is None:  # OpenRouter writes `Z`; without an offset the instant is unknown
         raise InputError(RANKINGS_SOURCE, location, field, f"no UTC offset: {value!r}")
-    return parsed.astimezone(dt.UTC)
+    try:
+        return parsed.astimezone(dt.UTC)
+    except OverflowError as exc:  # 0001-01-01T00:00+01:00 is before the first UTC instant
+        raise InputError(RANKINGS_SOURCE, location, field, f"out of range: {value!r}") from exc
 
 
 # --- recorded ----------------------------------------------------------------------------------

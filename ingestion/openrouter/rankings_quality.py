@@ -30,6 +30,7 @@ import polars as pl
 from ingestion.openrouter.rankings import RANKINGS_SCHEMA, RANKINGS_SOURCE
 from ingestion.quality.expectations import Rule, Suite, SuiteValidator
 from ingestion.quality.limits import TOKENS_MAX, day_not_in_future, values_out_of_range
+from ingestion.quality.plausible import day_after_source_start
 from ingestion.quality.results import (
     SAMPLE_SIZE,
     RuleResult,
@@ -185,6 +186,7 @@ def validate_rankings_snapshot(
     results = [
         ended,
         schema,
+        day_after_source_start(day, RANKINGS_SOURCE),
         *validator.validate(frame, rankings_suite()),
         *table_results(day, frame),
         tokens_within_range(frame),

@@ -73,7 +73,8 @@ def refused_as_evicted(verdict: Verdict, entry: QuarantineEntry) -> Verdict:
         EVICTED,
         passed=False,
         blocking=True,
-        observed=f"this content was evicted from the raw layer by an operator at "
+        observed=f"this content was evicted from the raw layer by "
+        f"{evicted.get('evicted_by', 'an operator')} at "
         f"{evicted.get('evicted_at')} ({evicted.get('reason')}); kept in {entry.directory}",
     )
     return dataclasses.replace(verdict, results=(*verdict.results, rule))

@@ -192,7 +192,13 @@ class Quarantine:
         return entry
 
     def evict(
-        self, store: RawStore, day: dt.date, *, reason: str, evicted_at: dt.datetime
+        self,
+        store: RawStore,
+        day: dt.date,
+        *,
+        reason: str,
+        evicted_at: dt.datetime,
+        by: str = "an operator",
     ) -> QuarantineEntry:
         """Move every stored fetch of a day out of the raw layer into an entry of its own.
 
@@ -205,7 +211,7 @@ class Quarantine:
         hashes = [path.stem.rsplit("_", 1)[1] for path in fetches]
         entry = self.find(day, hashes[-1])
         if entry is None or entry.evicted is None or not _holds(entry, fetches):
-            entry = self._keep_evicted(store, day, fetches, hashes, reason, evicted_at)
+            entry = self._keep_evicted(store, day, fetches, hashes, reason, evicted_at, by)
         for path in fetches:
             path.unlink()
         if not any(store.partition_dir(day).iterdir()):
@@ -220,6 +226,7 @@ class Quarantine:
         hashes: list[str],
         reason: str,
         evicted_at: dt.datetime,
+        by: str,
     ) -> QuarantineEntry:
         at = evicted_at.astimezone(dt.UTC).isoformat()
         rule = RuleResult(
@@ -228,7 +235,7 @@ class Quarantine:
             blocking=True,
             field=None,
             element_count=0,
-            observed=f"evicted from the raw layer by an operator at {at}: {reason}",
+            observed=f"evicted from the raw layer by {by} at {at}: {reason}",
         )
         rows = pl.scan_parquet(fetches[-1]).select(pl.len()).collect().item()
         verdict = Verdict(self.dataset, day, str(store.partition_dir(day)), rows, (rule,))
@@ -243,6 +250,7 @@ class Quarantine:
                 "kept": "the stored fetches of the day, as they were in the raw layer",
                 EVICTED: {
                     "evicted_at": at,
+                    "evicted_by": by,
                     "reason": reason,
                     "fetches": [path.name for path in fetches],
                     "content_hashes": hashes,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +29,9 @@ class RuleResult:
     observed: str = ""
 
     def describe(self) -> str:
+        return one_line(self._describe())
+
+    def _describe(self) -> str:
         where = f" (field {self.field!r})" if self.field else ""
         parts = (
             [f"{self.unexpected_count} of {self.element_count} rows"] if self.element_count else []
@@ -78,7 +82,9 @@ class Verdict:
         failures = self.blocking_failures
         if not failures:
             return "passed"
-        return "; ".join(f"{self.source}: {self.location}: {r.describe()}" for r in failures)
+        return one_line(
+            "; ".join(f"{self.source}: {self.location}: {r.describe()}" for r in failures)
+        )
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -91,6 +97,15 @@ class Verdict:
             "reason": self.reason(),
             "results": [r.as_dict() for r in self.results],
         }
+
+
+def one_line(text: str) -> str:
+    """Control characters escaped (`\\n`, `\\x1b`): an id or a file name that holds a newline
+    must not split the log line that names it, nor forge a line of its own."""
+    return _CONTROL.sub(lambda found: repr(found.group())[1:-1], text)
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def unreadable_verdict(day: dt.date, error: InputError) -> Verdict:

@@ -7,6 +7,8 @@ from __future__ import annotations
 import errno
 import sqlite3
 
+import sqlalchemy.exc
+
 # What to do about a fault of the machine, by errno.
 FAULT_ADVICE = {
     errno.ENOSPC: "free space on that file system (or point DATA_DIR elsewhere), then run again",
@@ -24,7 +26,9 @@ def resource_fault(exc: Exception) -> str:
         path = exc.filename or "(path not reported)"
         advice = FAULT_ADVICE.get(exc.errno or 0, "check that path, then run again")
         return f"cannot write {path}: {exc.strerror or exc}; {advice}"
-    if isinstance(exc, sqlite3.OperationalError):
+    if isinstance(exc, sqlite3.OperationalError | sqlalchemy.exc.OperationalError):
         where = "Dagster's run storage (DAGSTER_HOME, $DATA_DIR/dagster)"
-        return f"{where} failed: {exc}; free space or fix its permissions, then run again"
+        # SQLAlchemy's text carries the SQL and its parameters over several lines: the first.
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return f"{where} failed: {first}; free space or fix its permissions, then run again"
     return f"DuckDB could not read or write its file: {exc}; check that path, then run again"

@@ -76,6 +76,8 @@ class Settings:
     publish_repo: str | None = None
     hub_source: str = HUB_SOURCES[0]
     hub_stats_repo: str = DEFAULT_HUB_STATS_REPO
+    # Free space a run asks for before it writes (MIN_FREE_MB; orchestration.lib.disk).
+    min_free_mb: int = 256
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -121,6 +123,7 @@ class Settings:
             publish_repo=env.get(PUBLISH_REPO_ENV) or None,
             hub_source=hub_source,
             hub_stats_repo=hub_stats_repo,
+            min_free_mb=_whole_number("MIN_FREE_MB", env.get("MIN_FREE_MB", "256")),
         )
 
     @property
@@ -142,6 +145,12 @@ def _positive_int(name: str, value: str) -> int:
     if number < 1:
         raise SettingsError(f"{name}={value!r} is not a whole number above zero")
     return number
+
+
+def _whole_number(name: str, value: str) -> int:
+    if not value.strip().isdigit():
+        raise SettingsError(f"{name}={value!r} is not a whole number (0 or more)")
+    return int(value)
 
 
 def _path(value: str | None, default: Path) -> Path:

@@ -124,3 +124,19 @@ def describe(plan: list[dict[str, Any]]) -> list[str]:
         + (" (each URL)" if rule.per_url else "")
         for rule in rules(plan)
     ]
+
+
+# The soak (`bench/soak.py`) plays daily runs with faults drawn from this plan: faults of a
+# day's file (`simulation.rehearsal.day_faults`, by weight) and faults of a run.
+SOAK_DAY_FAULTS: dict[str, int] = {
+    "stale": 1,
+    "partly_stale": 1,
+    "rollback": 1,
+    "truncated": 1,
+    "wrong_type": 1,
+    "misdated": 1,
+    "inflated": 1,
+}
+# kill: SIGKILL at a random moment of the run; disk_full: DATA_DIR's file system filled to
+# twice the warehouse (needs root for a tmpfs); concurrent: the run lock held by another run.
+SOAK_RUN_FAULTS: dict[str, int] = {"kill": 2, "disk_full": 1, "concurrent": 1}

@@ -206,7 +206,7 @@ def test_a_full_disk_at_a_raw_write_ends_in_one_line_and_leaves_nothing(rehearse
     ran = rehearsed.full_disk
     raw = Layout(rehearsed.data_dir).raw_dir
 
-    assert ran.returncode == 1, ran.stdout + ran.stderr
+    assert ran.returncode == 2, ran.stdout + ran.stderr  # a fault of the machine (issue 26)
     lines = [line for line in ran.stdout.splitlines() if "No space left on device" in line]
     assert lines, ran.stdout
     assert all(f"cannot write {raw}/" in line and "free space" in line for line in lines)

@@ -1,5 +1,7 @@
 """The loop every daily raw asset (`defs/hub`, `defs/prices`, `defs/usage`) runs: fetch each day of the run, validate it against the
-previous accepted day, then store it in the raw layer or keep it in the quarantine.
+last accepted days (`ingestion.quality.baseline`: the previous one, the median of the last
+seven, and a witness before the previous one, which can show the previous day to be the wrong
+one and move it out), then store it in the raw layer or keep it in the quarantine.
 
 A day the source cannot answer for at all (`UnavailableError`: a live source asked for the
 past) fails the step; an unreadable answer is a verdict like any other and is quarantined. A
@@ -13,6 +15,7 @@ suite validates them in one Great Expectations call instead of one per day (see
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -22,10 +25,18 @@ import dagster as dg
 import polars as pl
 
 from ingestion.errors import InputError, UnavailableError
+from ingestion.quality.baseline import (
+    Accepted,
+    Baseline,
+    jumped_only,
+    only_comparisons_failed,
+    row_count_jump,
+)
+from ingestion.quality.counters import COUNTERS_UNCHANGED
 from ingestion.quality.expectations import Suite, shared_validator
 from ingestion.quality.gate import Outcome, admit_or_quarantine
 from ingestion.quality.quarantine import Quarantine
-from ingestion.quality.results import RuleResult, Verdict, unreadable_verdict
+from ingestion.quality.results import RuleResult, Verdict, one_line, unreadable_verdict
 from ingestion.raw_store import RawStore
 from orchestration.defs.quality.checks import suite_check_result
 from orchestration.defs.quality.retries import RAW_RETRY_POLICY, final_on_bad_input
@@ -81,6 +92,8 @@ class DayRun:
     # snapshot, whose frame is a whole day (two million rows for the whole Hub).
     accepted: list[Any] = field(default_factory=list)
     outcome: dict[str, str] = field(default_factory=dict)  # day -> what became of its snapshot
+    accepted_days: list[str] = field(default_factory=list)  # the day of each `accepted` entry
+    evicted: list[str] = field(default_factory=list)  # accepted days found wrong later (suspects)
     rows: int = 0
     pages: int = 0
 
@@ -91,6 +104,8 @@ class DayRun:
             "days_unchanged": dg.MetadataValue.int(len(self.unchanged)),
             "days_without_snapshot": dg.MetadataValue.int(len(self.gaps)),
             "days_quarantined": dg.MetadataValue.int(sum(not v.accepted for v in self.verdicts)),
+            "days_evicted": dg.MetadataValue.int(len(self.evicted)),
+            "evicted_days": dg.MetadataValue.text(", ".join(self.evicted) or "none"),
             "gap_days": dg.MetadataValue.text(", ".join(self.gaps) or "none"),
             "api_pages": dg.MetadataValue.int(self.pages),
             "raw_path": dg.MetadataValue.path(str(store.directory)),
@@ -173,7 +188,7 @@ def ingest_days(
         validate,
         compared_columns,
         fetched_at=dt.datetime.now(dt.UTC),
-        previous=store.newest_before(days[0], columns=list(compared_columns)),
+        baseline=Baseline.from_store(store, days[0], list(compared_columns)),
         keep=keep,
     )
     for chunk in _chunks(source, days):
@@ -216,7 +231,9 @@ def _fetch(source: DailySource, day: dt.date) -> Any:
 
 @dataclass
 class _Judge:
-    """Stores or quarantines the days of a run, in order, each against the last accepted one."""
+    """Stores or quarantines the days of a run, in order, each against the last accepted ones
+    (`ingestion.quality.baseline`): a previous day that a new day shows to be wrong is moved
+    out of the raw layer, with the reason, and the new day accepted."""
 
     context: dg.AssetExecutionContext
     store: RawStore
@@ -224,10 +241,13 @@ class _Judge:
     validate: Validate
     compared_columns: Sequence[str]
     fetched_at: dt.datetime
-    previous: pl.DataFrame | None
+    baseline: Baseline
     keep: Callable[[Any], Any]
     run: DayRun = field(default_factory=DayRun)
     lines: list[str] = field(default_factory=list)
+    # The last day refused only for disagreeing with the previous accepted day: a witness
+    # against that day when there is no accepted day before it.
+    refused: tuple[dt.date, Any] | None = None
 
     def flush(self) -> None:
         """The chunk's day lines as one event: each event costs Dagster's storage about 15 ms,
@@ -244,7 +264,11 @@ class _Judge:
         if isinstance(snapshot, InputError):  # unreadable or unparsable: kept with its reason
             verdict, frame = unreadable_verdict(day, snapshot), None
         else:
-            verdict, frame = self.validate(day, snapshot, self.previous), snapshot.frame
+            verdict, frame = self.verdict(day, snapshot, self.baseline.previous), snapshot.frame
+            if only_comparisons_failed(verdict) and self.previous_is_suspect(
+                day, snapshot, verdict
+            ):
+                verdict = self.verdict(day, snapshot, self.baseline.previous)
         outcome = admit_or_quarantine(
             verdict,
             frame,
@@ -256,6 +280,10 @@ class _Judge:
         if outcome.stored is None:
             rules = ", ".join(failure.rule for failure in verdict.blocking_failures)
             self.run.outcome[day.isoformat()] = f"quarantined, not stored ({rules})"
+            if frame is not None and jumped_only(verdict):
+                self.baseline.jumped.append(frame.height)
+            elif frame is not None and only_comparisons_failed(verdict):
+                self.refused = (day, snapshot)
             return
         self.run.outcome[day.isoformat()] = (
             f"stored: {outcome.stored.rows} rows"
@@ -263,10 +291,70 @@ class _Judge:
             else "unchanged: the same as the fetch already stored"
         )
         (self.run.stored if outcome.stored.written else self.run.unchanged).append(day.isoformat())
-        self.previous = snapshot.frame.select(self.compared_columns)
+        self.baseline.accept(day, snapshot.frame.select(self.compared_columns))
+        self.refused = None
         self.run.rows += outcome.stored.rows
         self.run.pages += snapshot.pages
         self.run.accepted.append(self.keep(snapshot))
+        self.run.accepted_days.append(day.isoformat())
+
+    def verdict(self, day: dt.date, snapshot: Any, against: Accepted | None) -> Verdict:
+        """The source's verdict against one accepted day, with the row count's against the
+        median of the last accepted days."""
+        verdict = self.validate(day, snapshot, None if against is None else against.frame)
+        jump = row_count_jump(snapshot.frame.height, self.baseline.rows, self.baseline.jumped)
+        return dataclasses.replace(verdict, results=(*verdict.results, jump))
+
+    def previous_is_suspect(self, day: dt.date, snapshot: Any, verdict: Verdict) -> bool:
+        """Whether the day, refused only for disagreeing with the previous accepted day, agrees
+        with a witness before it (and is no stale copy of it); if so the previous day is
+        moved out, and a refused witness is judged again, now that it is the baseline."""
+        previous, witness, refused = self.baseline.previous, self.baseline.witness, None
+        if previous is None:
+            return False
+        if witness is None and self.refused is not None:
+            refused = self.refused
+            witness = Accepted(refused[0], refused[1].frame.select(self.compared_columns))
+        if witness is None:
+            return False
+        check = self.verdict(day, snapshot, witness)
+        if not check.accepted or any(w.rule == COUNTERS_UNCHANGED for w in check.warnings):
+            return False
+        self.evict(previous, day, verdict, witness)
+        if refused is not None:
+            self.refused = None
+            self.run.verdicts = [v for v in self.run.verdicts if v.day != refused[0]]
+            self(*refused)
+        return True
+
+    def evict(self, previous: Accepted, day: dt.date, verdict: Verdict, witness: Accepted) -> None:
+        disagreement = "; ".join(f.describe() for f in verdict.blocking_failures)
+        reason = (
+            f"{day} disagrees with it ({disagreement}) but agrees with {witness.day}: "
+            f"{previous.day} was the wrong day"
+        )
+        entry = self.quarantine.evict(
+            self.store,
+            previous.day,
+            reason=reason,
+            evicted_at=dt.datetime.now(dt.UTC),
+            by="the quality gate",
+        )
+        self.baseline.drop_previous()
+        iso = previous.day.isoformat()
+        for done in (self.run.stored, self.run.unchanged):
+            if iso in done:
+                done.remove(iso)
+                self.run.rows -= previous.frame.height
+        if iso in self.run.accepted_days:
+            index = self.run.accepted_days.index(iso)
+            del self.run.accepted[index], self.run.accepted_days[index]
+        self.run.evicted.append(iso)
+        self.run.outcome[iso] = f"evicted by the quality gate into {entry.directory}: {reason}"
+        self.context.log.warning(
+            f"{iso}: moved out of the raw layer into {entry.directory} by the quality gate: "
+            f"{reason}"
+        )
 
 
 def log_outcome(context: dg.AssetExecutionContext, outcome: Outcome, lines: list[str]) -> Verdict:
@@ -276,17 +364,21 @@ def log_outcome(context: dg.AssetExecutionContext, outcome: Outcome, lines: list
     if outcome.quarantined is not None:
         kept = "new" if outcome.newly_quarantined else "already kept"
         context.log.error(
-            f"{verdict.day}: quarantined ({kept}) in {outcome.quarantined.directory}: "
-            f"{verdict.reason()}"
+            one_line(
+                f"{verdict.day}: quarantined ({kept}) in {outcome.quarantined.directory}: "
+                f"{verdict.reason()}"
+            )
         )
         return verdict
     # Each day's warnings are in the run's event log (the UI); the terminal gets them once per
     # rule at the end of the ingest (`log_warning_summary`), not once per day.
     for warning in verdict.warnings:
-        lines.append(f"{verdict.day}: {verdict.location}: warning {warning.describe()}")
+        lines.append(one_line(f"{verdict.day}: {verdict.location}: warning {warning.describe()}"))
     if outcome.stored is not None:
         state = "stored" if outcome.stored.written else "unchanged, not stored again"
-        lines.append(f"{verdict.day}: {verdict.rows} models from {verdict.location} ({state})")
+        lines.append(
+            one_line(f"{verdict.day}: {verdict.rows} models from {verdict.location} ({state})")
+        )
     return verdict
 
 

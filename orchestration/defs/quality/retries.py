@@ -22,6 +22,9 @@ from orchestration.lib.faults import resource_fault
 RAW_RETRY_POLICY = dg.RetryPolicy(
     max_retries=2, delay=5, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS
 )
+# Errors of data, not of the network: a retry sees the same data. (FetchError, the network's,
+# is a RuntimeError and stays retried.)
+NOT_TRANSIENT = (TypeError, ValueError, KeyError, AttributeError, IndexError, OverflowError)
 # Faults of the machine a retry cannot fix.
 FINAL_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOTDIR}
 
@@ -33,6 +36,12 @@ def final_on_bad_input() -> Iterator[None]:
         yield
     except InputError as error:
         raise dg.Failure(description=str(error), allow_retries=False) from error
+    except NOT_TRANSIENT as error:
+        # A fault in our own code on what a source sent: the same data fails the same way again,
+        # so a retry only delays the error (issue 26 found an AttributeError retried twice).
+        raise dg.Failure(
+            description=f"{type(error).__name__}: {error!r}"[:300], allow_retries=False
+        ) from error
     except OSError as error:
         if error.errno not in FINAL_ERRNOS:
             raise

@@ -1,0 +1,27 @@
+"""The soak's short version (issue 26): three weeks of daily runs, every run and every possible
+day faulted, must end with the marts of one clean run over the days that should be accepted
+(`bench/soak.py`; `make soak` plays the year)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bench.soak import main
+
+pytestmark = [pytest.mark.reliability, pytest.mark.e2e]
+
+
+def test_three_weeks_of_faulted_runs_end_with_the_marts_of_a_clean_run(tmp_path):
+    out = tmp_path / "soak.json"
+
+    short = ["--days", "21", "--run-every", "7", "--fault-rate", "1", "--run-fault-rate", "1"]
+    code = main([*short, "--seed", "26", "--out", str(out), "--workdir", str(tmp_path / "work")])
+
+    report = json.loads(out.read_text())
+    assert code == 0, report
+    assert report["passed"] and report["marts_compared"] >= 10
+    assert report["marts_differing"] == [] and not any(report["days_lost"].values())
+    assert sum(report["day_faults"].values()) >= 2
+    assert sum(report["run_faults_injected"].values()) >= 2
