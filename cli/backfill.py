@@ -27,7 +27,7 @@ from rich.progress import (
 
 from ingestion.hub.backfill import Mirror, Step, backfill
 from ingestion.hub.hub_stats import HubStatsRepo
-from ingestion.openrouter.rankings_backfill import MAX_DAYS_PER_CALL, backfill_rankings
+from ingestion.usage.backfill import MAX_DAYS_PER_CALL, backfill_rankings
 from orchestration.lib.settings import OPENROUTER_API_KEY_ENV, Settings, SettingsError
 
 Run = Callable[[Settings, dt.date | None, dt.date | None, Console], int]

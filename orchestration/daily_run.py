@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 import dagster as dg
 
 from ingestion.hub.recorded import recorded_hub_source
-from ingestion.openrouter.rankings import recorded_rankings_source
-from ingestion.openrouter.recorded import recorded_price_source
+from ingestion.prices.recorded import recorded_price_source
 from ingestion.quality.quarantine import QuarantineEntry, open_entries
+from ingestion.usage.recorded import recorded_rankings_source
 from orchestration.defs.jobs import DAILY_JOB_NAME
 from orchestration.lib.partitions import RANGE_END_TAG, RANGE_START_TAG, partition_days
 from orchestration.lib.recovery import (

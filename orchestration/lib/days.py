@@ -12,9 +12,9 @@ import dagster as dg
 
 from ingestion.errors import InputError
 from ingestion.hub.recorded import recorded_hub_source
-from ingestion.openrouter.rankings import recorded_rankings_source
-from ingestion.openrouter.recorded import recorded_price_source
+from ingestion.prices.recorded import recorded_price_source
 from ingestion.raw_store import RawStore
+from ingestion.usage.recorded import recorded_rankings_source
 from orchestration.lib.layout import QUARANTINED_DATASETS
 from orchestration.lib.partitions import data_partitions
 from orchestration.lib.settings import Settings

@@ -18,11 +18,11 @@ from pathlib import Path
 import polars as pl
 
 from ingestion.hub.quality import COUNTERS
-from ingestion.openrouter.quality import ID_COLUMN, PRICE_TEXT_COLUMNS, prices_fit_results
-from ingestion.openrouter.rankings_quality import tokens_within_range
+from ingestion.prices.quality import ID_COLUMN, PRICE_TEXT_COLUMNS, prices_fit_results
 from ingestion.quality.limits import counter_within_range, day_not_in_future
 from ingestion.quality.results import RuleResult
 from ingestion.raw_store import RawStore
+from ingestion.usage.quality import tokens_within_range
 from orchestration.lib.layout import Dataset
 
 DOCS = "docs/quality.md, section 'Evicting a stored day'"

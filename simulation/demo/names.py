@@ -62,7 +62,9 @@ def tracked_models(
 ) -> pl.DataFrame:
     """`spec.models` tracked models sorted by id: id, author, name, pipeline_tag, library_name,
     license, country. Anchor names come first in their org, so a big org always has them."""
-    orgs = seeds.registry["hub_org"].to_list()
+    # Repackagers (quantizers, format converters) publish copies of others' models, never
+    # originals: the tracked models are spread over the other organisations.
+    orgs = seeds.registry.filter(pl.col("org_type") != "repackager")["hub_org"].to_list()
     counts = rng(spec, STREAM_MODELS, 0).multinomial(spec.models, org_weights(orgs))
     org_index = np.repeat(np.arange(len(orgs)), counts)
     offsets = np.repeat(np.cumsum(counts) - counts, counts)

@@ -20,10 +20,11 @@ import polars as pl
 
 from ingestion.errors import InputError
 from ingestion.hub.recorded import recorded_hub_source
-from ingestion.openrouter.rankings import RANKINGS_SOURCE, recorded_rankings_source
-from ingestion.openrouter.recorded import recorded_price_source
-from ingestion.openrouter.schema import OPENROUTER_SOURCE
+from ingestion.prices.recorded import recorded_price_source
+from ingestion.prices.schema import OPENROUTER_SOURCE
 from ingestion.recorded import read_json
+from ingestion.usage.recorded import recorded_rankings_source
+from ingestion.usage.schema import RANKINGS_SOURCE
 from simulation.rehearsal.hub import api_models, children_counts
 
 

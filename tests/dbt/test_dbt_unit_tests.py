@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from ingestion.hub.schema import HUB_SNAPSHOT_SCHEMA
-from ingestion.openrouter.rankings import RANKINGS_SCHEMA
-from ingestion.openrouter.schema import OPENROUTER_MODELS_SCHEMA
 from ingestion.price_timelines.schema import GENAI_PRICES_SCHEMA
+from ingestion.prices.schema import OPENROUTER_MODELS_SCHEMA
+from ingestion.usage.schema import RANKINGS_SCHEMA
 from orchestration.lib.layout import Dataset, Layout
 from orchestration.lib.resources import StorageResource
 from orchestration.lib.settings import DBT_PROJECT_DIR, real_dbt

@@ -9,8 +9,8 @@ import polars as pl
 
 from ingestion.hub.quality import hub_snapshot_suite
 from ingestion.hub.recorded import read_snapshot_file
-from ingestion.openrouter.pricing import models_frame
-from ingestion.openrouter.quality import price_snapshot_suite
+from ingestion.prices.parse import models_frame
+from ingestion.prices.quality import price_snapshot_suite
 from ingestion.quality.expectations import SuiteValidator
 from tests.plugins.demo import clean_demo_days
 

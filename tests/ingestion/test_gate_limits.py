@@ -17,11 +17,9 @@ from ingestion.conform import ConformReport
 from ingestion.errors import InputError
 from ingestion.hub.quality import COUNTERS, validate_hub_snapshot
 from ingestion.hub.recorded import read_snapshot_file
-from ingestion.openrouter.pricing import models_frame
-from ingestion.openrouter.quality import validate_price_snapshot
-from ingestion.openrouter.rankings import TOKENS_MAX_DIGITS, rankings_frame
-from ingestion.openrouter.rankings_quality import validate_rankings_snapshot
-from ingestion.openrouter.schema import PRICE_DTYPE
+from ingestion.prices.parse import models_frame
+from ingestion.prices.quality import validate_price_snapshot
+from ingestion.prices.schema import PRICE_DTYPE
 from ingestion.quality.expectations import shared_validator
 from ingestion.quality.limits import (
     COUNTER_MAX,
@@ -31,6 +29,9 @@ from ingestion.quality.limits import (
     fits_decimal,
 )
 from ingestion.quality.results import READABLE, Verdict, unreadable_verdict
+from ingestion.usage.parse import rankings_frame
+from ingestion.usage.quality import validate_rankings_snapshot
+from ingestion.usage.schema import TOKENS_MAX_DIGITS
 from tests.plugins.demo import clean_demo_days
 
 pytestmark = pytest.mark.reliability

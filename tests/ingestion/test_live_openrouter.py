@@ -9,8 +9,8 @@ import pytest
 from ingestion.errors import FetchError, InputError
 from ingestion.http import RetryPolicy
 from ingestion.live import LiveSource
-from ingestion.openrouter.live import MAX_ATTEMPTS, LiveOpenRouterClient
-from ingestion.openrouter.schema import OPENROUTER_MODELS_SCHEMA
+from ingestion.prices.live import MAX_ATTEMPTS, LiveOpenRouterClient
+from ingestion.prices.schema import OPENROUTER_MODELS_SCHEMA
 from simulation.rehearsal.base import Fault
 
 DAY = dt.date(2026, 8, 19)

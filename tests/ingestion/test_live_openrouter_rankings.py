@@ -17,10 +17,11 @@ import pytest
 from ingestion.errors import FetchError, InputError, UnavailableError
 from ingestion.http import MAX_ATTEMPTS, RetryPolicy
 from ingestion.live import LiveSource
-from ingestion.openrouter.rankings import RANKINGS_SOURCE, recorded_rankings_source
-from ingestion.openrouter.rankings_live import LiveRankingsClient
-from ingestion.openrouter.rankings_quality import validate_rankings_snapshot
 from ingestion.quality.expectations import shared_validator
+from ingestion.usage.live import LiveRankingsClient
+from ingestion.usage.quality import validate_rankings_snapshot
+from ingestion.usage.recorded import recorded_rankings_source
+from ingestion.usage.schema import RANKINGS_SOURCE
 from simulation.rehearsal.base import Fault
 from simulation.rehearsal.openrouter import OpenRouterServer
 from tests.data import REAL_RANKINGS, requires_real_data

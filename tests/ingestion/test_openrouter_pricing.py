@@ -13,8 +13,8 @@ import polars as pl
 import pytest
 
 from ingestion.errors import InputError
-from ingestion.openrouter.pricing import models_frame, parse_price, split_variant
-from ingestion.openrouter.recorded import recorded_price_source
+from ingestion.prices.parse import models_frame, parse_price, split_variant
+from ingestion.prices.recorded import recorded_price_source
 from tests.plugins.demo import DEMO_DIR
 
 LOCATION = "openrouter/daily/2026-08-19.json"

@@ -11,9 +11,9 @@ import polars as pl
 import pytest
 
 from ingestion.errors import InputError
-from ingestion.openrouter.pricing import models_frame
-from ingestion.openrouter.quality import UNKNOWN_PRICE, validate_price_snapshot
-from ingestion.openrouter.recorded import recorded_price_source
+from ingestion.prices.parse import models_frame
+from ingestion.prices.quality import UNKNOWN_PRICE, validate_price_snapshot
+from ingestion.prices.recorded import recorded_price_source
 from ingestion.quality.counters import ROW_COUNT_COLLAPSED
 from ingestion.quality.expectations import shared_validator
 from ingestion.quality.results import READABLE, Verdict, unreadable_verdict

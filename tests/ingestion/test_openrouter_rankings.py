@@ -14,14 +14,11 @@ import polars as pl
 import pytest
 
 from ingestion.errors import InputError
-from ingestion.openrouter.rankings import (
-    RANKINGS_SCHEMA,
-    RANKINGS_SOURCE,
-    rankings_frame,
-    recorded_rankings_source,
-    require_day,
-)
-from ingestion.openrouter.rankings_quality import (
+from ingestion.quality.expectations import shared_validator
+from ingestion.quality.limits import SNAPSHOT_NOT_IN_FUTURE
+from ingestion.quality.results import READABLE, Verdict, unreadable_verdict
+from ingestion.usage.parse import rankings_frame, require_day
+from ingestion.usage.quality import (
     AT_MOST_50_RANKED,
     DATED_THE_SNAPSHOT_DAY,
     ONE_OTHER_ROW,
@@ -29,9 +26,8 @@ from ingestion.openrouter.rankings_quality import (
     rankings_suite,
     validate_rankings_snapshot,
 )
-from ingestion.quality.expectations import shared_validator
-from ingestion.quality.limits import SNAPSHOT_NOT_IN_FUTURE
-from ingestion.quality.results import READABLE, Verdict, unreadable_verdict
+from ingestion.usage.recorded import recorded_rankings_source
+from ingestion.usage.schema import RANKINGS_SCHEMA, RANKINGS_SOURCE
 from tests.data import REAL_RANKINGS, requires_real_data
 from tests.plugins.demo import DEMO_DIR
 

@@ -16,9 +16,9 @@ import pytest
 from ingestion.errors import FetchError, InputError
 from ingestion.hub.live import models_frame as hub_models_frame
 from ingestion.hub.recorded import read_snapshot_file
-from ingestion.openrouter.pricing import models_frame
-from ingestion.openrouter.rankings import rankings_frame
-from ingestion.openrouter.recorded import read_price_file
+from ingestion.prices.parse import models_frame
+from ingestion.prices.recorded import read_price_file
+from ingestion.usage.parse import rankings_frame
 from orchestration.defs.quality.retries import final_on_bad_input
 from tests.data import read_answer
 from tests.plugins.demo import DEMO_DIR

@@ -25,10 +25,11 @@ from ingestion.errors import InputError
 from ingestion.hub.live import models_frame as hub_page_frame
 from ingestion.hub.recorded import read_snapshot_file
 from ingestion.hub.schema import HUB_SNAPSHOT_SCHEMA
-from ingestion.openrouter.pricing import models_frame, next_link
-from ingestion.openrouter.rankings import RANKINGS_SCHEMA, rankings_frame
-from ingestion.openrouter.recorded import read_price_file
-from ingestion.openrouter.schema import OPENROUTER_MODELS_SCHEMA
+from ingestion.prices.parse import models_frame, next_link
+from ingestion.prices.recorded import read_price_file
+from ingestion.prices.schema import OPENROUTER_MODELS_SCHEMA
+from ingestion.usage.parse import rankings_frame
+from ingestion.usage.schema import RANKINGS_SCHEMA
 from simulation.rehearsal.hub import api_models
 from tests.data import read_answer
 from tests.plugins.demo import DEMO_DIR

@@ -7,8 +7,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from ingestion.openrouter.rankings import read_rankings_file
-from ingestion.openrouter.rankings_backfill import backfill_rankings, missing_ranges
+from ingestion.usage.backfill import backfill_rankings, missing_ranges
+from ingestion.usage.recorded import read_rankings_file
 from simulation.rehearsal.openrouter import OpenRouterServer
 from tests.plugins.demo import DEMO_DIR
 

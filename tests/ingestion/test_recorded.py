@@ -10,8 +10,9 @@ import pytest
 
 from ingestion.errors import InputError
 from ingestion.hub.recorded import recorded_hub_source
-from ingestion.openrouter.rankings import RANKINGS_SOURCE, recorded_rankings_source
-from ingestion.openrouter.recorded import recorded_price_source
+from ingestion.prices.recorded import recorded_price_source
+from ingestion.usage.recorded import recorded_rankings_source
+from ingestion.usage.schema import RANKINGS_SOURCE
 from orchestration.daily_run import default_range
 from orchestration.lib.settings import Settings
 from tests.data import REAL_HUB_DAILY, requires_real_data

@@ -31,10 +31,10 @@ import polars as pl
 import pytest
 
 from ingestion.hub.live import LiveHubClient
-from ingestion.openrouter.live import LiveOpenRouterClient
-from ingestion.openrouter.rankings_live import LiveRankingsClient
+from ingestion.prices.live import LiveOpenRouterClient
 from ingestion.raw_store import content_hash
 from ingestion.registry import registry_orgs
+from ingestion.usage.live import LiveRankingsClient
 from orchestration.lib.layout import Dataset, Layout
 from orchestration.lib.settings import DEVELOPER_REGISTRY_CSV
 from simulation.rehearsal.base import Seen

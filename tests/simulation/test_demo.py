@@ -19,8 +19,8 @@ import pytest
 from ingestion.hub.quality import MAX_SHARE_DOWN, validate_hub_snapshot
 from ingestion.hub.recorded import read_snapshot_file
 from ingestion.hub.schema import HUB_SNAPSHOT_SCHEMA
-from ingestion.openrouter.pricing import models_frame
-from ingestion.openrouter.quality import UNKNOWN_PRICE, validate_price_snapshot
+from ingestion.prices.parse import models_frame
+from ingestion.prices.quality import UNKNOWN_PRICE, validate_price_snapshot
 from ingestion.quality.counters import COUNTER_CORRECTIONS, COUNTERS_WENT_DOWN_AT_ONCE
 from ingestion.quality.expectations import shared_validator
 from simulation.demo import DEMO_VERSION, DemoSpec, DemoSummary, ensure_demo, generate_demo

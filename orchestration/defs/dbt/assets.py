@@ -22,7 +22,7 @@ from pathlib import Path
 import dagster as dg
 from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
 
-from ingestion.openrouter.rankings import RANKINGS_SCHEMA
+from ingestion.usage.schema import RANKINGS_SCHEMA
 from orchestration.defs.dbt.metadata import with_table_metadata
 from orchestration.defs.dbt.translator import ObservatoryDbtTranslator
 from orchestration.lib.layout import Dataset

@@ -5,10 +5,10 @@ import datetime as dt
 
 import dagster as dg
 
-from ingestion.openrouter.quality import ID_COLUMN, price_snapshot_suite, validate_price_snapshot
-from ingestion.openrouter.schema import OPENROUTER_MODELS_SCHEMA
 from ingestion.price_timelines.recorded import load_prices, package_version
 from ingestion.price_timelines.schema import GENAI_PRICES_PACKAGE, GENAI_PRICES_SCHEMA
+from ingestion.prices.quality import ID_COLUMN, price_snapshot_suite, validate_price_snapshot
+from ingestion.prices.schema import OPENROUTER_MODELS_SCHEMA
 from orchestration.defs.prices.resources import (
     OpenRouterSourceResource,
 )

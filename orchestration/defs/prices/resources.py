@@ -8,8 +8,8 @@ from pathlib import Path
 import dagster as dg
 
 from ingestion.live import LiveSource
-from ingestion.openrouter.live import LiveOpenRouterClient
-from ingestion.openrouter.recorded import recorded_price_source
+from ingestion.prices.live import LiveOpenRouterClient
+from ingestion.prices.recorded import recorded_price_source
 from ingestion.snapshots import SnapshotSource
 from orchestration.lib.settings import DEFAULT_OPENROUTER_BASE_URL
 

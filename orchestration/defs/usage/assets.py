@@ -2,8 +2,8 @@
 
 import dagster as dg
 
-from ingestion.openrouter.rankings import RANKINGS_SCHEMA
-from ingestion.openrouter.rankings_quality import rankings_suite, validate_rankings_snapshot
+from ingestion.usage.quality import rankings_suite, validate_rankings_snapshot
+from ingestion.usage.schema import RANKINGS_SCHEMA
 from orchestration.defs.quality.ingest import daily_raw_asset, ingest_partition, partition_result
 from orchestration.defs.usage.resources import OpenRouterRankingsResource
 from orchestration.lib.layout import Dataset

@@ -7,9 +7,9 @@ from pathlib import Path
 import dagster as dg
 
 from ingestion.live import LiveSource
-from ingestion.openrouter.rankings import recorded_rankings_source
-from ingestion.openrouter.rankings_live import LiveRankingsClient
 from ingestion.snapshots import SnapshotSource
+from ingestion.usage.live import LiveRankingsClient
+from ingestion.usage.recorded import recorded_rankings_source
 from orchestration.lib.settings import DEFAULT_OPENROUTER_BASE_URL
 
 

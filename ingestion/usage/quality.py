@@ -27,7 +27,6 @@ import datetime as dt
 
 import polars as pl
 
-from ingestion.openrouter.rankings import RANKINGS_SCHEMA, RANKINGS_SOURCE
 from ingestion.quality.expectations import Rule, Suite, SuiteValidator
 from ingestion.quality.limits import TOKENS_MAX, day_not_in_future, values_out_of_range
 from ingestion.quality.plausible import day_after_source_start
@@ -37,6 +36,7 @@ from ingestion.quality.results import (
     Verdict,
     column_types_result,
 )
+from ingestion.usage.schema import RANKINGS_SCHEMA, RANKINGS_SOURCE
 
 ID_COLUMN = "model_permaslug"
 TOKENS_TEXT_PATTERN = r"^[0-9]+$"  # `\d` would take other scripts' digits too

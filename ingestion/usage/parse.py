@@ -1,4 +1,4 @@
-"""OpenRouter's daily usage rankings (`rankings-daily`): the parse, and the recorded and live sources.
+"""OpenRouter's daily usage rankings (`rankings-daily`): an answer parsed into rows.
 
 An answer for one UTC day is `{"data": [{date, model_permaslug, total_tokens}], "meta": {as_of,
 start_date, end_date, version}}`: the top 50 models by tokens, sorted by tokens (ties by
@@ -12,8 +12,8 @@ permaslug), then one `model_permaslug: "other"` row summing every other model. A
 - `meta` is repeated on every row: OpenRouter restates figures as it refreshes, so a row must
   say which answer (`as_of`) it comes from, and `as_of` is what a chart must cite.
 
-Recorded: a folder of `YYYY-MM-DD.json` answers; a day without a file is a gap. Live: see
-`ingestion.openrouter.rankings_live`.
+Recorded (`ingestion.usage.recorded`): a folder of `YYYY-MM-DD.json` answers; a day without a
+file is a gap. Live: `ingestion.usage.live`.
 """
 
 from __future__ import annotations
@@ -21,34 +21,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import polars as pl
 
 from ingestion.errors import InputError
-from ingestion.recorded import DatedFolder, read_json
-from ingestion.snapshots import Snapshot
-
-RANKINGS_SOURCE = "openrouter_rankings"
-OTHER = "other"
-TOKENS_DTYPE = pl.Decimal(38, 0)
-TOKENS_MAX_DIGITS = 38  # what Decimal(38, 0) holds
-RANKINGS_SCHEMA = pl.Schema(
-    {
-        "usage_date": pl.Date,
-        "rank": pl.Int32,
-        "model_permaslug": pl.String,
-        "is_other": pl.Boolean,
-        "total_tokens_text": pl.String,
-        "total_tokens": TOKENS_DTYPE,
-        "as_of": pl.Datetime("us", "UTC"),
-        "meta_start_date": pl.Date,
-        "meta_end_date": pl.Date,
-        "meta_version": pl.String,
-    }
+from ingestion.usage.schema import (
+    OTHER,
+    RANKINGS_SCHEMA,
+    RANKINGS_SOURCE,
+    TOKENS_MAX_DIGITS,
 )
-# ASCII digits only: `\d` would also take other scripts' digits, which `Decimal` reads too.
+
 _TOKENS = re.compile(r"[0-9]+")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
@@ -156,19 +140,3 @@ def _timestamp(value: Any, location: str, field: str) -> dt.datetime:
         return parsed.astimezone(dt.UTC)
     except OverflowError as exc:  # 0001-01-01T00:00+01:00 is before the first UTC instant
         raise InputError(RANKINGS_SOURCE, location, field, f"out of range: {value!r}") from exc
-
-
-# --- recorded ----------------------------------------------------------------------------------
-
-
-# Other files beside the answers (PROVENANCE.csv) are not read.
-RANKINGS_FILE_NAMES = ("{day}.json",)
-
-
-def recorded_rankings_source(directory: Path) -> DatedFolder:
-    return DatedFolder(directory, RANKINGS_SOURCE, RANKINGS_FILE_NAMES, read_rankings_file)
-
-
-def read_rankings_file(path: Path, day: dt.date) -> Snapshot:
-    payload = read_json(path, RANKINGS_SOURCE)
-    return Snapshot(day, rankings_frame(payload, location=str(path)), str(path))

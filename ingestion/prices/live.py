@@ -22,8 +22,8 @@ import polars as pl
 from ingestion.errors import InputError
 from ingestion.http import MAX_ATTEMPTS, TIMEOUT_SECONDS, RetryPolicy, get_json
 from ingestion.live import Window
-from ingestion.openrouter.pricing import models_frame, next_link
-from ingestion.openrouter.schema import OPENROUTER_MODELS_SCHEMA, OPENROUTER_SOURCE
+from ingestion.prices.parse import models_frame, next_link
+from ingestion.prices.schema import OPENROUTER_MODELS_SCHEMA, OPENROUTER_SOURCE
 from ingestion.snapshots import Snapshot
 
 __all__ = ["MAX_ATTEMPTS", "TIMEOUT_SECONDS", "LiveOpenRouterClient"]

@@ -25,8 +25,8 @@ import datetime as dt
 
 import polars as pl
 
-from ingestion.openrouter.pricing import price_text_fits
-from ingestion.openrouter.schema import OPENROUTER_MODELS_SCHEMA, OPENROUTER_SOURCE
+from ingestion.prices.parse import price_text_fits
+from ingestion.prices.schema import OPENROUTER_MODELS_SCHEMA, OPENROUTER_SOURCE
 from ingestion.quality.counters import row_count_collapse
 from ingestion.quality.expectations import Rule, Suite, SuiteValidator
 from ingestion.quality.limits import day_not_in_future, values_out_of_range

@@ -31,7 +31,7 @@ import polars as pl
 
 from ingestion.declared import validated
 from ingestion.errors import InputError
-from ingestion.openrouter.schema import (
+from ingestion.prices.schema import (
     OPENROUTER_MODELS_SCHEMA,
     OPENROUTER_SOURCE,
     PRICE_DTYPE,

@@ -18,7 +18,7 @@ import httpx
 from ingestion.atomic import replacing
 from ingestion.errors import InputError
 from ingestion.http import TIMEOUT_SECONDS, RetryPolicy, get_json
-from ingestion.openrouter.rankings import RANKINGS_SOURCE
+from ingestion.usage.schema import RANKINGS_SOURCE
 
 FIRST_DAY = dt.date(2025, 1, 1)
 MAX_DAYS_PER_CALL = 366

@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from ingestion.openrouter.pricing import models_frame
-from ingestion.openrouter.schema import OPENROUTER_SOURCE
+from ingestion.prices.parse import models_frame
+from ingestion.prices.schema import OPENROUTER_SOURCE
 from ingestion.recorded import DatedFolder, read_json
 from ingestion.snapshots import Snapshot
 

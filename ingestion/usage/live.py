@@ -3,7 +3,7 @@ end_date=D` with `Authorization: Bearer <OPENROUTER_API_KEY>`, one request per d
 
 A day's figures are final only once it has ended in UTC, so the live source
 (`LiveSource(LiveRankingsClient(...))`) fetches past days and leaves today and later as gaps.
-The answer is parsed as a recorded one is (`ingestion.openrouter.rankings`), and must be for the
+The answer is parsed as a recorded one is (`ingestion.usage.parse`), and must be for the
 day asked.
 """
 
@@ -19,8 +19,9 @@ import httpx
 from ingestion.errors import UnavailableError
 from ingestion.http import TIMEOUT_SECONDS, ClientError, RetryPolicy, get_json
 from ingestion.live import Window
-from ingestion.openrouter.rankings import RANKINGS_SOURCE, rankings_frame, require_day
 from ingestion.snapshots import Snapshot
+from ingestion.usage.parse import rankings_frame, require_day
+from ingestion.usage.schema import RANKINGS_SOURCE
 
 KEY_VARIABLE = "OPENROUTER_API_KEY"
 # What an HTTP header can carry. A key read from a file with its newline, or pasted with a

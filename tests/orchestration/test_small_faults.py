@@ -12,12 +12,12 @@ import dagster as dg
 import polars as pl
 import pytest
 
-from cli.main import default_range
 from ingestion.conform import ConformReport
 from ingestion.hub.quality import TRENDING_SCORE_FINITE, validate_hub_snapshot
 from ingestion.hub.recorded import read_snapshot_file
 from ingestion.quality.expectations import shared_validator
 from ingestion.quality.gate import Outcome
+from orchestration.daily_run import default_range
 from orchestration.defs.quality.ingest import log_outcome
 from orchestration.lib.settings import Settings
 from tests.plugins.demo import DEMO_DIR, clean_demo_days
@@ -80,7 +80,7 @@ class _Kept:
     directory = "quarantine/hub_model_snapshots/snapshot_date=x/entry"
 
 
-def test_rankings_files_after_the_last_hub_or_price_file_are_reported(demo, tmp_path, capsys):
+def test_rankings_files_after_the_last_hub_or_price_file_are_reported(demo, tmp_path):
     hub_days = clean_demo_days(3)
     root = tmp_path / "recordings"
     (root / "hub" / "daily").mkdir(parents=True)
@@ -97,9 +97,9 @@ def test_rankings_files_after_the_last_hub_or_price_file_are_reported(demo, tmp_
         )
     settings = Settings.from_env({"RECORDINGS_DIR": str(root), "DATA_DIR": str(tmp_path / "d")})
 
-    _, end = default_range(settings)
+    _, end, said = default_range(settings)
 
     assert end == last
-    err = capsys.readouterr().err.replace("\n", "")
+    err = " ".join(said)
     assert "2 rankings file(s)" in err and f"{later[0]} .. {later[-1]}" in err
     assert f"--end {later[-1]}" in err

@@ -1,0 +1,1 @@
+"""OpenRouter's usage: the daily token rankings of its models (`rankings-daily`)."""
