@@ -14,6 +14,7 @@ CARD_FIELDS = (
     ("Measured", "measured_value"),
     ("Window", "measured_window"),
     ("Coverage", "coverage"),
+    ("Readings", "readings_summary"),  # the verdict under the claim's alternative definitions
 )
 VERDICT_WORDS = {
     "consistent": "consistent",
