@@ -135,10 +135,12 @@ def test_ratios_exist_only_where_ten_models_of_the_class_share_the_age(pipeline)
 
 
 def test_the_report_draws_the_newest_days_ratios_with_their_sample(pipeline):
+    from orchestration.lib.report.figures import Context
+    from orchestration.lib.report.palette import country_scale
     from orchestration.lib.report.relative_adoption import relative_adoption
 
     with duckdb.connect(str(pipeline.warehouse), read_only=True) as con:
-        figure = relative_adoption(con, pipeline.is_demo)
+        figure = relative_adoption(Context(con, pipeline.is_demo, country_scale(con)))
         expected = con.execute(
             "select model_id, relative_adoption from marts.mart_relative_adoption "
             "where relative_adoption is not null and snapshot_date = "

@@ -57,9 +57,9 @@ final as (
         ranked.reference_derivatives,
         cast(ranked.derivatives as double)
         / nullif(cast(ranked.reference_derivatives as double), 0) as relative_derivatives,
-        ranked.tokens,
+        cast(ranked.tokens as bigint) as tokens,
         cast(ranked.token_models_at_age as integer) as token_models_at_age,
-        case when ranked.token_models_at_age >= 10 then ranked.reference_tokens end
+        cast(case when ranked.token_models_at_age >= 10 then ranked.reference_tokens end as bigint)
             as reference_tokens,
         case
             when ranked.token_models_at_age >= 10 and ranked.tokens is not null
