@@ -63,6 +63,8 @@ class CountryScale:
         domain = sorted(
             sizes, key=lambda g: (g in (OTHER, UNATTRIBUTED), g == UNATTRIBUTED, -sizes[g])
         )
+        if not domain:  # nothing to draw: a legend of nothing makes Vega's size invalid
+            return alt.Color(f"{field}:N", title=title, legend=None)
         return alt.Color(
             f"{field}:N",
             scale=alt.Scale(domain=domain, range=[self.colour(g) for g in domain]),

@@ -48,7 +48,8 @@ def blended_prices(ctx: Context) -> Figure:
         PRICE_SOURCE_NOTE,
     ]
     colour = ctx.countries.encode("country", sizes(rows, "country", "model_count"), title=None)
-    colour = colour.legend(labelExpr="datum.label === 'CN' ? 'Chinese open' : 'US closed'")
+    if rows:  # no legend without rows (see CountryScale.encode)
+        colour = colour.legend(labelExpr="datum.label === 'CN' ? 'Chinese open' : 'US closed'")
     x = x_time("period_start", "month")
     lines = (
         alt.Chart(alt.NamedData("prices"))
