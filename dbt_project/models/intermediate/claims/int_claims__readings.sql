@@ -62,20 +62,80 @@ deepseek as (
     group by readings.reading_id, readings.reading
 ),
 
+-- Every reading in one column order: Spark's union is by position (DuckDB's by name), and
+-- not every part has every column.
 readings as (
     select
-        *,
-        cast(null as {{ dbt.type_string() }}) as source_citation
+        claim_id,
+        reading_id,
+        reading,
+        measured_number,
+        ordering_holds,
+        bound_low,
+        bound_high,
+        measured_value,
+        window_start,
+        window_end,
+        coverage,
+        cast(null as boolean) as is_sample_enough,
+        evidence,
+        cast(null as {{ dbt.type_string() }}) as source_citation,
+        is_definition
     from {{ ref('int_claims__hub_download_readings') }}
-    {{ union_all_by_name() }}
+    union all
     select
-        *,
-        cast(null as {{ dbt.type_string() }}) as source_citation
+        claim_id,
+        reading_id,
+        reading,
+        measured_number,
+        ordering_holds,
+        bound_low,
+        bound_high,
+        measured_value,
+        window_start,
+        window_end,
+        coverage,
+        is_sample_enough,
+        evidence,
+        cast(null as {{ dbt.type_string() }}) as source_citation,
+        is_definition
     from {{ ref('int_claims__hub_catalog_readings') }}
-    {{ union_all_by_name() }}
-    select * from {{ ref('int_claims__openrouter_readings') }}
-    {{ union_all_by_name() }}
-    select * from deepseek
+    union all
+    select
+        claim_id,
+        reading_id,
+        reading,
+        measured_number,
+        ordering_holds,
+        bound_low,
+        bound_high,
+        measured_value,
+        window_start,
+        window_end,
+        coverage,
+        cast(null as boolean) as is_sample_enough,
+        evidence,
+        source_citation,
+        is_definition
+    from {{ ref('int_claims__openrouter_readings') }}
+    union all
+    select
+        claim_id,
+        reading_id,
+        reading,
+        measured_number,
+        ordering_holds,
+        bound_low,
+        bound_high,
+        measured_value,
+        window_start,
+        window_end,
+        coverage,
+        cast(null as boolean) as is_sample_enough,
+        evidence,
+        source_citation,
+        is_definition
+    from deepseek
 ),
 
 judged as (
