@@ -62,9 +62,12 @@ def tracked_models(
 ) -> pl.DataFrame:
     """`spec.models` tracked models sorted by id: id, author, name, pipeline_tag, library_name,
     license, country. Anchor names come first in their org, so a big org always has them."""
-    # Repackagers (quantizers, format converters) publish copies of others' models, never
-    # originals: the tracked models are spread over the other organisations.
-    orgs = seeds.registry.filter(pl.col("org_type") != "repackager")["hub_org"].to_list()
+    # Repackagers of a developer's country (quantizers, format converters) would count its
+    # copies as that country's originals: the tracked models leave them out. The community
+    # repackagers without a country stay, the demo's organisations that carry no country.
+    orgs = seeds.registry.filter(
+        (pl.col("org_type") != "repackager") | (pl.col("country") == "unattributed")
+    )["hub_org"].to_list()
     counts = rng(spec, STREAM_MODELS, 0).multinomial(spec.models, org_weights(orgs))
     org_index = np.repeat(np.arange(len(orgs)), counts)
     offsets = np.repeat(np.cumsum(counts) - counts, counts)
