@@ -194,7 +194,11 @@ def spark_marts(pipeline: PipelineCase, tmp_path_factory):
 @on_real_run
 def test_spark_builds_every_mart_duckdb_builds(spark_marts):
     assert len(spark_marts) >= 15  # every mart of the project, not an empty schema
-    assert all(duck_rows for _, duck_rows, _ in spark_marts.values())
+    # Empty on the recordings, and rightly: they carry every day's lifetime counter (no 30-day
+    # window day) and only registry organisations. The next test compares them all the same.
+    empty_on_recordings = {"fct_model_downloads_window", "mart_unattributed_orgs"}
+    empty = {mart for mart, (_, duck_rows, _) in spark_marts.items() if not duck_rows}
+    assert empty <= empty_on_recordings
 
 
 @on_real_run
