@@ -1,13 +1,12 @@
 -- One observation per model per snapshot day (the newest fetch of a day wins), compared with
 -- the model's previous one.
 -- How it rebuilds, and why: docs/incremental.md (int_hub__model_observations).
-{%- set rebuild_from = hub_observations_rebuild_from() %}
 {{
     config(
         materialized=('table' if target.type == 'spark' else 'incremental'),
         incremental_strategy='append',
         on_schema_change='append_new_columns',
-        pre_hook="{{ hub_observations_delete_rebuilt() }}",
+        pre_hook="{{ delete_rebuilt_days('snapshot_date') }}",
     )
 }}
 
@@ -15,8 +14,8 @@ with
 
 snapshots as (
     select * from {{ ref('stg_hub__model_snapshots') }}
-    {%- if rebuild_from %}
-    where snapshot_date >= date '{{ rebuild_from }}'
+    {%- if is_incremental() %}
+    where snapshot_date >= {{ rebuild_from() }}
     {%- endif %}
 ),
 
@@ -32,15 +31,17 @@ observed as (
     where downloads_all_time is not null
 ),
 
-{% if rebuild_from %}
--- The last three stored observations of each model seen in the rebuilt days.
+{% if is_incremental() %}
+-- The last three kept observations (before the rebuilt days) of each model seen in them.
 stored_recent as (
     select
         model_id,
         max_by({'snapshot_date': snapshot_date, 'downloads_all_time': downloads_all_time}, snapshot_date, 3)
             as recent
     from {{ this }}
-    where model_id in (select observed.model_id from observed)
+    where
+        snapshot_date < {{ rebuild_from() }}
+        and model_id in (select observed.model_id from observed)
     group by model_id
 ),
 
@@ -57,7 +58,7 @@ series as (
         *,
         true as is_rebuilt
     from observed
-    {%- if rebuild_from %}
+    {%- if is_incremental() %}
     union all by name
     select
         *,
@@ -101,7 +102,7 @@ observations as (
         coalesce(recent_max > recent_min, false) as was_moving,
         -- When the row was built (the dbt invocation's start): `int_hub__model_observed` reads
         -- the rows built since its own last build.
-        cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as timestamp) as built_at
+        {{ build_stamp() }} as built_at
     from compared
     where is_rebuilt
 )
