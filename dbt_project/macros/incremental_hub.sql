@@ -32,3 +32,74 @@
         where period_start >= cast(date_trunc(period_grain, {{ downloads_rebuilt_from() }}) as date)
     {%- endif -%}
 {%- endmacro %}
+
+{#- Each observed model's last three observations, newest first (`recent`: date, lifetime
+    counter, `is_unchanged`): the anchors of the rebuilt days, read here instead of from the
+    whole history. The state of `int_hub__model_observations`, written by its post-hook inside
+    the same transaction as its rows, so the two never disagree; not a dbt model, because the
+    model reads it before writing it (a ref would be a cycle). DuckDB only. -#}
+{% macro model_recent_relation() -%}
+    {{ return(api.Relation.create(
+        database=target.database,
+        schema=generate_schema_name('intermediate', none) | trim,
+        identifier='int_hub__model_recent',
+        type='table',
+    )) }}
+{%- endmacro %}
+
+{#- The kept state, or none when an incremental build has none to read (a first build, a full
+    refresh, Spark, a warehouse from before it existed: the models read the history then). -#}
+{% macro kept_model_recent() -%}
+    {%- if not execute or target.type == 'spark' or not is_incremental() -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {{ return(load_relation(model_recent_relation())) }}
+{%- endmacro %}
+
+{#- One entry of `recent`, from a row of `int_hub__model_observations`. -#}
+{% macro model_recent_entry() -%}
+    {'snapshot_date': snapshot_date, 'downloads_all_time': downloads_all_time, 'is_unchanged': is_unchanged}
+{%- endmacro %}
+
+{#- The post-hook of `int_hub__model_observations`: the state updated from the rebuilt days. A
+    model whose kept state reaches into them (a rerun, an eviction) is read again from the
+    history, every other model's rebuilt observations are put in front of its kept ones. -#}
+{% macro write_model_recent() -%}
+    {%- if target.type == 'spark' -%}{{ return('') }}{%- endif -%}
+    {%- set kept = kept_model_recent() -%}
+    create or replace table {{ model_recent_relation() }} as
+    {%- if kept is none %}
+    select model_id, max_by({{ model_recent_entry() }}, snapshot_date, 3) as recent
+    from {{ this }}
+    group by model_id
+    {%- else %}
+    with
+    kept as (
+        select
+            model_id,
+            recent,
+            len(list_filter(recent, lambda e: e.snapshot_date >= {{ rebuild_from() }})) > 0 as reaches_rebuilt
+        from {{ kept }}
+    ),
+    rebuilt as (
+        select model_id, list({{ model_recent_entry() }} order by snapshot_date desc) as entries
+        from {{ this }}
+        where snapshot_date >= {{ rebuild_from() }}
+        group by model_id
+    ),
+    reread as (
+        select model_id, max_by({{ model_recent_entry() }}, snapshot_date, 3) as recent
+        from {{ this }}
+        where model_id in (select kept.model_id from kept where kept.reaches_rebuilt)
+        group by model_id
+    )
+    select model_id, recent from reread
+    union all
+    select
+        coalesce(rebuilt.model_id, kept.model_id) as model_id,
+        list_slice(list_concat(rebuilt.entries, kept.recent), 1, 3) as recent
+    from rebuilt
+    full outer join kept on rebuilt.model_id = kept.model_id
+    where not coalesce(kept.reaches_rebuilt, false)
+    {%- endif %}
+{%- endmacro %}

@@ -6,6 +6,7 @@
         pre_hook="{{ delete_rebuilt_days('observed_date') }}",
     )
 }}
+{%- set kept_recent = kept_model_recent() %}
 
 -- Daily downloads derived from the lifetime counter of daily snapshots.
 -- How it rebuilds, and why: docs/incremental.md (int_hub__model_downloads_daily).
@@ -39,7 +40,48 @@ rebuilt as (
     where snapshot_date >= {{ rebuild_from() }}
 ),
 
+{%- if kept_recent is not none %}
+-- Each rebuilt model's last observation before the rebuilt days, from the state of the
+-- observations (`int_hub__model_recent`, already updated in this build: its last three). A
+-- model whose last three have none before the rebuilt days but which has more (a rerun of
+-- several days, a run of stale days) is looked up in the history.
+stale_list as (
+    select coalesce(list(snapshot_date), cast([] as date[])) as days from stale_days
+),
+
+state as (
+    select
+        recent.model_id,
+        len(recent.recent) as kept_observations,
+        list_filter(
+            recent.recent,
+            lambda e: e.snapshot_date < {{ rebuild_from() }}
+                and not (e.is_unchanged and list_contains(stale_list.days, e.snapshot_date))
+        ) as before
+    from {{ kept_recent }} as recent
+    cross join stale_list
+    where recent.model_id in (select rebuilt.model_id from rebuilt)
+),
+
+history_models as (
+    select distinct rebuilt.model_id from rebuilt
+    where rebuilt.model_id not in (
+        select state.model_id from state
+        where len(state.before) > 0 or state.kept_observations < 3
+    )
+),
+{%- endif %}
+
 anchor_before as (
+    {%- if kept_recent is not none %}
+    select
+        model_id,
+        before[1].snapshot_date as snapshot_date,
+        before[1].downloads_all_time as downloads_all_time
+    from state
+    where len(before) > 0
+    union all
+    {%- endif %}
     select
         observations.model_id,
         max(observations.snapshot_date) as snapshot_date,
@@ -47,7 +89,11 @@ anchor_before as (
     from observations
     where
         observations.snapshot_date < {{ rebuild_from() }}
+        {%- if kept_recent is not none %}
+        and observations.model_id in (select history_models.model_id from history_models)
+        {%- else %}
         and observations.model_id in (select rebuilt.model_id from rebuilt)
+        {%- endif %}
     group by observations.model_id
 ),
 

@@ -7,8 +7,10 @@
         incremental_strategy='append',
         on_schema_change='append_new_columns',
         pre_hook="{{ delete_rebuilt_days('snapshot_date') }}",
+        post_hook="{{ write_model_recent() }}",
     )
 }}
+{%- set kept_recent = kept_model_recent() %}
 
 with
 
@@ -32,8 +34,31 @@ observed as (
 ),
 
 {% if is_incremental() %}
--- The last three kept observations (before the rebuilt days) of each model seen in them.
+-- The last three kept observations (before the rebuilt days) of each model seen in them: from
+-- the kept state (`int_hub__model_recent`), and for a model whose state reaches into the
+-- rebuilt days (a rerun, an eviction), or when there is no state, from the history.
+{%- if kept_recent is not none %}
+state as (
+    select
+        model_id,
+        recent,
+        len(list_filter(recent, lambda e: e.snapshot_date >= {{ rebuild_from() }})) > 0 as reaches_rebuilt
+    from {{ kept_recent }}
+    where model_id in (select observed.model_id from observed)
+),
+{%- endif %}
+
 stored_recent as (
+    {%- if kept_recent is not none %}
+    select
+        model_id,
+        list_transform(
+            recent, lambda e: {'snapshot_date': e.snapshot_date, 'downloads_all_time': e.downloads_all_time}
+        ) as recent
+    from state
+    where not reaches_rebuilt
+    union all
+    {%- endif %}
     select
         model_id,
         max_by({'snapshot_date': snapshot_date, 'downloads_all_time': downloads_all_time}, snapshot_date, 3)
@@ -41,15 +66,20 @@ stored_recent as (
     from {{ this }}
     where
         snapshot_date < {{ rebuild_from() }}
+        {%- if kept_recent is not none %}
+        and model_id in (select state.model_id from state where state.reaches_rebuilt)
+        {%- else %}
         and model_id in (select observed.model_id from observed)
+        {%- endif %}
     group by model_id
 ),
 
 anchors as (
     select
         model_id,
-        unnest(recent, recursive := true)
-    from stored_recent
+        entry.snapshot_date,
+        entry.downloads_all_time
+    from (select model_id, unnest(recent) as entry from stored_recent)
 ),
 {% endif %}
 
