@@ -38,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from stages import ROOT, floor, parse_dbt_project, stages
 
 sys.path.insert(0, str(ROOT))
+from orchestration.lib.layout import MEMORY_LIMIT_ENV
 from simulation.demo import DemoSpec, ensure_demo
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
@@ -80,7 +81,7 @@ def run(
 ) -> dict:
     """One `observatory run` of this checkout: wall, CPU, peak tree RSS, load around it."""
     env = {**os.environ, "DATA_DIR": str(data_dir), "SOURCE_MODE": "recorded"}
-    env["OBSERVATORY_DUCKDB_MEMORY_LIMIT"] = memory_limit
+    env[MEMORY_LIMIT_ENV] = memory_limit
     env.update(PYTHONPATH=str(ROOT), RECORDINGS_DIR=str(recordings))
     env.pop("DAGSTER_HOME", None)
     load_before = os.getloadavg()[0]

@@ -62,11 +62,11 @@
 
 
 {#- A test's `where` (or `source_where`) with `__run_start_date__` replaced by the first day of
-    the run (`partition_start_date`): the tests of the tables that hold every day of the history
+    the rebuild (`rebuild_from`): the tests of the tables that hold every day of the history
     check the days the run wrote, not the whole history again on every run. A `dbt build`
     without run dates (the variables unset) checks every day. -#}
 {% macro with_run_dates(condition) -%}
-    {{- condition | replace('__run_start_date__', partition_start_date()) -}}
+    {{- condition | replace('__run_start_date__', rebuild_from()) -}}
 {%- endmacro %}
 
 {#- dbt's own `get_where_subquery`, with `with_run_dates` applied to the test's `where`. -#}

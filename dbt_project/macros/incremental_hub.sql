@@ -1,122 +1,105 @@
-{#- The incremental Hub models: which days, periods and models a run rebuilds, decided when a
-    model compiles (or in its pre-hook), from the stored tables and the run's days. -#}
+{#- The incremental Hub models rebuild every day from `rebuild_from()` on (decided in Python:
+    orchestration/lib/rebuild_window.py); docs/incremental.md says how each uses it. -#}
 
-{#- The first day `int_hub__model_observations` rebuilds in an incremental run: the run's first
-    day, or the first day on which the stored observations and the raw layer disagree, if that
-    is earlier (a day evicted from the raw layer is stored but no longer raw; a day admitted or
-    loaded outside the run's days is raw but not stored). None when the model is built whole
-    (first build, full refresh, Spark) or at parse time. The model and its pre-hook both call
-    it, before the hook deletes anything, so they agree. -#}
-{% macro hub_observations_rebuild_from() -%}
-    {%- if not execute or target.type == 'spark' or not is_incremental() -%}
-        {{ return(none) }}
-    {%- endif -%}
-    {%- set query -%}
-        with
-        stored as (select distinct snapshot_date from {{ this }}),
-        raw as (
-            select distinct snapshot_date from {{ ref('stg_hub__model_snapshots') }}
-            where downloads_all_time is not null
-        ),
-        changed as (
-            (select snapshot_date from stored except select snapshot_date from raw)
-            union all
-            (select snapshot_date from raw except select snapshot_date from stored)
-        )
-        select cast(least(
-            {{ partition_start_date() }},
-            coalesce((select min(snapshot_date) from changed), date '9999-12-31')
-        ) as varchar)
-    {%- endset -%}
-    {{ return(run_query(query).columns[0].values()[0]) }}
-{%- endmacro %}
-
-{#- The pre-hook of `int_hub__model_observations`: delete the days it is about to rebuild. -#}
-{% macro hub_observations_delete_rebuilt() -%}
-    {%- set rebuild_from = hub_observations_rebuild_from() -%}
-    {%- if rebuild_from -%}
-        delete from {{ this }} where snapshot_date >= date '{{ rebuild_from }}'
+{#- A pre-hook: delete the kept rows the model is about to rebuild (those whose `date_column` is
+    a rebuilt day), inside the build's transaction. Nothing on a first build or full refresh. -#}
+{% macro delete_rebuilt_days(date_column) -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }} where {{ date_column }} >= {{ rebuild_from() }}
     {%- endif -%}
 {%- endmacro %}
 
-{#- The periods `int_hub__model_downloads_periods` recomputes in an incremental run: every week
-    and month holding a daily row derived after the newest one it has summed. Returns
-    (first day to read, [(grain, period start), ...]), or none when the model is built whole
-    (first build, full refresh, Spark) or at parse time. -#}
-{% macro downloads_changed_periods() -%}
-    {%- if not execute or target.type == 'spark' or not is_incremental() -%}
-        {{ return(none) }}
-    {%- endif -%}
-    {%- set query -%}
-        with
-        changed_days as (
-            select distinct daily.download_date
-            from {{ stamped_since_last_build(ref('int_hub__model_downloads_daily'), 'derived_at') }} as daily
-        )
-        select distinct
-            grain.period_grain,
-            cast(cast(date_trunc(grain.period_grain, changed_days.download_date) as date) as varchar)
-                as period_start
-        from changed_days
-        cross join (values ('week'), ('month')) as grain (period_grain)
-        order by 2, 1
-    {%- endset -%}
-    {%- set periods = run_query(query).rows | map('list') | list -%}
-    {%- set first = ("date '" ~ periods[0][1] ~ "'") if periods else none -%}
-    {{ return((first, periods)) }}
-{%- endmacro %}
-
-{#- The pre-hook of `int_hub__model_downloads_periods`: delete the periods it recomputes. -#}
-{% macro downloads_periods_delete_changed() -%}
-    {%- set changed = downloads_changed_periods() -%}
-    {%- if changed is not none and changed[1] -%}
-        delete from {{ this }}
-        where {{ in_periods(changed[1]) }}
-    {%- endif -%}
-{%- endmacro %}
-
-{#- What `int_hub__model_observed` merges in an incremental run: the newest `built_at` it has
-    (`watermark`), the first day among the observations built after it (`first_day`; none when
-    there are none), and whether a kept model's span reaches that day (`has_rerun`). None when
-    the model is built whole (first build, full refresh, Spark) or at parse time. -#}
-{% macro observed_changes() -%}
-    {%- if not execute or target.type == 'spark' or not is_incremental() -%}
-        {{ return(none) }}
-    {%- endif -%}
-    {%- set query -%}
-        with
-        changed as (
-            select min(built.snapshot_date) as first_day
-            from {{ stamped_since_last_build(ref('int_hub__model_observations'), 'built_at') }} as built
-        )
-        select
-            cast((select coalesce(max(built_at), timestamp '1900-01-01') from {{ this }}) as varchar),
-            cast(coalesce((select changed.first_day from changed), date '9999-12-31') as varchar),
-            exists (
-                select 1 from {{ this }}
-                where last_observed_date >= (select changed.first_day from changed)
-            )
-    {%- endset -%}
-    {%- set row = run_query(query).rows[0] -%}
-    {{ return({'watermark': row[0], 'first_day': row[1], 'has_rerun': row[2]}) }}
-{%- endmacro %}
-
-{#- Whether a row's (period_grain, period_start) is one of `periods` (false for none). -#}
-{% macro in_periods(periods) -%}
-    ({% for period in periods -%}
-        {{ " or " if not loop.first }}(period_grain = '{{ period[0] }}' and period_start = date '{{ period[1] }}')
-    {%- else -%}
-        false
-    {%- endfor %})
-{%- endmacro %}
-
-{#- The rows of `upstream` stamped (`stamp`: when a run built them) after the newest stamp this
-    model has kept, as a subquery: what an incremental run of it has not merged yet. -#}
-{% macro stamped_since_last_build(upstream, stamp) -%}
-    (
-        select * from {{ upstream }}
-        where {{ stamp }} > (
-            select coalesce(max({{ stamp }}), timestamp '1900-01-01') from {{ this }}
+{#- The first day of the daily downloads rebuilt in this build, as a SQL scalar: the rebuild's
+    first day, or the first day of a gap that closes on a rebuilt day, if earlier. -#}
+{% macro downloads_rebuilt_from() -%}
+    least(
+        {{ rebuild_from() }},
+        coalesce(
+            (
+                select min(rebuilt.download_date) from {{ ref('int_hub__model_downloads_daily') }} as rebuilt
+                where rebuilt.observed_date >= {{ rebuild_from() }}
+            ),
+            {{ rebuild_from() }}
         )
     )
+{%- endmacro %}
+
+{#- A pre-hook of `int_hub__model_downloads_periods`: delete every period that holds a rebuilt
+    day (each grain's period of `downloads_rebuilt_from()` and every later one). -#}
+{% macro delete_rebuilt_periods() -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }}
+        where period_start >= cast(date_trunc(period_grain, {{ downloads_rebuilt_from() }}) as date)
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Each observed model's last three observations, newest first (`recent`: date, lifetime
+    counter, `is_unchanged`): the anchors of the rebuilt days, read here instead of from the
+    whole history. The state of `int_hub__model_observations`, written by its post-hook inside
+    the same transaction as its rows, so the two never disagree; not a dbt model, because the
+    model reads it before writing it (a ref would be a cycle). DuckDB only. -#}
+{% macro model_recent_relation() -%}
+    {{ return(api.Relation.create(
+        database=target.database,
+        schema=generate_schema_name('intermediate', none) | trim,
+        identifier='int_hub__model_recent',
+        type='table',
+    )) }}
+{%- endmacro %}
+
+{#- The kept state, or none when an incremental build has none to read (a first build, a full
+    refresh, Spark, a warehouse from before it existed: the models read the history then). -#}
+{% macro kept_model_recent() -%}
+    {%- if not execute or target.type == 'spark' or not is_incremental() -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {{ return(load_relation(model_recent_relation())) }}
+{%- endmacro %}
+
+{#- One entry of `recent`, from a row of `int_hub__model_observations`. -#}
+{% macro model_recent_entry() -%}
+    {'snapshot_date': snapshot_date, 'downloads_all_time': downloads_all_time, 'is_unchanged': is_unchanged}
+{%- endmacro %}
+
+{#- The post-hook of `int_hub__model_observations`: the state updated from the rebuilt days. A
+    model whose kept state reaches into them (a rerun, an eviction) is read again from the
+    history, every other model's rebuilt observations are put in front of its kept ones. -#}
+{% macro write_model_recent() -%}
+    {%- if target.type == 'spark' -%}{{ return('') }}{%- endif -%}
+    {%- set kept = kept_model_recent() -%}
+    create or replace table {{ model_recent_relation() }} as
+    {%- if kept is none %}
+    select model_id, max_by({{ model_recent_entry() }}, snapshot_date, 3) as recent
+    from {{ this }}
+    group by model_id
+    {%- else %}
+    with
+    kept as (
+        select
+            model_id,
+            recent,
+            len(list_filter(recent, lambda e: e.snapshot_date >= {{ rebuild_from() }})) > 0 as reaches_rebuilt
+        from {{ kept }}
+    ),
+    rebuilt as (
+        select model_id, list({{ model_recent_entry() }} order by snapshot_date desc) as entries
+        from {{ this }}
+        where snapshot_date >= {{ rebuild_from() }}
+        group by model_id
+    ),
+    reread as (
+        select model_id, max_by({{ model_recent_entry() }}, snapshot_date, 3) as recent
+        from {{ this }}
+        where model_id in (select kept.model_id from kept where kept.reaches_rebuilt)
+        group by model_id
+    )
+    select model_id, recent from reread
+    union all
+    select
+        coalesce(rebuilt.model_id, kept.model_id) as model_id,
+        list_slice(list_concat(rebuilt.entries, kept.recent), 1, 3) as recent
+    from rebuilt
+    full outer join kept on rebuilt.model_id = kept.model_id
+    where not coalesce(kept.reaches_rebuilt, false)
+    {%- endif %}
 {%- endmacro %}

@@ -1,18 +1,19 @@
-{#- The partition window Dagster asks for, as SQL date literals, from the environment
-    (`OBSERVATORY_START_DATE`, `OBSERVATORY_END_DATE`; the `start_date`/`end_date` vars for a
-    hand-run `dbt build`). Unset, the whole history. Environment rather than vars: a var that
-    changes makes dbt re-parse the whole project, an environment variable only the files that
-    read it. -#}
-{% macro partition_start_date() -%}
-    {%- set day = env_var('OBSERVATORY_START_DATE', '') or var('start_date') -%}
+{#- The first day the daily-grain Hub models rebuild, as a SQL date literal: every day from it
+    to the newest is rebuilt. Decided once, in Python, before dbt starts
+    (`orchestration/lib/rebuild_window.py`: the run's first day, or an earlier day evicted from
+    or admitted to the raw layer), and read from `OBSERVATORY_REBUILD_FROM` (the `rebuild_from`
+    var for a hand-run `dbt build`). Unset, the whole history. Environment rather than vars: a
+    var that changes makes dbt re-parse the whole project, an environment variable only the
+    files that read it. -#}
+{% macro rebuild_from() -%}
+    {%- set day = env_var('OBSERVATORY_REBUILD_FROM', '') or var('rebuild_from') -%}
     {%- if day -%} date '{{ day }}'
     {%- else -%} date '1900-01-01'
     {%- endif -%}
 {%- endmacro %}
 
-{% macro partition_end_date() -%}
-    {%- set day = env_var('OBSERVATORY_END_DATE', '') or var('end_date') -%}
-    {%- if day -%} date '{{ day }}'
-    {%- else -%} date '9999-12-31'
-    {%- endif -%}
+{#- When this dbt invocation started, as a SQL timestamp: what the rebuilt rows are stamped
+    with, so a model downstream finds the rows rebuilt before it in the same build. -#}
+{% macro build_stamp() -%}
+    cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as timestamp)
 {%- endmacro %}

@@ -34,11 +34,15 @@ from pathlib import Path
 # The daily partitions are the days of data instead (`orchestration.lib.partitions`).
 CALENDAR_START = "2025-01-01"
 
-# The environment dbt reads (profiles.yml, the source YAMLs, the calendar macro).
-RAW_DIR_ENV = "OBSERVATORY_RAW_DIR"
-BUILD_WAREHOUSE_ENV = "OBSERVATORY_BUILD_WAREHOUSE"
-CALENDAR_START_ENV = "OBSERVATORY_CALENDAR_START"
-SPARK_DIR_ENV = "OBSERVATORY_SPARK_DIR"
+# Every environment variable dbt reads, named here and nowhere else. `Layout.dbt_env` sets the
+# paths; the run sets the rebuild's first day (`orchestration.lib.rebuild_window`) and the
+# memory cap (`orchestration.lib.warehouse`, which applies it to the publishing too).
+RAW_DIR_ENV = "OBSERVATORY_RAW_DIR"  # the sources (dbt_project.yml)
+BUILD_WAREHOUSE_ENV = "OBSERVATORY_BUILD_WAREHOUSE"  # profiles.yml
+CALENDAR_START_ENV = "OBSERVATORY_CALENDAR_START"  # the `calendar_start` macro
+SPARK_DIR_ENV = "OBSERVATORY_SPARK_DIR"  # profiles.yml, the Spark target
+REBUILD_FROM_ENV = "OBSERVATORY_REBUILD_FROM"  # the `rebuild_from` macro
+MEMORY_LIMIT_ENV = "OBSERVATORY_DUCKDB_MEMORY_LIMIT"  # profiles.yml
 
 
 class Dataset(StrEnum):

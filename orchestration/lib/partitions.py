@@ -74,10 +74,6 @@ def days_in_window(window: dg.TimeWindow) -> list[dt.date]:
     return [first + dt.timedelta(days=offset) for offset in range(count)]
 
 
-# The environment variables the dbt macros `partition_start_date`/`partition_end_date` read.
-START_DATE_ENV = "OBSERVATORY_START_DATE"
-END_DATE_ENV = "OBSERVATORY_END_DATE"
-
 # The tags Dagster puts on a run of one partition, and on a single-run range of them.
 PARTITION_TAG = "dagster/partition"
 RANGE_START_TAG = "dagster/asset_partition_range_start"
@@ -95,10 +91,3 @@ def run_days(tags: Mapping[str, str]) -> tuple[dt.date, dt.date] | None:
     else:
         return None
     return dt.date.fromisoformat(first), dt.date.fromisoformat(last)
-
-
-def days_to_dbt_env(first: dt.date, last: dt.date) -> dict[str, str]:
-    """The environment that tells incremental models which days a run covers (both ends
-    inclusive). Environment, not `--vars`: dbt re-parses the whole project when its vars
-    change, but only the files that read an environment variable when that one changes."""
-    return {START_DATE_ENV: first.isoformat(), END_DATE_ENV: last.isoformat()}

@@ -33,13 +33,9 @@ from pathlib import Path
 import duckdb
 
 from ingestion.atomic import published_mode, replacing
-from orchestration.lib.layout import Layout
+from orchestration.lib.layout import MEMORY_LIMIT_ENV, Layout
 
 MARTS_SCHEMA = "marts"
-# The cap of DuckDB's memory, as dbt's profile reads it (unset: DuckDB's default, 80 % of the
-# machine): the export sorts every row of the daily fact, hundreds of millions for the whole
-# Hub, and without it took 20 GB of a 24 GB machine in the publish step.
-MEMORY_LIMIT_ENV = "OBSERVATORY_DUCKDB_MEMORY_LIMIT"
 PUBLISHED_FILE = "_published.json"
 KEPT_VERSIONS = 2  # the current one and the one before it
 

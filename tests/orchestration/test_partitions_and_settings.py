@@ -11,7 +11,6 @@ from orchestration.lib.days import daily_partitions, existing_days
 from orchestration.lib.partitions import (
     data_partitions,
     days_in_window,
-    days_to_dbt_env,
     partition_days,
     run_days,
 )
@@ -29,10 +28,6 @@ def test_a_scheduled_run_covers_its_partition_day():
     days = run_days({"dagster/partition": "2026-05-03"})
 
     assert days == (dt.date(2026, 5, 3), dt.date(2026, 5, 3))
-    assert days_to_dbt_env(*days) == {
-        "OBSERVATORY_START_DATE": "2026-05-03",
-        "OBSERVATORY_END_DATE": "2026-05-03",
-    }
 
 
 def test_a_range_run_covers_its_range_and_a_run_without_days_covers_none():

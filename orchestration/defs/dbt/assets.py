@@ -1,8 +1,10 @@
 """The dbt project as one Dagster multi-asset, and the publishing of the warehouse.
 
-- `dbt_models`: every seed, model and data test, in one `dbt build` per run. The run's days (a
-  partition or a range of them) reach dbt as environment variables, and the incremental models
-  rebuild only those days; everything else (dimensions, marts) is rebuilt whole. The dbt
+- `dbt_models`: every seed, model and data test, in one `dbt build` per run. The first day to
+  rebuild (the run's first day, or an earlier one evicted from or admitted to the raw layer:
+  `orchestration.lib.rebuild_window`) reaches dbt as an environment variable, and the
+  incremental models rebuild the days from it on; everything else (dimensions, marts) is
+  rebuilt whole. The dbt
   assets are not partitioned themselves: Dagster records a materialization per asset per
   partition, ~27 ms each in its SQLite storage, and a 300-day run of the incremental half alone
   wrote ~1,200 of them. The raw assets upstream carry the days.
@@ -22,11 +24,13 @@ from pathlib import Path
 import dagster as dg
 from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
 
+from ingestion.raw_store import RawStore
 from ingestion.usage.schema import RANKINGS_SCHEMA
 from orchestration.defs.dbt.metadata import with_table_metadata
 from orchestration.defs.dbt.translator import ObservatoryDbtTranslator
 from orchestration.lib.layout import Dataset
-from orchestration.lib.partitions import days_to_dbt_env, run_days
+from orchestration.lib.partitions import run_days
+from orchestration.lib.rebuild_window import rebuild_env, rebuild_from, stored_days
 from orchestration.lib.resources import StorageResource
 from orchestration.lib.settings import DBT_PARENT_ENV, DBT_PROJECT_DIR, REAL_DBT_ENV, real_dbt
 from orchestration.lib.warehouse import publish_warehouse
@@ -117,9 +121,15 @@ def build_dbt_assets(manifest_path: Path) -> list[dg.AssetsDefinition]:
         # its source must still read, as zero rows, on a fresh DATA_DIR.
         storage.raw_store(Dataset.OPENROUTER_RANKINGS, RANKINGS_SCHEMA)
         # A run that names no day (the dbt assets materialized on their own from the UI)
-        # rebuilds the incremental model over every stored day.
+        # rebuilds the incremental models over every stored day.
         days = run_days(context.run.tags)
-        env = days_to_dbt_env(*days) if days else {}
+        env = {}
+        if days:
+            layout = storage.layout
+            raw = RawStore(layout.raw_dir, Dataset.HUB_SNAPSHOTS).days()
+            first = rebuild_from(days[0], raw, stored_days(layout.build_warehouse_path))
+            context.log.info(f"dbt rebuilds the daily tables from {first} (run: {days[0]} on)")
+            env = rebuild_env(first)
         yield from run_dbt(context, dbt, storage, PRODUCTION_BUILD, env=env)
 
     @dg.asset(

@@ -13,7 +13,7 @@
 {%- set has_rerun = false -%}
 {%- if execute and is_incremental() -%}
     {%- set rerun_query -%}
-        select count(*) from {{ this }} where snapshot_date >= {{ partition_start_date() }}
+        select count(*) from {{ this }} where snapshot_date >= {{ rebuild_from() }}
     {%- endset -%}
     {%- set has_rerun = run_query(rerun_query).columns[0].values()[0] > 0 -%}
 {%- endif %}
@@ -23,12 +23,12 @@ with
 {% if is_incremental() %}
 kept as (
     select * from {{ this }}
-    where snapshot_date < {{ partition_start_date() }}
+    where snapshot_date < {{ rebuild_from() }}
 ),
 
 rerun_models as (
     select model_id from {{ this }}
-    where snapshot_date >= {{ partition_start_date() }}
+    where snapshot_date >= {{ rebuild_from() }}
 ),
 {% endif %}
 
@@ -49,10 +49,10 @@ records as (
     from {{ ref(source) }}
     {%- if rerun %}
     where
-        snapshot_date < {{ partition_start_date() }}
+        snapshot_date < {{ rebuild_from() }}
         and model_id in (select rerun_models.model_id from rerun_models)
     {%- elif is_incremental() %}
-    where snapshot_date >= {{ partition_start_date() }}
+    where snapshot_date >= {{ rebuild_from() }}
     {%- endif %}
     {%- endfor %}
     {%- endfor %}

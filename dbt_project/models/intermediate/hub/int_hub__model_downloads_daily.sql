@@ -1,12 +1,12 @@
 {{
     config(
-        materialized='incremental',
-        incremental_strategy=('insert_overwrite' if target.type == 'spark' else 'delete+insert'),
-        unique_key='download_date',
-        partition_by=(['download_date'] if target.type == 'spark' else none),
-        on_schema_change='append_new_columns',
+        materialized=('table' if target.type == 'spark' else 'incremental'),
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_rebuilt_days('observed_date') }}",
     )
 }}
+{%- set kept_recent = kept_model_recent() %}
 
 -- Daily downloads derived from the lifetime counter of daily snapshots.
 -- How it rebuilds, and why: docs/incremental.md (int_hub__model_downloads_daily).
@@ -33,109 +33,80 @@ observations as (
 ),
 
 {% if is_incremental() %}
--- Days whose observations changed outside the requested partitions: a day evicted from the raw
--- layer still has observed rows here, a day admitted to it has none yet. The request widens to
--- them, so the next run puts them right whatever its own days are.
-changed_days as (
-    (
-        select download_date as changed_date from {{ this }}
-        where downloads_all_time is not null
-        except
-        select snapshot_date from observations
+-- The rebuilt days' observations, and each of their models' last observation before them (its
+-- anchor, not emitted): every gap that closes on a rebuilt day is spread again whole.
+rebuilt as (
+    select * from observations
+    where snapshot_date >= {{ rebuild_from() }}
+),
+
+{%- if kept_recent is not none %}
+-- Each rebuilt model's last observation before the rebuilt days, from the state of the
+-- observations (`int_hub__model_recent`, already updated in this build: its last three). A
+-- model whose last three have none before the rebuilt days but which has more (a rerun of
+-- several days, a run of stale days) is looked up in the history.
+stale_list as (
+    select coalesce(list(snapshot_date), cast([] as date[])) as days from stale_days
+),
+
+state as (
+    select
+        recent.model_id,
+        len(recent.recent) as kept_observations,
+        list_filter(
+            recent.recent,
+            lambda e: e.snapshot_date < {{ rebuild_from() }}
+                and not (e.is_unchanged and list_contains(stale_list.days, e.snapshot_date))
+        ) as before
+    from {{ kept_recent }} as recent
+    cross join stale_list
+    where recent.model_id in (select rebuilt.model_id from rebuilt)
+),
+
+history_models as (
+    select distinct rebuilt.model_id from rebuilt
+    where rebuilt.model_id not in (
+        select state.model_id from state
+        where len(state.before) > 0 or state.kept_observations < 3
     )
-    union all
-    (
-        select snapshot_date from observations
-        except
-        select download_date from {{ this }}
-        where downloads_all_time is not null
-    )
 ),
-
-requested as (
-    select
-        least(
-            {{ partition_start_date() }},
-            coalesce((select min(changed_date) from changed_days), {{ partition_start_date() }})
-        ) as start_date,
-        greatest(
-            {{ partition_end_date() }},
-            coalesce((select max(changed_date) from changed_days), {{ partition_end_date() }})
-        ) as end_date
-),
-
-touched_models as (
-    select distinct observations.model_id
-    from observations
-    cross join requested
-    where observations.snapshot_date between requested.start_date and requested.end_date
-),
-
-neighbours as (
-    select
-        observations.model_id,
-        max(
-            case when observations.snapshot_date < requested.start_date then observations.snapshot_date end
-        ) as previous_date,
-        min(
-            case when observations.snapshot_date > requested.end_date then observations.snapshot_date end
-        ) as next_date
-    from observations
-    inner join touched_models on observations.model_id = touched_models.model_id
-    cross join requested
-    group by observations.model_id
-),
-
-recompute_window as (
-    select
-        least(min(requested.start_date), coalesce(min(neighbours.previous_date), min(requested.start_date)))
-            as window_start,
-        greatest(max(requested.end_date), coalesce(max(neighbours.next_date), max(requested.end_date)))
-            as window_end
-    from requested
-    left join neighbours on true
-),
-{% else %}
-recompute_window as (
-    select
-        min(snapshot_date) as window_start,
-        max(snapshot_date) as window_end
-    from observations
-),
-{% endif %}
+{%- endif %}
 
 anchor_before as (
+    {%- if kept_recent is not none %}
+    select
+        model_id,
+        before[1].snapshot_date as snapshot_date,
+        before[1].downloads_all_time as downloads_all_time
+    from state
+    where len(before) > 0
+    union all
+    {%- endif %}
     select
         observations.model_id,
         max(observations.snapshot_date) as snapshot_date,
         {{ arg_max('observations.downloads_all_time', 'observations.snapshot_date') }} as downloads_all_time
     from observations
-    cross join recompute_window
-    where observations.snapshot_date < recompute_window.window_start
-    group by observations.model_id
-),
-
-anchor_after as (
-    select
-        observations.model_id,
-        min(observations.snapshot_date) as snapshot_date,
-        {{ arg_min('observations.downloads_all_time', 'observations.snapshot_date') }} as downloads_all_time
-    from observations
-    cross join recompute_window
-    where observations.snapshot_date > recompute_window.window_end
+    where
+        observations.snapshot_date < {{ rebuild_from() }}
+        {%- if kept_recent is not none %}
+        and observations.model_id in (select history_models.model_id from history_models)
+        {%- else %}
+        and observations.model_id in (select rebuilt.model_id from rebuilt)
+        {%- endif %}
     group by observations.model_id
 ),
 
 series as (
-    select observations.*
-    from observations
-    cross join recompute_window
-    where observations.snapshot_date between recompute_window.window_start and recompute_window.window_end
+    select * from rebuilt
     union all
     select * from anchor_before
-    union all
-    select * from anchor_after
 ),
+{% else %}
+series as (
+    select * from observations
+),
+{% endif %}
 
 pairs as (
     select
@@ -151,6 +122,7 @@ pairs as (
 first_observations as (
     select
         model_id,
+        observed_date,
         observed_date as download_date,
         downloads_all_time,
         cast(null as bigint) as downloads,
@@ -176,6 +148,7 @@ gaps as (
 spread as (
     select
         gaps.model_id,
+        gaps.observed_date,
         cast(gaps.previous_date + cast(steps.step as integer) as date) as download_date,
         case when steps.step = gaps.gap_days then gaps.downloads_all_time end as downloads_all_time,
         case
@@ -201,6 +174,9 @@ final as (
     select
         daily.model_id,
         daily.download_date,
+        -- The observation whose gap the row belongs to: a rebuild replaces the rows of the gaps
+        -- that close on its days (the pre-hook deletes them by this column).
+        daily.observed_date,
         cast(daily.downloads_all_time as bigint) as downloads_all_time,
         cast(daily.downloads as bigint) as downloads,
         daily.is_interpolated,
@@ -208,10 +184,11 @@ final as (
         daily.observation_gap_days,
         -- When this row was derived (the dbt invocation's start): the period sums downstream
         -- (`int_hub__model_downloads_periods`) recompute the periods of rows newer than theirs.
-        cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as timestamp) as derived_at
+        {{ build_stamp() }} as derived_at
     from daily
-    cross join recompute_window
-    where daily.download_date between recompute_window.window_start and recompute_window.window_end
+    {%- if is_incremental() %}
+    where daily.observed_date >= {{ rebuild_from() }}
+    {%- endif %}
 )
 
 select * from final

@@ -6,17 +6,17 @@
         materialized=('table' if target.type == 'spark' else 'incremental'),
         incremental_strategy='append',
         on_schema_change='fail',
-        pre_hook="{{ downloads_periods_delete_changed() }}",
+        pre_hook="{{ delete_rebuilt_periods() }}",
     )
 }}
-{%- set changed = downloads_changed_periods() %}
 
 with
 
 daily as (
     select * from {{ ref('int_hub__model_downloads_daily') }}
-    {%- if changed is not none %}
-    where download_date >= {{ changed[0] if changed else "date '9999-12-31'" }}
+    {%- if is_incremental() %}
+    -- The days of every period that holds a rebuilt day (a week may start in the month before).
+    where download_date >= cast(date_trunc('week', cast(date_trunc('month', {{ downloads_rebuilt_from() }}) as date)) as date)
     {%- endif %}
 ),
 
@@ -49,8 +49,8 @@ final as (
         count(downloads_all_time) as observed_days,
         max(derived_at) as derived_at
     from dated
-    {%- if changed is not none %}
-    where {{ in_periods(changed[1]) }}
+    {%- if is_incremental() %}
+    where period_start >= cast(date_trunc(period_grain, {{ downloads_rebuilt_from() }}) as date)
     {%- endif %}
     group by 1, 2, 3
 )

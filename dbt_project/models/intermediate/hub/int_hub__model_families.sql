@@ -17,7 +17,7 @@ with
 candidates as (
     select model_id from {{ ref('int_hub__model_observations') }}
     {%- if is_incremental() %}
-    where snapshot_date >= {{ partition_start_date() }}
+    where snapshot_date >= {{ rebuild_from() }}
     {%- endif %}
     union
     select model_id from {{ ref('stg_hub__model_catalog') }}

@@ -1,22 +1,23 @@
 -- One observation per model per snapshot day (the newest fetch of a day wins), compared with
 -- the model's previous one.
 -- How it rebuilds, and why: docs/incremental.md (int_hub__model_observations).
-{%- set rebuild_from = hub_observations_rebuild_from() %}
 {{
     config(
         materialized=('table' if target.type == 'spark' else 'incremental'),
         incremental_strategy='append',
         on_schema_change='append_new_columns',
-        pre_hook="{{ hub_observations_delete_rebuilt() }}",
+        pre_hook="{{ delete_rebuilt_days('snapshot_date') }}",
+        post_hook="{{ write_model_recent() }}",
     )
 }}
+{%- set kept_recent = kept_model_recent() %}
 
 with
 
 snapshots as (
     select * from {{ ref('stg_hub__model_snapshots') }}
-    {%- if rebuild_from %}
-    where snapshot_date >= date '{{ rebuild_from }}'
+    {%- if is_incremental() %}
+    where snapshot_date >= {{ rebuild_from() }}
     {%- endif %}
 ),
 
@@ -32,23 +33,53 @@ observed as (
     where downloads_all_time is not null
 ),
 
-{% if rebuild_from %}
--- The last three stored observations of each model seen in the rebuilt days.
+{% if is_incremental() %}
+-- The last three kept observations (before the rebuilt days) of each model seen in them: from
+-- the kept state (`int_hub__model_recent`), and for a model whose state reaches into the
+-- rebuilt days (a rerun, an eviction), or when there is no state, from the history.
+{%- if kept_recent is not none %}
+state as (
+    select
+        model_id,
+        recent,
+        len(list_filter(recent, lambda e: e.snapshot_date >= {{ rebuild_from() }})) > 0 as reaches_rebuilt
+    from {{ kept_recent }}
+    where model_id in (select observed.model_id from observed)
+),
+{%- endif %}
+
 stored_recent as (
+    {%- if kept_recent is not none %}
+    select
+        model_id,
+        list_transform(
+            recent, lambda e: {'snapshot_date': e.snapshot_date, 'downloads_all_time': e.downloads_all_time}
+        ) as recent
+    from state
+    where not reaches_rebuilt
+    union all
+    {%- endif %}
     select
         model_id,
         max_by({'snapshot_date': snapshot_date, 'downloads_all_time': downloads_all_time}, snapshot_date, 3)
             as recent
     from {{ this }}
-    where model_id in (select observed.model_id from observed)
+    where
+        snapshot_date < {{ rebuild_from() }}
+        {%- if kept_recent is not none %}
+        and model_id in (select state.model_id from state where state.reaches_rebuilt)
+        {%- else %}
+        and model_id in (select observed.model_id from observed)
+        {%- endif %}
     group by model_id
 ),
 
 anchors as (
     select
         model_id,
-        unnest(recent, recursive := true)
-    from stored_recent
+        entry.snapshot_date,
+        entry.downloads_all_time
+    from (select model_id, unnest(recent) as entry from stored_recent)
 ),
 {% endif %}
 
@@ -57,7 +88,7 @@ series as (
         *,
         true as is_rebuilt
     from observed
-    {%- if rebuild_from %}
+    {%- if is_incremental() %}
     union all by name
     select
         *,
@@ -101,7 +132,7 @@ observations as (
         coalesce(recent_max > recent_min, false) as was_moving,
         -- When the row was built (the dbt invocation's start): `int_hub__model_observed` reads
         -- the rows built since its own last build.
-        cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as timestamp) as built_at
+        {{ build_stamp() }} as built_at
     from compared
     where is_rebuilt
 )

@@ -8,7 +8,6 @@
         on_schema_change='fail',
     )
 }}
-{%- set changes = observed_changes() %}
 
 with
 
@@ -16,29 +15,28 @@ observations as (
     select * from {{ ref('int_hub__model_observations') }}
 ),
 
-{% if changes is none %}
+{% if not is_incremental() %}
 history as (
     select * from observations
 ),
 {% else %}
-changed as (
+rebuilt as (
     select * from observations
-    where built_at > timestamp '{{ changes.watermark }}'
+    where snapshot_date >= {{ rebuild_from() }}
 ),
 
+-- Kept models whose span reaches into the rebuilt days: summed again over their whole history.
 rerun_models as (
     select kept.model_id from {{ this }} as kept
-    where kept.last_observed_date >= date '{{ changes.first_day }}'
+    where kept.last_observed_date >= {{ rebuild_from() }}
 ),
 
 history as (
-    select * from changed
+    select * from rebuilt
     where model_id not in (select rerun_models.model_id from rerun_models)
-    {%- if changes.has_rerun %}
     union all
     select * from observations
     where model_id in (select rerun_models.model_id from rerun_models)
-    {%- endif %}
 ),
 {% endif %}
 
@@ -73,7 +71,7 @@ flattened as (
     from aggregated
 ),
 
-{% if changes is none %}
+{% if not is_incremental() %}
 final as (
     select * from flattened
 )
