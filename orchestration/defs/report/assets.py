@@ -32,18 +32,19 @@ def observatory_report(
     # Altair and vl-convert (about 1 s of imports) load when the report is drawn, not when the
     # definitions load.
     from orchestration.lib.report import build_report
-    from orchestration.lib.report.page import image_data_uri
+    from orchestration.lib.report.page import cache_dir, image_data_uri
 
     started = time.perf_counter()
     report = build_report(storage.layout)
     page_seconds = time.perf_counter() - started
     sections = []
+    cache = cache_dir()
     if report.demo:
         sections.append("**Demo data: generated, not observed.**")
     for figure in report.figures:
         sections.append(f"### {figure.title}")
         if figure.spec is not None:
-            sections.append(f"![{figure.name}]({image_data_uri(figure.spec, UI_IMAGE_SCALE)})")
+            sections.append(f"![{figure.name}]({image_data_uri(figure.spec, UI_IMAGE_SCALE, cache=cache)})")
         else:
             for rows in figure.datasets.values():
                 sections.append(markdown_table(rows))
