@@ -108,3 +108,32 @@ def recover_build_warehouse(layout: Layout) -> str | None:
                 f"{build} could not be opened ({error}); restarted it from the published warehouse"
             )
         return f"{build} could not be opened ({error}); removed it, dbt builds it anew"
+
+
+# The shape of the build's incremental tables. Bump it when a change to an incremental model
+# adds, drops or redefines a column: dbt refuses such a table (`on_schema_change='fail'`), so
+# the next run rebuilds every model from the raw layer instead (2: the daily downloads'
+# `observed_date`, issue 24).
+BUILD_FORMAT = 2
+
+
+def rebuild_older_build(layout: Layout) -> str | None:
+    """Remove a build warehouse of an older format (none, in a build made before the stamp), so
+    dbt builds every model anew; what was done, or None. The raw layer and the published marts
+    are not touched."""
+    build = layout.build_warehouse_path
+    stamp = layout.build_dir / "FORMAT"
+    found = stamp.read_text().strip() if stamp.exists() else "1"
+    if build.exists() and found != str(BUILD_FORMAT):
+        build.unlink()
+        build.with_name(build.name + ".wal").unlink(missing_ok=True)
+        done = (
+            f"the build warehouse {build} was made by an older version (format {found}, now "
+            f"{BUILD_FORMAT}); removed it, so dbt builds every model anew from the raw layer"
+        )
+    else:
+        done = None
+    if found != str(BUILD_FORMAT):
+        layout.build_dir.mkdir(parents=True, exist_ok=True)
+        stamp.write_text(f"{BUILD_FORMAT}\n")
+    return done

@@ -31,6 +31,7 @@ from orchestration.defs.dbt.translator import ObservatoryDbtTranslator
 from orchestration.lib.layout import Dataset
 from orchestration.lib.partitions import run_days
 from orchestration.lib.rebuild_window import rebuild_env, rebuild_from, stored_days
+from orchestration.lib.recovery import rebuild_older_build
 from orchestration.lib.resources import StorageResource
 from orchestration.lib.settings import DBT_PARENT_ENV, DBT_PROJECT_DIR, REAL_DBT_ENV, real_dbt
 from orchestration.lib.warehouse import publish_warehouse
@@ -124,6 +125,8 @@ def build_dbt_assets(manifest_path: Path) -> list[dg.AssetsDefinition]:
         # rebuilds the incremental models over every stored day.
         days = run_days(context.run.tags)
         env = {}
+        if rebuilt := rebuild_older_build(storage.layout):
+            context.log.warning(rebuilt)
         if days:
             layout = storage.layout
             raw = RawStore(layout.raw_dir, Dataset.HUB_SNAPSHOTS).days()

@@ -44,7 +44,9 @@ def observatory_report(
     for figure in report.figures:
         sections.append(f"### {figure.title}")
         if figure.spec is not None:
-            sections.append(f"![{figure.name}]({image_data_uri(figure.spec, UI_IMAGE_SCALE, cache=cache)})")
+            sections.append(
+                f"![{figure.name}]({image_data_uri(figure.spec, UI_IMAGE_SCALE, cache=cache)})"
+            )
         else:
             for rows in figure.datasets.values():
                 sections.append(markdown_table(rows))
