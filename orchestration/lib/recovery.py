@@ -127,9 +127,9 @@ def rebuild_older_build(layout: Layout) -> str | None:
     if build.exists() and found != str(BUILD_FORMAT):
         build.unlink()
         build.with_name(build.name + ".wal").unlink(missing_ok=True)
-        done = (
-            f"the build warehouse {build} was made by an older version (format {found}, now "
-            f"{BUILD_FORMAT}); removed it, so dbt builds every model anew from the raw layer"
+        done = (  # the first line is what the terminal shows (cli/planted.py)
+            f"build made by an older version (format {found}, now {BUILD_FORMAT}): every "
+            f"model is rebuilt\nremoved {build}; dbt builds every model anew from the raw layer"
         )
     else:
         done = None
