@@ -15,6 +15,7 @@ intermediate tables.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import statistics
 from collections import defaultdict
 
@@ -67,7 +68,8 @@ def judge(
     sample_is_enough: bool = True,
 ) -> str:
     """The verdict as the seed states the claim: outside its period `not_measurable`; with a
-    tolerance, within it; a bound that reaches the band undecided; else the ordering."""
+    tolerance, bounds all outside the band refute it, a measure within it bounded on both sides
+    (infinite: unbounded) holds, bounds that reach the band decide nothing; else the ordering."""
     seed = claim(claim_id)
     start, end = seed["claim_period_start"], seed["claim_period_end"]
     if window is None or window[0] > (end or window[1]) or window[1] < start:
@@ -79,11 +81,12 @@ def judge(
     if measured is None:
         return "not_measurable"
     published, tolerance = seed["published_number"], seed["tolerance"]
-    if abs(measured - published) <= tolerance:
+    low, high = bounds or (measured, measured)
+    if high < published - tolerance or low > published + tolerance:
+        return "not_consistent"
+    if abs(measured - published) <= tolerance and math.isfinite(low) and math.isfinite(high):
         return "consistent"
-    if bounds and bounds[1] >= published - tolerance and bounds[0] <= published + tolerance:
-        return "not_measurable"
-    return "not_consistent"
+    return "not_measurable"
 
 
 def test_every_claim_states_its_definition_source_and_date(con):
