@@ -305,16 +305,32 @@ cumulative as (
         end as measured_value,
         first_day as window_start,
         last_day as window_end,
-        printf(
-            'the organisations the snapshots list: %d Chinese and %d US models counted by %s; '
-            || '%d models of %d organisations without a country, %,d downloads at most',
-            cn_models,
-            us_models,
-            cast(target_date as {{ dbt.type_string() }}),
-            unattributed_models,
-            unattributed_orgs,
-            coalesce(unattributed_high, 0)
-        ) as coverage,
+        case
+            when not is_seen
+                then printf(
+                    'no model observed by %s (the snapshots start on %s)',
+                    cast(target_date as {{ dbt.type_string() }}),
+                    coalesce(cast(first_day as {{ dbt.type_string() }}), 'no day')
+                )
+            else printf(
+                'the organisations the snapshots list: %d Chinese and %d US models counted by '
+                || '%s; %d models of %d organisations carry no country',
+                cn_models,
+                us_models,
+                cast(target_date as {{ dbt.type_string() }}),
+                unattributed_models,
+                unattributed_orgs
+            )
+            || case
+                when reaches_date
+                    then printf(
+                        ' (%,d downloads on the first day observed from %s)',
+                        unattributed_high,
+                        cast(target_date as {{ dbt.type_string() }})
+                    )
+                else ''
+            end
+        end as coverage,
         case
             when not is_seen
                 then printf(
