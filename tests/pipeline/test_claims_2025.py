@@ -23,7 +23,7 @@ from ingestion.quality.quarantine import Quarantine
 from orchestration.lib.settings import DBT_PROJECT_DIR
 from simulation.demo import DemoSpec, ensure_demo
 from tests.data import read_answer
-from tests.pipeline.test_claim_readings import SEED, judge, usage_rows
+from tests.pipeline.test_claim_readings import SEED, cumulative_reading, judge, usage_rows
 from tests.pipeline.test_market_share import downloads_by_country_from_the_files
 from tests.pipeline.test_usage_and_claims import (  # noqa: F401  (fixtures used by name)
     answers,
@@ -47,7 +47,6 @@ CLAIMS_2025 = tuple(
     if row["claim_period_start"].year == 2025
     or (row["claim_period_end"] is not None and row["claim_period_end"].year == 2025)
 )
-TARGET = dt.date(2025, 10, 31)  # "540 million by October 2025"
 
 
 @pytest.fixture(scope="module")
@@ -106,34 +105,15 @@ def test_every_2025_claim_gets_a_verdict_that_says_what_it_rests_on(claims):
 def test_the_540m_verdict_is_bounded_by_the_counters_around_2025_10_31(pipeline, claims):
     """Counters only grow: the Chinese models' last counters by the date are a lower bound,
     the first ones from it on, with every model whose organisation has no country, an upper."""
-    frame = counters(pipeline).sort("day")
-    before = (
-        frame.filter(pl.col("day") <= TARGET)
-        .group_by("id")
-        .agg(pl.col("downloadsAllTime").last().alias("low"), pl.col("country").last())
-    )
-    after = (
-        frame.filter(pl.col("day") >= TARGET)
-        .group_by("id")
-        .agg(pl.col("downloadsAllTime").first().alias("after"), pl.col("country").last())
-    )
-    both = before.join(after, on="id", how="full", coalesce=True).with_columns(
-        pl.coalesce("country", "country_right").alias("country"),
-        pl.coalesce("after", "low").alias("high"),
-    )
-    low = both.filter(pl.col("country") == "CN")["low"].sum()
-    high = both.filter(pl.col("country").is_in(["CN", "unattributed"]))["high"].sum()
-    if after.is_empty():
-        high = math.inf
+    window, measured, (low, high) = cumulative_reading(pipeline, "cn_540m_downloads_oct_2025")
     got = claims["cn_540m_downloads_oct_2025"]
 
-    assert got["measured_number"] == pytest.approx(low)
+    assert math.isfinite(high)  # the demo reaches past 2025-10-31
+    assert got["measured_number"] == pytest.approx(measured, rel=1e-12)
     assert got["verdict"] == judge(
-        "cn_540m_downloads_oct_2025", window(frame), measured=low, bounds=(low, high)
+        "cn_540m_downloads_oct_2025", window, measured=measured, bounds=(low, high)
     )
-    assert f"{low:,}" in got["evidence"]
-    if math.isfinite(high):
-        assert f"{high:,}" in got["evidence"]
+    assert f"Between {low:,} " in got["evidence"] and f" and {high:,} " in got["evidence"]
 
 
 def test_who_leads_is_read_on_october_2025_the_latest_complete_month(pipeline, claims):
