@@ -15,6 +15,7 @@ intermediate tables.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import statistics
 from collections import defaultdict
 
@@ -22,7 +23,9 @@ import duckdb
 import polars as pl
 import pytest
 
-from tests.pipeline.test_market_share import downloads_by_country_from_the_files
+from ingestion.quality.quarantine import Quarantine
+from tests.helpers import daily_counters, real_observations
+from tests.pipeline.test_market_share import REGISTRY, downloads_by_country_from_the_files
 from tests.pipeline.test_usage_and_claims import (  # noqa: F401  (fixtures used by name)
     SEEDS,
     answers,
@@ -67,7 +70,8 @@ def judge(
     sample_is_enough: bool = True,
 ) -> str:
     """The verdict as the seed states the claim: outside its period `not_measurable`; with a
-    tolerance, within it; a bound that reaches the band undecided; else the ordering."""
+    tolerance, bounds all outside the band refute it, a measure within it bounded on both sides
+    (infinite: unbounded) holds, bounds that reach the band decide nothing; else the ordering."""
     seed = claim(claim_id)
     start, end = seed["claim_period_start"], seed["claim_period_end"]
     if window is None or window[0] > (end or window[1]) or window[1] < start:
@@ -79,11 +83,12 @@ def judge(
     if measured is None:
         return "not_measurable"
     published, tolerance = seed["published_number"], seed["tolerance"]
-    if abs(measured - published) <= tolerance:
+    low, high = bounds or (measured, measured)
+    if high < published - tolerance or low > published + tolerance:
+        return "not_consistent"
+    if abs(measured - published) <= tolerance and math.isfinite(low) and math.isfinite(high):
         return "consistent"
-    if bounds and bounds[1] >= published - tolerance and bounds[0] <= published + tolerance:
-        return "not_measurable"
-    return "not_consistent"
+    return "not_measurable"
 
 
 def test_every_claim_states_its_definition_source_and_date(con):
@@ -278,6 +283,79 @@ def test_the_release_licence_claims_are_the_catalogs_chinese_releases(pipeline, 
         # samples) and a share at least 30 releases (dbt vars of the same names).
         enough = catalog.height >= WHOLE_HUB_MIN_MODELS and len(releases) >= MIN_SHARE_SAMPLE
         assert got["verdict"] == judge(claim_id, window, measured, sample_is_enough=enough)
+
+
+CUMULATIVE_CLAIMS = {
+    "cn_540m_downloads_oct_2025": dt.date(2025, 10, 31),
+    "atom_cn_1_15b_us_723m_mar_2026": dt.date(2026, 3, 31),
+}
+
+
+def cumulative_reading(pipeline: PipelineCase, claim_id: str):
+    """(window, measure, bounds) of a cumulative claim from the snapshot files (quarantined days
+    and stale repeats left out): counters only grow, so each model's last counter on or before
+    the date is a lower bound, its first on or after it an upper one; a model whose
+    organisation has no country may be either side's."""
+    target = CUMULATIVE_CLAIMS[claim_id]
+    quarantine = Quarantine(pipeline.data_dir / "quarantine", "hub_model_snapshots")
+    skip = sorted(entry.day for entry in quarantine.entries())
+    days = [
+        dt.date.fromisoformat(p.stem)
+        for p in pipeline.in_run(list(pipeline.hub_daily.glob("*.parquet")))
+    ]
+    frame = real_observations(
+        daily_counters(pipeline.hub_daily)
+        .filter(pl.col("day").is_in(days) & ~pl.col("day").is_in(skip))
+        .drop_nulls("counter")
+    ).sort("day")
+    window = (frame["day"].min(), frame["day"].max())
+    countries = dict(zip(REGISTRY["hub_org"], REGISTRY["country"], strict=True))
+    side = {"low": pl.col("day") <= target, "high": pl.col("day") >= target}
+    per_model = [
+        frame.filter(when)
+        .group_by("model_id")
+        .agg(pl.col("counter").last() if name == "low" else pl.col("counter").first(), "author")
+        .select("model_id", pl.col("counter").alias(name), pl.col("author").list.last())
+        for name, when in side.items()
+    ]
+    if per_model[0].is_empty():  # nothing observed by the date
+        return window, None, None
+    both = (
+        per_model[0]
+        .join(per_model[1], on="model_id", how="full", coalesce=True)
+        .select(
+            pl.coalesce("author", "author_right")
+            .replace_strict(countries, default="unattributed")
+            .alias("country"),
+            pl.col("low").fill_null(0),
+            pl.coalesce("high", "low").alias("high"),
+        )
+    )
+    sums = both.group_by("country").agg(pl.col("low").sum(), pl.col("high").sum())
+    low = dict(zip(sums["country"], sums["low"], strict=True))
+    high = dict(zip(sums["country"], sums["high"], strict=True))
+    reaches = window[1] >= target
+    unknown = high.get("unattributed", 0)
+    cn_low, cn_high = low.get("CN", 0), high.get("CN", 0)
+    if claim_id == "cn_540m_downloads_oct_2025":
+        return window, cn_low, (cn_low, cn_high + unknown if reaches else math.inf)
+    if not reaches or not low.get("US"):
+        return window, None, None
+    us_low, us_high = low["US"], high.get("US", 0)
+    return window, cn_low / us_low, (cn_low / (us_high + unknown), (cn_high + unknown) / us_low)
+
+
+def test_the_cumulative_claims_are_bounded_by_the_counters_around_their_dates(pipeline, readings):
+    for claim_id in CUMULATIVE_CLAIMS:
+        window, measured, bounds = cumulative_reading(pipeline, claim_id)
+        got = readings[(claim_id, "as_defined")]
+        if window[0] <= CUMULATIVE_CLAIMS[claim_id] <= window[1]:  # the demo's ratio by March
+            assert measured is not None and math.isfinite(bounds[1]), claim_id
+        if measured is None:
+            assert got["measured_number"] is None, claim_id
+        else:
+            assert got["measured_number"] == pytest.approx(measured, rel=1e-12), claim_id
+        assert got["verdict"] == judge(claim_id, window, measured, bounds=bounds), claim_id
 
 
 def test_whole_hub_claims_are_not_judged_on_a_sample_of_the_hub(pipeline, readings):

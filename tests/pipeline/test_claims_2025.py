@@ -1,49 +1,71 @@
-"""The 2025 claims get a verdict on generated data that reaches 2025 (a demo starting in
-September 2024), and each verdict is what a direct computation from the files gives: the Hub's
-counters for the downloads claims, the rankings files for OpenRouter's top 20. On the same run:
-the attribution marts (unattributed organisations, the coverage of every share, repackagers)."""
+"""The 2025 claims get a verdict on generated data that reaches 2025 (a demo from September 2024
+to November 2025), and each verdict is what a direct computation from the files gives, judged
+by the claims' rule (`judge`): the Hub's counters for the downloads claims, the rankings and
+price answers for OpenRouter's. On the same run: the attribution marts (unattributed
+organisations, the coverage of every share, repackagers)."""
+
+# The rankings fixtures of test_usage_and_claims are imported and requested by name, on this
+# module's own `pipeline`: pytest injects them as arguments, which ruff reads as redefinitions.
+# ruff: noqa: F811
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import json
+import math
 import statistics
-from pathlib import Path
 
 import duckdb
 import polars as pl
 import pytest
 
+from ingestion.quality.quarantine import Quarantine
 from orchestration.lib.settings import DBT_PROJECT_DIR
 from simulation.demo import DemoSpec, ensure_demo
-from tests.plugins.pipeline import run_pipeline
+from tests.data import read_answer
+from tests.pipeline.test_claim_readings import SEED, cumulative_reading, judge, usage_rows
+from tests.pipeline.test_market_share import downloads_by_country_from_the_files
+from tests.pipeline.test_usage_and_claims import (  # noqa: F401  (fixtures used by name)
+    answers,
+    author_country,
+    blended,
+    listings,
+    slug_to_model,
+)
+from tests.plugins.pipeline import PipelineCase, run_pipeline
 
-# 200 days from 2024-09-01 (to 2025-03-19): more than half of the 12 months to August 2025, the
-# counters before October 2025, and 60 days of rankings in 2025.
-SPEC = DemoSpec(start=dt.date(2024, 9, 1), days=200, price_days=200, rankings_days=60)
-# The claims about 2025 that the data can decide. "540 million by October 2025" is decided only
-# when the tracked models' counters reach the claim's range: a lower sum over the tracked
-# organisations is a lower bound, not a refutation (int_claims__hub_evidence).
-CLAIMS_2025 = (
-    "cn_17_us_16_downloads_12m_aug_2025",
-    "openrouter_top20_seven_chinese",
-    "cn_open_half_of_open_usage",
-    "cn_open_13pct_of_all_usage",
-    "deepseek_40x_cheaper_than_openai",
+pytestmark = pytest.mark.e2e
+
+# 430 days from 2024-09-01 (to 2025-11-04): the 12 months to August 2025, October 2025 whole
+# (the latest complete month, and the counters on 2025-10-31 with days after it), and 60 days of
+# rankings in 2025.
+SPEC = DemoSpec(start=dt.date(2024, 9, 1), days=430, price_days=430, rankings_days=60)
+# The claims about 2025: their period starts or ends in 2025.
+CLAIMS_2025 = tuple(
+    row["claim_id"]
+    for row in SEED.to_dicts()
+    if row["claim_period_start"].year == 2025
+    or (row["claim_period_end"] is not None and row["claim_period_end"].year == 2025)
 )
 
 
 @pytest.fixture(scope="module")
-def claims(tmp_path_factory) -> tuple[Path, dict[str, dict], Path]:
+def pipeline(tmp_path_factory) -> PipelineCase:
+    """The demo from 2024, run once as `make run` runs it; the fixtures of the usage tests
+    (answers, listings) read its files through this case."""
     folder = tmp_path_factory.mktemp("demo-2024") / "recordings"
     ensure_demo(folder, SPEC)
-    data_dir = folder.parent / "data"
-    run_pipeline(data_dir, recordings=folder)
-    with duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True) as con:
-        rows = con.sql("select claim_id, verdict, measured_number from marts.mart_claims")
-        verdicts = {r[0]: {"verdict": r[1], "measured": r[2]} for r in rows.fetchall()}
-    return folder, verdicts, data_dir / "warehouse.duckdb"
+    case = PipelineCase("demo-2025", folder.parent / "data", folder)
+    run_pipeline(case.data_dir, recordings=folder)
+    return case
+
+
+@pytest.fixture(scope="module")
+def claims(pipeline: PipelineCase) -> dict[str, dict]:
+    with duckdb.connect(str(pipeline.warehouse), read_only=True) as con:
+        cursor = con.execute("select * from marts.mart_claims")
+        names = [c[0] for c in cursor.description]
+        return {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
 
 
 def registry() -> dict[str, str]:
@@ -51,86 +73,168 @@ def registry() -> dict[str, str]:
         return {row["hub_org"]: row["country"] for row in csv.DictReader(handle)}
 
 
-def quarantined_days(folder: Path) -> set[str]:
-    """The demo's broken day, which the quality gate keeps out of the raw layer."""
-    return {json.loads((folder / "DEMO.json").read_text())["summary"]["bad_day"]}
-
-
-def counters(folder: Path) -> pl.DataFrame:
-    skip = quarantined_days(folder)
+def counters(pipeline: PipelineCase) -> pl.DataFrame:
+    """Every stored day's lifetime counters (the quarantined day is not stored), with the
+    country of the model's organisation."""
+    quarantine = Quarantine(pipeline.data_dir / "quarantine", "hub_model_snapshots")
+    skip = {entry.day.isoformat() for entry in quarantine.entries()}
     frames = [
         pl.read_parquet(path, columns=["id", "author", "downloadsAllTime"]).with_columns(
             pl.lit(dt.date.fromisoformat(path.stem)).alias("day")
         )
-        for path in sorted((folder / "hub" / "daily").glob("*.parquet"))
+        for path in sorted(pipeline.hub_daily.glob("*.parquet"))
         if path.stem not in skip
     ]
-    countries = registry()
     return pl.concat(frames).with_columns(
-        pl.col("author").replace_strict(countries, default="unattributed").alias("country")
+        pl.col("author").replace_strict(registry(), default="unattributed").alias("country")
     )
 
 
-def test_every_2025_claim_gets_a_verdict(claims):
-    _, verdicts, _ = claims
-    decided = {c: verdicts[c]["verdict"] for c in CLAIMS_2025}
+def window(frame: pl.DataFrame) -> tuple[dt.date, dt.date]:
+    return frame["day"].min(), frame["day"].max()
+
+
+def test_every_2025_claim_gets_a_verdict_that_says_what_it_rests_on(claims):
+    assert len(CLAIMS_2025) == 7
+    decided = {c: claims[c]["verdict"] for c in CLAIMS_2025}
     assert set(decided.values()) <= {"consistent", "not_consistent"}, decided
+    for claim_id in CLAIMS_2025:
+        assert claims[claim_id]["coverage"] and claims[claim_id]["evidence"], claim_id
 
 
-def test_the_540m_verdict_is_the_counters_on_2025_10_31(claims):
-    folder, verdicts, _ = claims
-    cn = counters(folder).filter(
-        (pl.col("country") == "CN") & (pl.col("day") <= dt.date(2025, 10, 31))
+def test_the_540m_verdict_is_bounded_by_the_counters_around_2025_10_31(pipeline, claims):
+    """Counters only grow: the Chinese models' last counters by the date are a lower bound,
+    the first ones from it on, with every model whose organisation has no country, an upper."""
+    window, measured, (low, high) = cumulative_reading(pipeline, "cn_540m_downloads_oct_2025")
+    got = claims["cn_540m_downloads_oct_2025"]
+
+    assert math.isfinite(high)  # the demo reaches past 2025-10-31
+    assert got["measured_number"] == pytest.approx(measured, rel=1e-12)
+    assert got["verdict"] == judge(
+        "cn_540m_downloads_oct_2025", window, measured=measured, bounds=(low, high)
     )
-    total = cn.sort("day").group_by("id").agg(pl.col("downloadsAllTime").last())["downloadsAllTime"]
-    if abs(total.sum() - 540_000_000) <= 81_000_000:
-        expected = "consistent"
-    else:
-        expected = "not_consistent" if total.sum() > 540_000_000 else "not_measurable"
-    assert verdicts["cn_540m_downloads_oct_2025"]["measured"] == pytest.approx(total.sum())
-    assert verdicts["cn_540m_downloads_oct_2025"]["verdict"] == expected
+    assert f"Between {low:,} " in got["evidence"] and f" and {high:,} " in got["evidence"]
 
 
-def test_the_12_month_verdict_is_the_counters_growth_by_country(claims):
-    folder, verdicts, _ = claims
-    window = counters(folder).filter(
+def test_who_leads_is_read_on_october_2025_the_latest_complete_month(pipeline, claims):
+    month = dt.date(2025, 10, 1)
+    by_country = downloads_by_country_from_the_files(pipeline, month)
+    got = claims["cn_downloads_passed_us"]
+
+    assert (got["measured_window_start"], got["measured_window_end"]) == (
+        month,
+        dt.date(2025, 10, 31),
+    )
+    assert got["measured_number"] == pytest.approx(
+        by_country["CN"] / sum(by_country.values()), abs=1e-6
+    )
+    assert got["verdict"] == judge(
+        "cn_downloads_passed_us",
+        (month, dt.date(2025, 10, 31)),
+        holds=by_country["CN"] > by_country["US"],
+    )
+
+
+def test_the_12_month_verdict_is_the_counters_growth_by_country(pipeline, claims):
+    frame = counters(pipeline).filter(
         pl.col("day").is_between(dt.date(2024, 9, 1), dt.date(2025, 8, 31))
     )
     grown = (
-        window.sort("day")
+        frame.sort("day")
         .group_by("id", "country")
         .agg((pl.col("downloadsAllTime").last() - pl.col("downloadsAllTime").first()).alias("d"))
         .group_by("country")
         .agg(pl.col("d").sum())
     )
     by_country = dict(grown.iter_rows())
-    expected = "consistent" if by_country["CN"] > by_country["US"] else "not_consistent"
-    assert verdicts["cn_17_us_16_downloads_12m_aug_2025"]["verdict"] == expected
+    assert frame["day"].n_unique() >= 365 / 2
+    assert claims["cn_17_us_16_downloads_12m_aug_2025"]["verdict"] == judge(
+        "cn_17_us_16_downloads_12m_aug_2025",
+        window(frame),
+        holds=by_country["CN"] > by_country["US"],
+    )
 
 
-def test_the_top_20_verdict_is_the_median_of_chinese_entries(claims):
-    folder, verdicts, _ = claims
+def test_the_top_20_verdict_is_the_median_of_chinese_entries(pipeline, claims):
     with (DBT_PROJECT_DIR / "seeds" / "openrouter_authors.csv").open() as handle:
         developers = {row["author"]: row["developer_id"] for row in csv.DictReader(handle)}
     with (DBT_PROJECT_DIR / "seeds" / "developer_registry.csv").open() as handle:
         countries = {row["developer_id"]: row["country"] for row in csv.DictReader(handle)}
-    chinese = []
-    for path in sorted((folder / "openrouter" / "rankings_daily").glob("*.json")):
-        rows = [r for r in json.loads(path.read_text())["data"] if r["model_permaslug"] != "other"]
+    chinese, days = [], []
+    for path in sorted(pipeline.rankings_daily.glob("*.json")):
+        rows = [r for r in read_answer(path)["data"] if r["model_permaslug"] != "other"]
         top = sorted(rows, key=lambda r: (-int(r["total_tokens"]), r["model_permaslug"]))[:20]
         authors = (r["model_permaslug"].split("/")[0] for r in top)
         chinese.append(sum(countries.get(developers.get(a, ""), "") == "CN" for a in authors))
+        days.append(dt.date.fromisoformat(path.stem))
     median = statistics.median(chinese)
-    assert verdicts["openrouter_top20_seven_chinese"]["measured"] == pytest.approx(median)
-    expected = "consistent" if abs(median - 7) <= 1 else "not_consistent"
-    assert verdicts["openrouter_top20_seven_chinese"]["verdict"] == expected
+    got = claims["openrouter_top20_seven_chinese"]
+
+    assert got["measured_number"] == pytest.approx(median)
+    assert got["verdict"] == judge(
+        "openrouter_top20_seven_chinese", (min(days), max(days)), measured=median
+    )
 
 
-def test_unattributed_organisations_and_the_coverage_of_every_share(claims):
-    folder, _, warehouse = claims
+def test_the_open_usage_verdicts_are_the_rankings_shares(
+    claims, answers, listings, slug_to_model, author_country
+):
+    rows = list(usage_rows(answers, listings, slug_to_model, author_country))
+    cn_open = sum(r[5] for r in rows if r[3] == "CN" and r[4])
+    open_ = sum(r[5] for r in rows if r[4])
+    unknown = sum(r[5] for r in rows if r[4] is None)
+    total = sum(r[5] for r in rows)
+    days = (min(answers), max(answers))
+    expected = {
+        "cn_open_half_of_open_usage": (cn_open / open_, None),
+        "cn_open_13pct_of_all_usage": (
+            cn_open / total,
+            (cn_open / total, (cn_open + unknown) / total),
+        ),
+    }
+    for claim_id, (measured, bounds) in expected.items():
+        got = claims[claim_id]
+        assert got["measured_number"] == pytest.approx(measured, rel=1e-12), claim_id
+        assert got["verdict"] == judge(claim_id, days, measured, bounds=bounds), claim_id
+
+
+def test_the_deepseek_verdict_is_the_largest_ratio_of_the_price_answers(pipeline, claims):
+    """OpenRouter's list prices (the demo's only price source for the pairs) on each day."""
+    with (DBT_PROJECT_DIR / "seeds" / "reference_model_pairs.csv").open() as handle:
+        pairs = [
+            (row["model_id"], row["reference_model_id"])
+            for row in csv.DictReader(handle)
+            if row["model_id"].startswith("deepseek/")
+            and row["reference_model_id"].startswith("openai/")
+        ]
+    ratios: dict[dt.date, float] = {}
+    for path in sorted(pipeline.price_daily.glob("*.json*")):
+        prices = {row["id"]: row for row in read_answer(path)["data"]}
+        for model_id, reference_id in pairs:
+            model, reference = prices.get(model_id), prices.get(reference_id)
+            if model is None or reference is None:
+                continue
+            if model["architecture"]["output_modalities"] != ["text"]:
+                continue
+            if min(blended(model), blended(reference)) <= 0:
+                continue
+            day = dt.date.fromisoformat(path.name[:10])
+            ratio = float(blended(reference)) / float(blended(model))
+            ratios[day] = max(ratios.get(day, 0.0), ratio)
+    got = claims["deepseek_40x_cheaper_than_openai"]
+
+    assert got["measured_number"] == pytest.approx(max(ratios.values()), rel=1e-9)
+    assert got["verdict"] == judge(
+        "deepseek_40x_cheaper_than_openai",
+        (min(ratios), max(ratios)),
+        measured=max(ratios.values()),
+    )
+
+
+def test_unattributed_organisations_and_the_coverage_of_every_share(pipeline):
     with (DBT_PROJECT_DIR / "seeds" / "developer_registry.csv").open() as handle:
         seed = {row["hub_org"]: row for row in csv.DictReader(handle)}
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with duckdb.connect(str(pipeline.warehouse), read_only=True) as con:
         unattributed = con.sql(
             "select period_start, period_grain, hub_org, org_type, downloads "
             "from marts.mart_unattributed_orgs"
@@ -143,7 +247,7 @@ def test_unattributed_organisations_and_the_coverage_of_every_share(claims):
             "select hub_org, bool_and(is_repackaging) from marts.dim_models group by hub_org"
         ).fetchall()
 
-    authors = set(counters(folder)["author"].unique())
+    authors = set(counters(pipeline)["author"].unique())
     no_country = {a for a in authors if a not in seed or seed[a]["country"] == "unattributed"}
     assert {row[2] for row in unattributed} <= no_country
     assert {row[2] for row in unattributed}  # the demo has organisations outside the registry

@@ -152,7 +152,12 @@ passed as (
     left join crossovers as crossing on true
 ),
 
--- Cumulative downloads by a date: each model's last lifetime counter on or before it.
+-- Cumulative downloads by a date. Counters only grow: a model's last lifetime counter on or
+-- before the date bounds its count then from below, its first one on or after it from above. A
+-- country's count lies between its models' lower counters and the upper counters of its models
+-- plus every model whose organisation carries no country (it could be the country's), among the
+-- organisations the snapshots list (the claim's population: the tracked organisations, the whole
+-- Hub with hub-stats). Snapshots that end before the date do not bound the count from above.
 targets as (
     select
         target.claim_id,
@@ -172,7 +177,7 @@ counter_span as (
     where downloads_all_time is not null
 ),
 
-counters as (
+counters_before as (
     select
         targets.claim_id,
         daily.model_id,
@@ -183,69 +188,192 @@ counters as (
     group by targets.claim_id, daily.model_id
 ),
 
+counters_after as (
+    select
+        targets.claim_id,
+        daily.model_id,
+        {{ arg_min('daily.downloads_all_time', 'daily.download_date') }} as counter
+    from daily
+    inner join targets on daily.download_date >= targets.target_date
+    where daily.downloads_all_time is not null
+    group by targets.claim_id, daily.model_id
+),
+
+-- A model first seen after the date had 0 or more then; one not seen after it (gone) its last.
+counters as (
+    select
+        coalesce(before_.claim_id, after_.claim_id) as claim_id,
+        coalesce(before_.model_id, after_.model_id) as model_id,
+        before_.counter is not null as is_seen_before,
+        coalesce(before_.counter, 0) as counter_low,
+        coalesce(after_.counter, before_.counter) as counter_high
+    from counters_before as before_
+    full outer join counters_after as after_
+        on before_.claim_id = after_.claim_id and before_.model_id = after_.model_id
+),
+
 counter_sides as (
     select
         counters.claim_id,
         attributed.reading_id,
-        sum(counters.counter) filter (where attributed.country = 'CN') as cn,
-        sum(counters.counter) filter (where attributed.country = 'US') as us,
-        count(*) as models
+        sum(counters.counter_low) filter (where attributed.country = 'CN') as cn_low,
+        sum(counters.counter_high) filter (where attributed.country = 'CN') as cn_high,
+        sum(counters.counter_low) filter (where attributed.country = 'US') as us_low,
+        sum(counters.counter_high) filter (where attributed.country = 'US') as us_high,
+        coalesce(sum(counters.counter_high) filter (where attributed.country = 'unattributed'), 0)
+            as unattributed_high,
+        count(*) filter (where attributed.country = 'CN' and counters.is_seen_before) as cn_models,
+        count(*) filter (where attributed.country = 'US' and counters.is_seen_before) as us_models,
+        count(*) filter (where attributed.country = 'unattributed') as unattributed_models,
+        count(distinct case when attributed.country = 'unattributed' then models.hub_org end)
+            as unattributed_orgs,
+        count(*) filter (where counters.is_seen_before) as models
     from counters
     inner join attributed on counters.model_id = attributed.model_id
+    inner join models on counters.model_id = models.model_id
     group by counters.claim_id, attributed.reading_id
 ),
 
-cumulative as (
+cumulative_bounds as (
     select
         targets.claim_id,
+        targets.target_date,
         readings.reading_id,
         readings.reading,
-        -- Only where the snapshots reach the date: before it nothing was observed, and the
-        -- last counter of a window that ends earlier is not the count on that day.
-        case
-            when span.last_day < targets.target_date then null
-            when targets.claim_id = 'cn_540m_downloads_oct_2025' then cast(sides.cn as double)
-            else cast(sides.cn as double) / nullif(cast(sides.us as double), 0)
-        end as measured_number,
-        cast(null as boolean) as ordering_holds,
-        cast(null as double) as bound_low,
-        cast(null as double) as bound_high,
-        case
-            when sides.models is null
-                then printf(
-                    'no lifetime counter observed on or before %s',
-                    cast(targets.target_date as {{ dbt.type_string() }})
-                )
-            else printf(
-                'CN %,d vs US %,d all-time downloads on the last day observed by %s',
-                coalesce(sides.cn, 0),
-                coalesce(sides.us, 0),
-                cast(targets.target_date as {{ dbt.type_string() }})
-            )
-        end as measured_value,
-        span.first_day as window_start,
-        span.last_day as window_end,
-        printf('the tracked organisations only: %d models', coalesce(sides.models, 0)) as coverage,
-        case
-            when sides.models is null
-                then printf(
-                    'The snapshots start on %s, after %s: the counters on that day were not observed.',
-                    coalesce(cast(span.first_day as {{ dbt.type_string() }}), 'no day'),
-                    cast(targets.target_date as {{ dbt.type_string() }})
-                )
-            when span.last_day < targets.target_date
-                then printf(
-                    'The snapshots end on %s, before %s: the counters then are a lower bound.',
-                    cast(span.last_day as {{ dbt.type_string() }}),
-                    cast(targets.target_date as {{ dbt.type_string() }})
-                )
-            else 'Models outside the tracked organisations are not counted.'
-        end as evidence
+        span.first_day,
+        span.last_day,
+        sides.cn_low,
+        sides.cn_high,
+        sides.us_low,
+        sides.us_high,
+        sides.unattributed_high,
+        coalesce(sides.cn_models, 0) as cn_models,
+        coalesce(sides.us_models, 0) as us_models,
+        coalesce(sides.unattributed_models, 0) as unattributed_models,
+        coalesce(sides.unattributed_orgs, 0) as unattributed_orgs,
+        -- Nothing observed by the date (the snapshots start after it): no measure.
+        coalesce(sides.models, 0) > 0 as is_seen,
+        span.last_day >= targets.target_date as reaches_date
     from targets
     cross join readings
     cross join counter_span as span
     left join counter_sides as sides
         on targets.claim_id = sides.claim_id and readings.reading_id = sides.reading_id
+),
+
+cumulative as (
+    select
+        claim_id,
+        reading_id,
+        reading,
+        case
+            when not is_seen then null
+            when claim_id = 'cn_540m_downloads_oct_2025' then cast(coalesce(cn_low, 0) as double)
+            -- A ratio moves either way after the data ends: measured on the date only.
+            when reaches_date then cast(cn_low as double) / nullif(cast(us_low as double), 0)
+        end as measured_number,
+        cast(null as boolean) as ordering_holds,
+        case
+            when not is_seen then null
+            when claim_id = 'cn_540m_downloads_oct_2025' then cast(coalesce(cn_low, 0) as double)
+            when reaches_date
+                then
+                    cast(cn_low as double)
+                    / nullif(cast(coalesce(us_high, 0) + unattributed_high as double), 0)
+        end as bound_low,
+        case
+            when not is_seen then null
+            when not reaches_date then cast('Infinity' as double)
+            when claim_id = 'cn_540m_downloads_oct_2025'
+                then cast(coalesce(cn_high, 0) + unattributed_high as double)
+            else
+                cast(coalesce(cn_high, 0) + unattributed_high as double)
+                / nullif(cast(us_low as double), 0)
+        end as bound_high,
+        case
+            when not is_seen
+                then printf(
+                    'no lifetime counter observed on or before %s',
+                    cast(target_date as {{ dbt.type_string() }})
+                )
+            else printf(
+                'CN %,d vs US %,d all-time downloads on the last day observed by %s',
+                coalesce(cn_low, 0),
+                coalesce(us_low, 0),
+                cast(target_date as {{ dbt.type_string() }})
+            )
+        end as measured_value,
+        first_day as window_start,
+        last_day as window_end,
+        case
+            when not is_seen
+                then printf(
+                    'no model observed by %s (the snapshots start on %s)',
+                    cast(target_date as {{ dbt.type_string() }}),
+                    coalesce(cast(first_day as {{ dbt.type_string() }}), 'no day')
+                )
+            else printf(
+                'the organisations the snapshots list: %d Chinese and %d US models counted by '
+                || '%s; %d models of %d organisations carry no country',
+                cn_models,
+                us_models,
+                cast(target_date as {{ dbt.type_string() }}),
+                unattributed_models,
+                unattributed_orgs
+            )
+            || case
+                when reaches_date
+                    then printf(
+                        ' (%,d downloads on the first day observed from %s)',
+                        unattributed_high,
+                        cast(target_date as {{ dbt.type_string() }})
+                    )
+                else ''
+            end
+        end as coverage,
+        case
+            when not is_seen
+                then printf(
+                    'The snapshots start on %s, after %s: the counters on that day were not observed.',
+                    coalesce(cast(first_day as {{ dbt.type_string() }}), 'no day'),
+                    cast(target_date as {{ dbt.type_string() }})
+                )
+            when not reaches_date and claim_id = 'cn_540m_downloads_oct_2025'
+                then printf(
+                    'The snapshots end on %s, before %s: the counters then are a lower bound '
+                    || '(%,d), with nothing above it.',
+                    cast(last_day as {{ dbt.type_string() }}),
+                    cast(target_date as {{ dbt.type_string() }}),
+                    coalesce(cn_low, 0)
+                )
+            when not reaches_date
+                then printf(
+                    'The snapshots end on %s, before %s: the counters then are not observed.',
+                    cast(last_day as {{ dbt.type_string() }}),
+                    cast(target_date as {{ dbt.type_string() }})
+                )
+            when claim_id = 'cn_540m_downloads_oct_2025'
+                then printf(
+                    'Between %,d (the Chinese models) and %,d (with every model whose '
+                    || 'organisation has no country), counters on the first day observed from %s '
+                    || 'for the upper bound.',
+                    coalesce(cn_low, 0),
+                    coalesce(cn_high, 0) + unattributed_high,
+                    cast(target_date as {{ dbt.type_string() }})
+                )
+            else coalesce(
+                printf(
+                    'Between %.2f (every model without a country counted as US) and %.2f '
+                    || '(counted as Chinese).',
+                    cast(cn_low as double)
+                    / nullif(cast(coalesce(us_high, 0) + unattributed_high as double), 0),
+                    cast(coalesce(cn_high, 0) + unattributed_high as double)
+                    / nullif(cast(us_low as double), 0)
+                ),
+                'No US model counted by the date: no ratio.'
+            )
+        end as evidence
+    from cumulative_bounds
 ),
 
 -- "China 17.1% vs US 15.8% of downloads, 12 months to August 2025": the ordering, on at

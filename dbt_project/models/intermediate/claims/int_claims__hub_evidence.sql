@@ -1,13 +1,9 @@
 -- depends_on: {{ ref('model_family_rules') }}
--- The claims measured on the Hub: downloads (cumulative, a year's shares) and derivatives by
--- base-model family (who leads the latest complete month is measured with its readings, in
--- `int_claims__hub_download_readings`). One row per claim, with the window the measure rests on as
--- dates; `int_claims__evidence` decides whether the window can test the claim.
+-- The claims measured on the Hub: a year's download shares and derivatives by base-model family
+-- (who leads the latest complete month and the cumulative downloads by a date are measured with
+-- their readings, in `int_claims__hub_download_readings`). One row per claim, with the window
+-- the measure rests on as dates; `int_claims__evidence` decides whether it can test the claim.
 with
-
-claims as (
-    select * from {{ ref('claims') }}
-),
 
 downloads as (
     select * from {{ ref('int_hub__model_downloads_daily') }}
@@ -19,110 +15,6 @@ models as (
 
 lineage as (
     select * from {{ ref('int_hub__model_lineage') }}
-),
-
--- "540 million cumulative downloads of Chinese open models by October 2025": the all-time
--- counters of the tracked Chinese models on the last observed day by 2025-10-31.
-cn_counters as (
-    select
-        downloads.model_id,
-        downloads.download_date,
-        downloads.downloads_all_time
-    from downloads
-    inner join models on downloads.model_id = models.model_id
-    where models.country = 'CN' and downloads.downloads_all_time is not null
-),
-
-counter_window as (
-    select
-        min(download_date) as first_day,
-        max(download_date) as last_day
-    from cn_counters
-),
-
-cn_by_target as (
-    select
-        count(*) as models,
-        sum(by_model.downloads_all_time) as downloads_all_time
-    from (
-        select {{ arg_max('cn_counters.downloads_all_time', 'cn_counters.download_date') }} as downloads_all_time
-        from cn_counters
-        where cn_counters.download_date <= date '2025-10-31'
-        group by cn_counters.model_id
-    ) as by_model
-),
-
-cn_first_day as (
-    select
-        count(*) as models,
-        sum(cn_counters.downloads_all_time) as downloads_all_time
-    from cn_counters
-    inner join counter_window on cn_counters.download_date = counter_window.first_day
-),
-
-cumulative_claim as (
-    select * from claims
-    where claim_id = 'cn_540m_downloads_oct_2025'
-),
-
-cumulative_downloads as (
-    select
-        'cn_540m_downloads_oct_2025' as claim_id,
-        cast(
-            case
-                when window_.first_day <= date '2025-10-31' then by_target.downloads_all_time
-            end as double
-        ) as measured_number,
-        case
-            when window_.first_day is null then 'no Chinese model observed'
-            when window_.first_day <= date '2025-10-31'
-                then printf(
-                    '%,d all-time downloads on 2025-10-31', by_target.downloads_all_time
-                )
-            else printf(
-                'at most %,d all-time downloads on %s, an upper bound for 2025-10-31',
-                first_day.downloads_all_time,
-                cast(window_.first_day as {{ dbt.type_string() }})
-            )
-        end as measured_value,
-        window_.first_day as window_start,
-        window_.last_day as window_end,
-        printf(
-            'the tracked Chinese organisations only: %d models',
-            case
-                when window_.first_day <= date '2025-10-31' then by_target.models
-                else first_day.models
-            end
-        ) as coverage,
-        case
-            when window_.first_day is null or window_.first_day > date '2025-10-31'
-                then 'not_measurable'
-            when abs(by_target.downloads_all_time - claim.published_number) <= claim.tolerance
-                then 'consistent'
-            when by_target.downloads_all_time > claim.published_number + claim.tolerance
-                then 'not_consistent'
-            else 'not_measurable'
-        end as verdict,
-        case
-            when window_.first_day is null then 'No all-time counter of a Chinese model.'
-            when window_.first_day > date '2025-10-31'
-                then
-                    'The snapshots start after 2025-10-31, so the counters on that day were '
-                    || 'not observed; the first ones bound them from above for the tracked models '
-                    || 'only, and models outside the tracked organisations are not counted, so '
-                    || 'they can neither confirm nor refute the figure.'
-            when by_target.downloads_all_time > claim.published_number + claim.tolerance
-                then 'The tracked Chinese models alone already exceed the figure.'
-            when by_target.downloads_all_time < claim.published_number - claim.tolerance
-                then
-                    'Below the figure, but models outside the tracked organisations are not '
-                    || 'counted: the gap may be theirs.'
-            else 'Within the tolerance of the figure.'
-        end as evidence
-    from counter_window as window_
-    cross join cn_by_target as by_target
-    cross join cn_first_day as first_day
-    cross join cumulative_claim as claim
 ),
 
 -- "China 17.1% vs US 15.8% of open-model downloads, 12 months to August 2025".
@@ -296,8 +188,6 @@ qwen_derivatives as (
 ),
 
 final as (
-    select * from cumulative_downloads
-    {{ union_all_by_name() }}
     select * from download_shares_year
     {{ union_all_by_name() }}
     select * from qwen_derivatives

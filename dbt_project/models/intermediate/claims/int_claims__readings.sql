@@ -1,10 +1,12 @@
 -- Every reading of every claim judged by one rule: the claim's definition (`as_defined`) and
 -- the nearest alternatives the data supports, one rule of the definition changed at a time
 -- (the reading models say which). A reading whose window does not overlap the period the claim
--- describes cannot test it. With a tolerance in the seed, the measure is `consistent` within it;
--- a measure that is only a bound (`bound_low` .. `bound_high`: what the unattributed rest
--- could make of it) is `not_measurable` where the bounds reach the tolerance band but the
--- measure does not. Without a tolerance the ordering decides (`ordering_holds`).
+-- describes cannot test it. With a tolerance in the seed, a reading states what the data allows
+-- (`bound_low` .. `bound_high`: the attributed part, and what the unattributed rest or the
+-- days after the data could add; no bound is the measure itself, an infinite one is no bound):
+-- `not_consistent` when all of it lies outside the tolerance band, `consistent` when the
+-- measure lies within the band and is bounded on both sides, `not_measurable` otherwise (the
+-- bounds reach the band, the measure does not decide). Without a tolerance the ordering decides.
 with
 
 claims as (
@@ -156,13 +158,20 @@ judged as (
                     else 'not_measurable'
                 end
             when readings.measured_number is null then 'not_measurable'
-            when abs(readings.measured_number - claims.published_number) <= claims.tolerance
-                then 'consistent'
+            -- Every value the data allows lies outside the band: certain either way.
             when
-                readings.bound_high >= claims.published_number - claims.tolerance
-                and readings.bound_low <= claims.published_number + claims.tolerance
-                then 'not_measurable'
-            else 'not_consistent'
+                coalesce(readings.bound_high, readings.measured_number)
+                < claims.published_number - claims.tolerance
+                or coalesce(readings.bound_low, readings.measured_number)
+                > claims.published_number + claims.tolerance
+                then 'not_consistent'
+            -- 'Infinity' (DuckDB and Spark both cast it): a side the data does not bound.
+            when
+                abs(readings.measured_number - claims.published_number) <= claims.tolerance
+                and coalesce(readings.bound_high, readings.measured_number) < cast('Infinity' as double)
+                and coalesce(readings.bound_low, readings.measured_number) > -cast('Infinity' as double)
+                then 'consistent'
+            else 'not_measurable'
         end as verdict_on_data
     from readings
     inner join claims on readings.claim_id = claims.claim_id
