@@ -39,7 +39,7 @@ pytestmark = pytest.mark.e2e
 # 430 days from 2024-09-01 (to 2025-11-04): the 12 months to August 2025, October 2025 whole
 # (the latest complete month, and the counters on 2025-10-31 with days after it), and 60 days of
 # rankings in 2025.
-SPEC = DemoSpec(start=dt.date(2024, 9, 1), days=430, price_days=430, rankings_days=60)
+SPEC = DemoSpec(start=dt.date(2024, 9, 1), days=430, price_days=430, rankings_days=60, models=150)
 # The claims about 2025: their period starts or ends in 2025.
 CLAIMS_2025 = tuple(
     row["claim_id"]
