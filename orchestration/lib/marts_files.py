@@ -119,9 +119,11 @@ class Writer:
         (self.folder / name).mkdir(mode=published_mode(folder=True))
         day = quoted(part.date_column)
         month = f"strftime(date_trunc('month', {day}), '%Y-%m')"
-        counts = dict(
-            self.con.execute(f"select {month}, count(*) from {relation} group by 1").fetchall()
-        )
+        counts: dict[str, int] = {}  # grouped by day, not by a function of every row
+        for date, rows in self.con.execute(
+            f"select {day}, count(*) from {relation} group by 1"
+        ).fetchall():
+            counts[f"{date:%Y-%m}"] = counts.get(f"{date:%Y-%m}", 0) + rows
         before = self.previous[1]["marts"].get(name) if self.previous else None
         bound, stamp = self.changed_from(part, before)
         known = before["files"] if before else {}
