@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,7 +98,10 @@ class Writer:
             before, manifest = self.previous
             known = {f: i for m in manifest["marts"].values() for f, i in m["files"].items()}
             if known.get(relative) == fingerprint and (before / relative).is_file():
-                os.link(before / relative, target)
+                try:
+                    os.link(before / relative, target)
+                except OSError:  # a file system without hard links: a copy, same bytes
+                    shutil.copy2(before / relative, target)
                 self.linked.append(relative)
                 return
         path = literal(target.as_posix())
