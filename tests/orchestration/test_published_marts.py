@@ -163,6 +163,28 @@ def test_a_run_rewrites_the_months_and_marts_it_changed_and_links_the_rest(tmp_p
     assert parquet_marts_differences(tmp_path) == {}
 
 
+def test_the_rows_a_failed_run_derived_are_published_by_the_next_good_one(tmp_path):
+    layout = Layout(tmp_path)
+    publish_warehouse(build(layout), layout.warehouse_path)
+    # A run re-derived February in the build, then failed its tests: nothing was published.
+    change(
+        layout,
+        f"update {SOURCE} set downloads = downloads + 1, derived_at = TIMESTAMP '2025-04-02' "
+        "where download_date between DATE '2025-02-10' and DATE '2025-02-12'",
+    )
+    # The next run re-derives only its own day, in March.
+    change(
+        layout,
+        f"update {SOURCE} set downloads = downloads + 1, derived_at = TIMESTAMP '2025-04-03' "
+        "where download_date = DATE '2025-03-31'",
+    )
+
+    publication = publish_warehouse(layout.build_warehouse_path, layout.warehouse_path)
+
+    assert sorted(publication.written) == [f"{FACT}/2025-02.parquet", f"{FACT}/2025-03.parquet"]
+    assert parquet_marts_differences(tmp_path) == {}
+
+
 def test_a_month_before_the_rebuilt_days_whose_rows_went_is_rewritten(tmp_path):
     """A gap deleted with an evicted day leaves no re-derived row; its month's count moved."""
     layout = Layout(tmp_path)
