@@ -246,7 +246,7 @@ def main() -> int:
     if cases & {"b", "c"}:
         data_dir = work / f"data-{spec.models}-history"
         load_end = backfill_first - dt.timedelta(days=1)
-        if arguments.keep_setup and (data_dir / "warehouse.duckdb").exists():
+        if arguments.keep_setup and setup_build(data_dir).exists():
             if "c" in cases:
                 restore_setup(data_dir, backfill_first)
             kept = "setup kept" if "c" in cases else "setup and backfill kept"
@@ -262,6 +262,8 @@ def main() -> int:
             )
             load.pop("started_at")
             report["runs"].append({"case": f"load {days[0]} .. {load_end} (setup)", **load})
+            # Kept for `--keep-setup`: the published marts are no copy of the build.
+            shutil.copyfile(data_dir / "build" / "warehouse.duckdb", setup_build(data_dir))
         if "c" in cases:
             report["runs"].append(
                 timed(
@@ -288,10 +290,14 @@ def main() -> int:
     return 0
 
 
+def setup_build(data_dir: Path) -> Path:
+    return data_dir / "setup-build.duckdb"
+
+
 def restore_setup(data_dir: Path, first_removed: dt.date) -> None:
-    """The history folder as the setup left it: the build warehouse is the published copy of
-    the setup's run (a failed run publishes nothing), and no raw day from `first_removed` on."""
-    shutil.copyfile(data_dir / "warehouse.duckdb", data_dir / "build" / "warehouse.duckdb")
+    """The history folder as the setup left it: the build warehouse the setup's run left, and no
+    raw day from `first_removed` on."""
+    shutil.copyfile(setup_build(data_dir), data_dir / "build" / "warehouse.duckdb")
     for day_folder in (data_dir / "raw").glob("*/snapshot_date=*"):
         if dt.date.fromisoformat(day_folder.name.split("=", 1)[1]) >= first_removed:
             shutil.rmtree(day_folder)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.lib.disk import MB, free_bytes
+from orchestration.lib.disk import MB, free_bytes, needed_bytes
 from orchestration.lib.layout import Layout
 from orchestration.lib.run_lock import run_lock
 from simulation.rehearsal.plan import SOAK_RUN_FAULTS
@@ -93,9 +93,7 @@ class Runner:
         elif not self.tmpfs:
             return record | {"code": None, "landed": False, "note": "no tmpfs (needs root)"}
         else:
-            warehouse = Layout(self.data_dir).warehouse_path
-            size = warehouse.stat().st_size if warehouse.exists() else 0
-            ballast = _fill(self.mount, leave=2 * size + MB)
+            ballast = _fill(self.mount, leave=needed_bytes(Layout(self.data_dir), 0) + MB)
             try:
                 code, out = self._run(start, end, min_free_mb="0")
             finally:

@@ -30,7 +30,7 @@ from orchestration.lib.recovery import (
     remove_leftovers,
 )
 from orchestration.lib.settings import Settings, SettingsError
-from orchestration.lib.warehouse import marts_match_warehouse, republish_marts
+from orchestration.lib.warehouse import publication_matches, repair_publication
 
 
 def recover(settings: Settings, instance: dg.DagsterInstance) -> list[str]:
@@ -43,11 +43,11 @@ def recover(settings: Settings, instance: dg.DagsterInstance) -> list[str]:
     build = recover_build_warehouse(settings.layout)
     if build:
         done.append(build)
-    if not marts_match_warehouse(settings.layout):
-        version = republish_marts(settings.layout)
+    if not publication_matches(settings.layout):
+        version = repair_publication(settings.layout)
         done.append(
-            "the Parquet copies of the marts did not match the published warehouse; exported "
-            f"them again ({version})"
+            "the published warehouse did not read the published marts; wrote its views again "
+            f"over {version}"
         )
     return done
 

@@ -119,34 +119,48 @@ def real_observations(counters: pl.DataFrame) -> pl.DataFrame:
 
 
 def parquet_marts_differences(data_dir: Path) -> dict[str, str]:
-    """Each mart of the published warehouse whose Parquet copy (`$DATA_DIR/marts/<mart>.parquet`)
-    is missing or differs from it (columns, types, rows), with what differs; and any Parquet
-    file that is no mart. Empty when every copy is the mart. The rows are read with pyarrow, not
-    with the DuckDB that wrote them."""
+    """Each mart of the build (`build/warehouse.duckdb`, what dbt built last) whose published
+    Parquet (`$DATA_DIR/marts/<mart>.parquet`, or a folder of monthly files `<mart>/*.parquet`)
+    is missing or differs from it (columns, types, rows), with what differs; any published file
+    or folder that is no mart; any mart the published warehouse has no view of. Empty when every
+    mart is published as built. The rows are read with pyarrow, not with the DuckDB that wrote
+    them."""
     folder = data_dir / "marts"
     problems: dict[str, str] = {}
-    with duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True) as con:
+    with duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True) as published:
+        views = {
+            name
+            for (name,) in published.execute(
+                "select table_name from information_schema.tables where table_schema = 'marts'"
+            ).fetchall()
+        }
+    with duckdb.connect(str(data_dir / "build" / "warehouse.duckdb"), read_only=True) as con:
         names = [
             name
             for (name,) in con.execute(
                 "select table_name from information_schema.tables where table_schema = 'marts'"
             ).fetchall()
         ]
-        for extra in sorted({p.stem for p in folder.glob("*.parquet")} - set(names)):
-            problems[extra] = "a Parquet file that is no mart"
+        files = {p.stem for p in folder.glob("*.parquet")} | {
+            p.name for p in folder.iterdir() if p.is_dir()
+        }
+        for extra in sorted((files | views) - set(names)):
+            problems[extra] = "a Parquet file or view that is no mart"
         for name in names:
             path = folder / f"{name}.parquet"
-            if not path.is_file():
-                problems[name] = "no Parquet file"
+            path = path if path.is_file() else folder / name
+            if not path.exists() or name not in views:
+                problems[name] = "no Parquet file" if not path.exists() else "no view"
                 continue
+            pattern = path if path.is_file() else path / "*.parquet"
             types = con.execute(f"describe marts.{name}").fetchall()
-            copied = con.execute(f"describe select * from read_parquet('{path}')").fetchall()
+            copied = con.execute(f"describe select * from read_parquet('{pattern}')").fetchall()
             if [t[:2] for t in types] != [t[:2] for t in copied]:
                 problems[name] = f"columns {[t[:2] for t in types]} != {[t[:2] for t in copied]}"
                 continue
             rows = sorted(con.execute(f"select * from marts.{name}").fetchall(), key=repr)
-            table = pq.read_table(path)
+            table = pq.read_table(path)  # a folder reads as one table
             parquet = sorted(zip(*(c.to_pylist() for c in table.columns), strict=True), key=repr)
             if rows != parquet:
-                problems[name] = f"{len(rows)} rows in the warehouse, {len(parquet)} in Parquet"
+                problems[name] = f"{len(rows)} rows in the build, {len(parquet)} in Parquet"
     return problems

@@ -1,14 +1,14 @@
 """Free space: checked before a run writes anything, and named when a write finds none.
 
 A run writes into DATA_DIR: the raw layer and the quarantine, Dagster's run storage (SQLite,
-`dagster/`), dbt's private build copy of the warehouse (`build/`), then the published warehouse
-and its Parquet copies. A disk that fills half way must end the command with one line naming
+`dagster/`), dbt's private build warehouse (`build/`), then the published marts (Parquet) and
+the small warehouse of views over them. A disk that fills half way must end the command with one line naming
 the path and the free space (exit code 2), never a traceback; each of those writes is atomic
 or private, so what a failed run leaves behind is what the last good run published.
 
 Before it starts, a run asks for `min_free_mb` (the MIN_FREE_MB setting, 256 by default) plus
-twice the published warehouse (the build copy, and the new published file before the old one
-is replaced). The check cannot see what else fills the disk meanwhile: the error path still
+twice what is published now (the warehouse and its version of the marts: dbt's rewritten
+tables in the build, and the marts a new version writes before the old one is removed). The check cannot see what else fills the disk meanwhile: the error path still
 says what happened when a write fails.
 """
 
@@ -54,10 +54,16 @@ def describe_free(path: Path) -> str:
         return f"free space of {path} unknown"
 
 
+def published_bytes(layout: Layout) -> int:
+    """The published warehouse and the version of the marts it reads."""
+    files = [layout.warehouse_path]
+    if layout.marts_dir.is_dir():
+        files += [p for p in layout.marts_dir.resolve().rglob("*") if p.is_file()]
+    return sum(p.stat().st_size for p in files if p.exists())
+
+
 def needed_bytes(layout: Layout, min_free_mb: int) -> int:
-    warehouse = layout.warehouse_path
-    size = warehouse.stat().st_size if warehouse.exists() else 0
-    return min_free_mb * MB + 2 * size
+    return min_free_mb * MB + 2 * published_bytes(layout)
 
 
 def require_free_space(layout: Layout, min_free_mb: int) -> None:
@@ -68,7 +74,7 @@ def require_free_space(layout: Layout, min_free_mb: int) -> None:
         raise DiskFull(
             layout.data_dir,
             f"not enough free space to start a run in {layout.data_dir}: {free / MB:.1f} MB free, "
-            f"{needed / MB:.0f} MB needed (MIN_FREE_MB={min_free_mb} plus twice the warehouse); "
+            f"{needed / MB:.0f} MB needed (MIN_FREE_MB={min_free_mb} plus twice the published marts); "
             "free space or point DATA_DIR elsewhere, then run again",
         )
 

@@ -7,8 +7,10 @@
       build/dbt/                                                 dbt's artifacts and kept parse
       build/spark/                                               the Spark target's warehouse and
                                                                  metastore (`dbt --target spark`)
-      warehouse.duckdb                                           the published warehouse
-      marts -> marts-versions/<UTC time>/<mart>.parquet          its marts as Parquet (a link)
+      warehouse.duckdb                                           the published warehouse: views
+                                                                 over the marts' Parquet files
+      marts -> marts-versions/<UTC time>/<mart>.parquet          the marts (a link; the daily
+                                                                 fact by month, <mart>/YYYY-MM)
       reports/index.html                                         the report (charts of the marts)
       run.lock                                                   held by the run writing here
       dagster/                                                   DAGSTER_HOME: runs, event logs
@@ -88,8 +90,8 @@ class Layout:
 
     @property
     def marts_dir(self) -> Path:
-        """The marts as Parquet files, `<mart>.parquet`: a link to the newest version
-        (`orchestration.lib.warehouse`)."""
+        """The marts as Parquet files, `<mart>.parquet` (a partitioned mart: a folder of
+        `YYYY-MM.parquet`): a link to the newest version (`orchestration.lib.warehouse`)."""
         return self.data_dir / "marts"
 
     @property

@@ -1,8 +1,9 @@
 """`observatory publish`: the published marts as an open dataset on the Hub.
 
-The Parquet copies of the marts (`$DATA_DIR/marts/`, exported with the published warehouse)
-and a dataset card written from dbt's docs (`orchestration.lib.dataset_card`) are staged in
-`$DATA_DIR/publish/<run date>/` (`data/<mart>.parquet`, `README.md`) and uploaded as one commit
+The published marts' Parquet files (`$DATA_DIR/marts/`: `<mart>.parquet`, and the daily fact
+by month, `<mart>/YYYY-MM.parquet`) and a dataset card written from dbt's docs
+(`orchestration.lib.dataset_card`) are staged in `$DATA_DIR/publish/<run date>/`
+(`data/` with the same names, `README.md`) and uploaded as one commit
 to a Hub dataset repository through huggingface_hub, then tagged with the run date. The client
 asks the Hub which files it already holds and drops unchanged ones, and makes no commit when
 nothing is left: publishing the same marts twice creates one commit. `dry_run` stops after
@@ -77,7 +78,7 @@ def stage(data_dir: Path, manifest: Path = MANIFEST) -> tuple[Path, dt.date, tup
             f"DATA_DIR={data_dir} holds generated demo data: publish refuses it "
             "(run on observations, with RECORDINGS_DIR or in live mode)"
         )
-    parquet = sorted(layout.marts_dir.glob("*.parquet"))
+    parquet = sorted(p.relative_to(layout.marts_dir) for p in layout.marts_dir.rglob("*.parquet"))
     if not layout.warehouse_path.exists() or not parquet:
         raise PublishError(f"no published marts in {layout.marts_dir}: run the pipeline first")
     if not manifest.exists():
@@ -87,11 +88,12 @@ def stage(data_dir: Path, manifest: Path = MANIFEST) -> tuple[Path, dt.date, tup
     shutil.rmtree(folder, ignore_errors=True)
     (folder / "data").mkdir(parents=True)
     for path in parquet:
-        shutil.copyfile(path, folder / "data" / path.name)
+        (folder / "data" / path).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(layout.marts_dir / path, folder / "data" / path)
     tables = describe_tables(layout.warehouse_path, manifest)
     card = render_card(tables, coverage(layout.warehouse_path), code_commit(), day)
     (folder / "README.md").write_text(card, encoding="utf-8")
-    files = ("README.md", *(f"data/{p.name}" for p in parquet))
+    files = ("README.md", *(f"data/{p.as_posix()}" for p in parquet))
     return folder, day, files
 
 

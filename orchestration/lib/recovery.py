@@ -4,15 +4,15 @@ Runs under the DATA_DIR's run lock (`orchestration.lib.run_lock`), so no live ru
 - runs `observatory run` started that Dagster's storage still shows in progress are marked
   failed (a live CLI run holds the lock for its whole run, so these processes are dead);
 - hidden leftovers of interrupted atomic writes (`ingestion.atomic`) are removed;
-- Parquet copies of the marts that were not exported from the published warehouse (a crash
-  between the two renames of a publish, or a DATA_DIR published before there were copies) are
-  exported again from it (`orchestration.lib.warehouse`);
+- a published warehouse that does not read the version of the marts `marts` points at (a crash
+  between the two renames of a publish) gets its views written again
+  (`orchestration.lib.warehouse`);
 - a build warehouse that dbt did not close (its `.wal` is left) is opened once, which makes
-  DuckDB replay its log and checkpoint; if it cannot be opened it is replaced by a copy of the
-  published warehouse (the last good marts), or removed when there is none.
+  DuckDB replay its log and checkpoint; if it cannot be opened it is removed, and dbt builds it
+  anew from the raw layer (the published marts are not a copy of it).
 
-The published warehouse is never touched: a killed run has not replaced it, or has replaced
-it whole (`ingestion.atomic.replacing`).
+The published marts are never touched: a killed run has not replaced them, or has replaced
+them whole (`ingestion.atomic.replacing`).
 """
 
 from __future__ import annotations
@@ -102,11 +102,6 @@ def recover_build_warehouse(layout: Layout) -> str | None:
     except duckdb.Error as error:
         wal.unlink(missing_ok=True)
         build.unlink(missing_ok=True)
-        if layout.warehouse_path.exists():
-            shutil.copyfile(layout.warehouse_path, build)
-            return (
-                f"{build} could not be opened ({error}); restarted it from the published warehouse"
-            )
         return f"{build} could not be opened ({error}); removed it, dbt builds it anew"
 
 

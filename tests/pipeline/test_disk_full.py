@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from cli.main import main
-from orchestration.lib.disk import MB, free_bytes
+from orchestration.lib.disk import MB, free_bytes, needed_bytes
 from orchestration.lib.layout import Layout
 from tests.helpers import mart_hashes
 from tests.plugins.demo import clean_demo_days
@@ -113,10 +113,10 @@ def test_a_full_disk_ends_in_one_line_with_code_2_and_loses_nothing(
     assert "not enough free space" in line and str(data_dir) in line and "MB free" in line
     assert "Traceback" not in out
 
-    # Room to start (MIN_FREE_MB=0: twice the warehouse and 1 MB), none to finish: the disk
-    # fills during the run.
+    # Room to start (MIN_FREE_MB=0: twice the published marts and 1 MB), none to finish: the
+    # disk fills during the run.
     ballast.unlink()
-    ballast = fill(small_disk, leave_mb=2 * layout.warehouse_path.stat().st_size / MB + 1)
+    ballast = fill(small_disk, leave_mb=needed_bytes(layout, 0) / MB + 1)
     code, out, _ = run(monkeypatch, capsys, data_dir, recordings, min_free="0")
     assert code == 2, out
     (line,) = error_lines(out)

@@ -69,7 +69,11 @@ def test_a_publish_is_one_commit_with_every_mart_and_the_card_and_a_second_is_no
     observed_data_dir, hub
 ):
     layout = Layout(observed_data_dir)
-    marts = {p.name: p.read_bytes() for p in layout.marts_dir.glob("*.parquet")}
+    marts = {
+        p.relative_to(layout.marts_dir).as_posix(): p.read_bytes()
+        for p in layout.marts_dir.rglob("*.parquet")
+    }
+    assert any("/" in name for name in marts)  # the daily fact, by month
 
     code, first = publish(observed_data_dir)
     assert code == 0, first
@@ -82,7 +86,7 @@ def test_a_publish_is_one_commit_with_every_mart_and_the_card_and_a_second_is_no
     assert set(hub.lfs.values()) == set(marts.values())  # Parquet went through LFS
     card = files["README.md"].decode()
     for name in marts:
-        assert f"### {Path(name).stem}" in card
+        assert f"### {name.split('/')[0].removesuffix('.parquet')}" in card
     assert "| relative_adoption | DOUBLE |" in card
     assert "Source: OpenRouter (openrouter.ai/rankings), as of" in card
     day = dt.datetime.strptime(layout.marts_dir.resolve().name[:8], "%Y%m%d").date()
@@ -111,8 +115,9 @@ def test_a_dry_run_writes_the_folder_and_the_card_and_sends_nothing(observed_dat
     assert hub.repos == {}
     (folder,) = (observed_data_dir / "publish").iterdir()
     assert (folder / "README.md").read_text().startswith("---\nlicense: cc-by-4.0")
-    assert {p.name for p in (folder / "data").iterdir()} == {
-        p.name for p in Layout(observed_data_dir).marts_dir.glob("*.parquet")
+    marts = Layout(observed_data_dir).marts_dir
+    assert {p.relative_to(folder / "data") for p in (folder / "data").rglob("*.parquet")} == {
+        p.relative_to(marts) for p in marts.rglob("*.parquet")
     }
     assert "Dry run" in out
 

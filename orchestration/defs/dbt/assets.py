@@ -8,8 +8,9 @@
   assets are not partitioned themselves: Dagster records a materialization per asset per
   partition, ~27 ms each in its SQLite storage, and a 300-day run of the incremental half alone
   wrote ~1,200 of them. The raw assets upstream carry the days.
-- `published_warehouse`: once every model and test succeeded, the private build file is copied
-  over the warehouse analysts read (see `orchestration.lib.warehouse`).
+- `published_warehouse`: once every model and test succeeded, the marts that changed are
+  published as Parquet, read through a small DuckDB file of views (see
+  `orchestration.lib.warehouse`).
 
 One invocation rather than a daily half and a rest: each dbt process costs its start (imports,
 adapter, manifest) and a Dagster step. dbt tests become asset checks.
@@ -146,19 +147,25 @@ def build_dbt_assets(manifest_path: Path) -> list[dg.AssetsDefinition]:
     ) -> dg.MaterializeResult:
         """The warehouse analysts read: `$DATA_DIR/warehouse.duckdb`, schema `marts`.
 
-        Grain: one DuckDB file. Source: the private file dbt builds in
-        (`$DATA_DIR/build/warehouse.duckdb`), copied and renamed over this one. Meaning: the
-        marts of the last run whose every model and test succeeded; a failed run never gets
-        here, so readers keep the last good marts, and they never block a build.
+        Grain: one DuckDB file of views over one version of the marts' Parquet files
+        (`$DATA_DIR/marts`). Source: the marts of the private file dbt builds in
+        (`$DATA_DIR/build/warehouse.duckdb`); a mart, or a month of the daily fact, that did
+        not change is linked from the version before, not written. Meaning: the marts of the
+        last run whose every model and test succeeded; a failed run never gets here, so
+        readers keep the last good marts, and they never block a build.
         """
-        published = publish_warehouse(
-            storage.layout.build_warehouse_path, storage.layout.warehouse_path
+        layout = storage.layout
+        published = publish_warehouse(layout.build_warehouse_path, layout.warehouse_path)
+        context.log.info(
+            f"published {published.version}: {len(published.written)} file(s) written, "
+            f"{len(published.linked)} unchanged"
         )
-        context.log.info(f"published the warehouse to {published}")
         return dg.MaterializeResult(
             metadata={
-                "path": dg.MetadataValue.path(str(published)),
-                "size_mib": dg.MetadataValue.float(round(published.stat().st_size / 2**20, 1)),
+                "path": dg.MetadataValue.path(str(layout.warehouse_path)),
+                "version": dg.MetadataValue.path(str(published.version)),
+                "files_written": dg.MetadataValue.int(len(published.written)),
+                "files_unchanged": dg.MetadataValue.int(len(published.linked)),
             }
         )
 
