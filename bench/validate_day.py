@@ -10,7 +10,8 @@ the previous day's compared columns as the asset does (`read_snapshot_file`; the
 `id` and `downloadsAllTime`), imports GX and warms the validator up on a small day (the import,
 about 3 s, is paid once per run and is not the gate's), then times `validate_hub_snapshot`:
 wall and CPU seconds, and the process's resident memory sampled every 10 ms, as the peak above
-what it held before the call (the frames already read) and as the process's peak. The GX suite
+what it held before the call (the frames already read), as what it still holds above that
+once the call returned (garbage collected), and as the process's peak. The GX suite
 is also timed on its own (`SuiteValidator.validate`). Cases:
 - `normal`: the generated day, which passes;
 - `no_lifetime_counter`: the same day without `downloadsAllTime` (an old hub-stats revision has
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import json
 import os
 import platform
@@ -94,6 +96,8 @@ def child(folder: Path, case: str) -> dict:
             validator=validator,
         )
         wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+    gc.collect()
+    retained = rss() - held
     suite_started = time.perf_counter()
     validator.validate(frame, hub_snapshot_suite())
     suite = time.perf_counter() - suite_started
@@ -107,6 +111,7 @@ def child(folder: Path, case: str) -> dict:
         "gx_suite_seconds": round(suite, 2),
         "held_before_mib": round(held / 2**20),
         "peak_above_held_mib": round((memory.peak - held) / 2**20),
+        "retained_after_mib": round(retained / 2**20),
         "process_peak_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
     }
 
