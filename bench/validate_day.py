@@ -12,7 +12,8 @@ about 3 s, is paid once per run and is not the gate's), then times `validate_hub
 wall and CPU seconds, and the process's resident memory sampled every 10 ms, as the peak above
 what it held before the call (the frames already read), as what it still holds above that
 once the call returned (garbage collected), and as the process's peak. The GX suite
-is also timed on its own (`SuiteValidator.validate`). Cases:
+is also timed on its own (`SuiteValidator.validate`), and so is what the gate does next with an
+accepted day (`admit_or_quarantine`: the rows' digest and the raw layer's Parquet file). Cases:
 - `normal`: the generated day, which passes;
 - `no_lifetime_counter`: the same day without `downloadsAllTime` (an old hub-stats revision has
   only the 30-day counter): the warning `downloads_all_time_present` fails on every row, and the
@@ -30,6 +31,7 @@ import platform
 import resource
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -70,6 +72,9 @@ def child(folder: Path, case: str) -> dict:
     from ingestion.hub.quality import hub_snapshot_suite, validate_hub_snapshot
     from ingestion.hub.recorded import read_snapshot_file
     from ingestion.quality.expectations import shared_validator
+    from ingestion.quality.gate import admit_or_quarantine
+    from ingestion.quality.quarantine import Quarantine
+    from ingestion.raw_store import RawStore
     from orchestration.defs.hub.assets import COMPARED_COLUMNS
 
     *_, previous_path, path = sorted(folder.glob("*.parquet"))
@@ -101,6 +106,17 @@ def child(folder: Path, case: str) -> dict:
     suite_started = time.perf_counter()
     validator.validate(frame, hub_snapshot_suite())
     suite = time.perf_counter() - suite_started
+    with tempfile.TemporaryDirectory() as folder:
+        stores = RawStore(Path(folder), "hub"), Quarantine(Path(folder) / "quarantine", "hub")
+        admit_started = time.perf_counter()
+        admit_or_quarantine(
+            verdict,
+            frame,
+            store=stores[0],
+            quarantine=stores[1],
+            fetched_at=dt.datetime.now(dt.UTC),
+        )
+        admit = time.perf_counter() - admit_started
     return {
         "case": case,
         "rows": frame.height,
@@ -109,6 +125,7 @@ def child(folder: Path, case: str) -> dict:
         "wall_seconds": round(wall, 2),
         "cpu_seconds": round(cpu, 2),
         "gx_suite_seconds": round(suite, 2),
+        "admit_seconds": round(admit, 2),
         "held_before_mib": round(held / 2**20),
         "peak_above_held_mib": round((memory.peak - held) / 2**20),
         "retained_after_mib": round(retained / 2**20),

@@ -206,8 +206,8 @@ SPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\
 def pandas_batch(frame: pl.DataFrame) -> pd.DataFrame:
     """The frame as GX reads it fastest: text as Arrow-backed strings (no Python object per
     value), numbers and timestamps as NumPy arrays, because GX's vectorised paths test for
-    NumPy dtypes: on Arrow-backed numbers it compares value by value in Python (measured: 60 s
-    for a day of the Hub instead of 2 s)."""
+    NumPy dtypes: on Arrow-backed numbers and timestamps it compares value by value in Python
+    (a day of the Hub: 13 s of CPU instead of 2 s)."""
     return frame.to_pandas(types_mapper=_arrow_strings)
 
 
