@@ -120,8 +120,8 @@ def content_hash(frame: pl.DataFrame) -> str:
     fetch may be stored again, which is harmless.
     """
     hasher = hashlib.sha256(",".join(f"{k}:{v}" for k, v in frame.schema.items()).encode())
-    for value in frame.hash_rows(seed=0).sort():
-        hasher.update(value.to_bytes(8, "little"))
+    # The sorted row hashes as little-endian 8-byte words, in one buffer (not one call a row).
+    hasher.update(frame.hash_rows(seed=0).sort().to_numpy().astype("<u8").tobytes())
     return hasher.hexdigest()[:HASH_CHARS]
 
 

@@ -26,8 +26,13 @@ import polars as pl
 
 from ingestion.conform import ConformReport
 from ingestion.hub.schema import HUB_SOURCE
-from ingestion.quality.counters import counters_going_down, counters_unchanged, row_count_collapse
-from ingestion.quality.expectations import Rule, Suite, SuiteValidator
+from ingestion.quality.counters import (
+    counter_changes,
+    counters_going_down,
+    counters_unchanged,
+    row_count_collapse,
+)
+from ingestion.quality.expectations import SPACE, Rule, Suite, SuiteValidator
 from ingestion.quality.limits import counter_within_range, day_not_in_future
 from ingestion.quality.plausible import created_by_snapshot_day, day_after_source_start
 from ingestion.quality.results import READABLE as READABLE  # re-exported: shared by sources
@@ -46,7 +51,9 @@ MIN_ROW_RATIO = 0.8
 # Normal real days leave under 7 % of the counters unchanged, stale copies 27 % or more: the
 # same threshold as dbt's `stale_unchanged_share` (docs/quality.md).
 MAX_SHARE_UNCHANGED = 0.2
-ID_PATTERN = r"^[^/\s]+/[^/\s]+$"
+# `org/name`, neither part empty nor holding `/` or whitespace (`SPACE`: Python's `\s`, in a form
+# pandas hands to RE2).
+ID_PATTERN = f"^[^/{SPACE}]+/[^/{SPACE}]+$"
 # The counters the marts sum (limits.COUNTER_MAX argues their bound).
 COUNTERS = ("downloads", "downloadsAllTime", "likes", "childrenModelCount")
 
@@ -144,11 +151,10 @@ def validate_hub_snapshot(
         )
     )
     if previous is not None and frame.height > 0:
+        changes = counter_changes(frame, previous, id_column="id", counter="downloadsAllTime")
         results.extend(
             counters_going_down(
-                frame,
-                previous,
-                id_column="id",
+                changes,
                 counter="downloadsAllTime",
                 max_share_down=MAX_SHARE_DOWN,
                 min_models_down=MIN_MODELS_DOWN,
@@ -156,11 +162,7 @@ def validate_hub_snapshot(
         )
         results.append(
             counters_unchanged(
-                frame,
-                previous,
-                id_column="id",
-                counter="downloadsAllTime",
-                max_share_unchanged=MAX_SHARE_UNCHANGED,
+                changes, counter="downloadsAllTime", max_share_unchanged=MAX_SHARE_UNCHANGED
             )
         )
         results.append(row_count_collapse(frame, previous, id_column="id", min_ratio=MIN_ROW_RATIO))

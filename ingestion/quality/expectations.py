@@ -1,9 +1,16 @@
 """Great Expectations, run the cheap way: one ephemeral context per process, pandas batches.
 
 GX 1.x validates neither Polars nor DuckDB correctly, so a Polars frame is handed over as
-pandas (only the columns the suite reads, through pyarrow). The context keeps everything in
+pandas: only the columns the suite reads (`pandas_batch`). The context keeps everything in
 memory: no project folder, no data docs, no analytics, no progress bars. Building it costs a
-few milliseconds; importing GX costs about 2 s once; a snapshot of ~400 rows validates in ~50 ms.
+few milliseconds; importing GX costs about 2 s once; a snapshot of ~400 rows validates in ~50 ms,
+a day of the whole Hub (2,000,000 models) in about 2 s (bench/validate_day.py).
+
+At that scale what costs is GX's own plumbing, not the rules (BENCHMARKS.md, "Validation at
+scale"), so a validation fetches its batch once (`Batch.validate` fetched it twice), GX does not
+fingerprint it (an MD5 over every row, only to label the batch) and GX reports unexpected rows
+by position: we look their ids up in the Polars frame, where GX built a dict per row (185 s for a
+day whose 2,000,000 rows all failed a warning).
 
 A suite is declared in code (`Suite`): each expectation carries the stable rule name it is
 reported under, the field it is about and whether it blocks, so a GX result becomes a
@@ -19,13 +26,15 @@ that day alone gives (tested), without paying the per-call cost for every day.
 
 from __future__ import annotations
 
+import bisect
 import functools
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
 import polars as pl
+import pyarrow as pa
 
 from ingestion.quality.results import SAMPLE_SIZE, RuleResult
 
@@ -72,6 +81,7 @@ class SuiteValidator:
             InMemoryStoreBackendDefaults,
             ProgressBarsConfig,
         )
+        from great_expectations.execution_engine import pandas_execution_engine
 
         config = DataContextConfig(
             store_backend_defaults=InMemoryStoreBackendDefaults(),
@@ -79,6 +89,9 @@ class SuiteValidator:
             progress_bars=ProgressBarsConfig(globally=False),
             data_docs_sites={},
         )
+        # GX fingerprints a pandas batch below this many bytes (hashing every row: 0.5 s of CPU
+        # and 300 MB for a day of the Hub) only to label it; nothing here reads the label.
+        pandas_execution_engine.HASH_THRESHOLD = 0
         self._gx = gx
         self._context = gx.get_context(mode="ephemeral", project_config=config)
         asset = self._context.data_sources.add_pandas("snapshots").add_dataframe_asset("frame")
@@ -101,19 +114,21 @@ class SuiteValidator:
             )
         return self._suites[name]
 
-    def _run(
-        self, frame: pl.DataFrame, suite: Suite, rules: Sequence[Rule], index: list[str]
-    ) -> list[Any]:
-        batch = self._batches.get_batch(batch_parameters={"dataframe": frame.to_pandas()})
-        outcome = batch.validate(
-            self._gx_suite(suite, rules),
-            result_format={
-                "result_format": "COMPLETE",
-                "unexpected_index_column_names": index,
-                "partial_unexpected_count": SAMPLE_SIZE,
-            },
+    def _run(self, frame: pl.DataFrame, suite: Suite, rules: Sequence[Rule]) -> list[Any]:
+        """GX's results on `frame` (the suite's columns only); unexpected rows as positions."""
+        # The validator `Batch.validate` builds, without fetching (converting) the batch again.
+        from great_expectations.validator.v1_validator import Validator
+
+        validator = Validator(
+            batch_definition=self._batches,
+            batch_parameters={"dataframe": pandas_batch(frame)},
+            result_format={"result_format": "COMPLETE"},
         )
-        return list(outcome.results)
+        results = list(validator.validate_expectation_suite(self._gx_suite(suite, rules)).results)
+        # Pandas' Arrow buffers come from pyarrow's pool, which keeps what GX freed (600 MB
+        # after a day of the Hub) for reuse: hand it back before the run goes on to dbt.
+        pa.default_memory_pool().release_unused()
+        return results
 
     def validate(self, frame: pl.DataFrame, suite: Suite) -> list[RuleResult]:
         missing = [c for c in suite.columns if c not in frame.columns]
@@ -128,12 +143,13 @@ class SuiteValidator:
         self, frame: pl.DataFrame, suite: Suite, rules: Sequence[Rule]
     ) -> list[RuleResult]:
         by_name = {rule.name: rule for rule in rules}
-        results = self._run(frame.select(suite.columns), suite, rules, [suite.id_column])
+        selected = frame.select(suite.columns)
+        ids = selected[suite.id_column]
         order = {rule.name: n for n, rule in enumerate(suite.rules)}
         return sorted(
             (
-                _rule_result(by_name[r.expectation_config.meta["rule"]], r, frame.height, suite)
-                for r in results
+                _rule_result(by_name[r.expectation_config.meta["rule"]], r, frame.height, ids)
+                for r in self._run(selected, suite, rules)
             ),
             key=lambda result: order[result.rule],  # the suite's order, not GX's
         )
@@ -148,32 +164,31 @@ class SuiteValidator:
             return
         row_wise = [r for r in suite.rules if _splits_by_row(r.expectation)]
         whole = [r for r in suite.rules if not _splits_by_row(r.expectation)]
-        stacked = pl.concat(
-            [
-                f.select(suite.columns).with_columns(pl.lit(n, dtype=pl.UInt32).alias(PART))
-                for n, f in enumerate(frames)
-            ],
-            how="vertical_relaxed",
-        )
+        stacked = pl.concat([f.select(suite.columns) for f in frames], how="vertical_relaxed")
+        # Day n holds the stacked rows from starts[n] to starts[n + 1].
+        starts = [0]
+        for frame in frames:
+            starts.append(starts[-1] + frame.height)
+        ids = stacked[suite.id_column]
         split: list[dict[str, RuleResult]] = [{} for _ in frames]
         by_name = {rule.name: rule for rule in row_wise}
-        for result in self._run(stacked, suite, row_wise, [suite.id_column, PART]):
+        for result in self._run(stacked, suite, row_wise):
             rule = by_name[result.expectation_config.meta["rule"]]
             if _exception_message(result.exception_info or {}) is not None:
                 return  # let each day meet the error on its own
-            unexpected: dict[int, list[Any]] = defaultdict(list)
-            for row in (result.result or {}).get("unexpected_index_list") or []:
-                unexpected[int(row[PART])].append(row)
+            rows = (result.result or {}).get("unexpected_index_list") or []
             for n, frame in enumerate(frames):
-                rows = unexpected.get(n, [])
+                day = rows[
+                    bisect.bisect_left(rows, starts[n]) : bisect.bisect_left(rows, starts[n + 1])
+                ]
                 split[n][rule.name] = RuleResult(
                     rule=rule.name,
-                    passed=not rows,
+                    passed=not day,
                     blocking=rule.blocking,
                     field=rule.field,
-                    unexpected_count=len(rows),
+                    unexpected_count=len(day),
                     element_count=frame.height,
-                    sample_ids=_sample_ids(rows, suite.id_column),
+                    sample_ids=_sample_ids(ids, day),
                     observed="",
                 )
         order = [rule.name for rule in suite.rules]
@@ -182,7 +197,23 @@ class SuiteValidator:
             self._primed[(suite.name, id(frame))] = (frame, [results[name] for name in order])
 
 
-PART = "__part"
+# Every character Python's `\s` matches, as literal characters: pandas runs a pattern holding
+# `\s` through Python's `re`, one value at a time (3 s for the ids of a day of the Hub), and any
+# other through pyarrow's RE2 (0.4 s), whose own `\s` misses some of these.
+SPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+
+
+def pandas_batch(frame: pl.DataFrame) -> pd.DataFrame:
+    """The frame as GX reads it fastest: text as Arrow-backed strings (no Python object per
+    value), numbers and timestamps as NumPy arrays, because GX's vectorised paths test for
+    NumPy dtypes: on Arrow-backed numbers and timestamps it compares value by value in Python
+    (a day of the Hub: 13 s of CPU instead of 2 s)."""
+    return frame.to_pandas(types_mapper=_arrow_strings)
+
+
+def _arrow_strings(dtype: pa.DataType) -> pd.StringDtype | None:
+    text = pa.types.is_string(dtype) or pa.types.is_large_string(dtype)
+    return pd.StringDtype("pyarrow") if text or pa.types.is_string_view(dtype) else None
 
 
 def _splits_by_row(expectation: Expectation) -> bool:
@@ -204,7 +235,7 @@ def shared_validator() -> SuiteValidator:
     return SuiteValidator()
 
 
-def _rule_result(rule: Rule, result: Any, rows: int, suite: Suite) -> RuleResult:
+def _rule_result(rule: Rule, result: Any, rows: int, ids: pl.Series) -> RuleResult:
     details: dict[str, Any] = result.result or {}
     message = _exception_message(result.exception_info or {})
     if message is not None:
@@ -219,7 +250,7 @@ def _rule_result(rule: Rule, result: Any, rows: int, suite: Suite) -> RuleResult
         field=rule.field,
         unexpected_count=int(details.get("unexpected_count") or 0),
         element_count=int(details.get("element_count") or rows),
-        sample_ids=_sample_ids(details.get("unexpected_index_list") or [], suite.id_column),
+        sample_ids=_sample_ids(ids, details.get("unexpected_index_list") or []),
         observed="" if observed is None else f"observed {observed}",
     )
 
@@ -235,12 +266,13 @@ def _exception_message(info: dict[str, Any]) -> str | None:
     return None
 
 
-def _sample_ids(rows: Sequence[Any], id_column: str) -> tuple[str, ...]:
-    samples: list[str] = []
-    for row in rows:
-        value = row.get(id_column) if isinstance(row, dict) else None
-        if value is not None and str(value) not in samples:
-            samples.append(str(value))
-        if len(samples) == SAMPLE_SIZE:
+def _sample_ids(ids: pl.Series, rows: Sequence[int]) -> tuple[str, ...]:
+    """The first `SAMPLE_SIZE` distinct ids of the unexpected rows (positions), in row order:
+    looked up among the first rows, then among all of them if those repeat a few ids."""
+    found = ids.clear()
+    for limit in (SAMPLE_SIZE * 20, len(rows)):
+        found = ids.gather(pl.Series(rows[:limit], dtype=pl.Int64)).drop_nulls()
+        found = found.unique(maintain_order=True).head(SAMPLE_SIZE)
+        if found.len() == SAMPLE_SIZE or limit >= len(rows):
             break
-    return tuple(samples)
+    return tuple(str(i) for i in found.to_list())

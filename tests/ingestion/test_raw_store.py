@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 import duckdb
 import polars as pl
 
-from ingestion.raw_store import RawStore, content_hash
+from ingestion.raw_store import HASH_CHARS, RawStore, content_hash
 
 DAY = dt.date(2026, 5, 3)
 T1 = dt.datetime(2026, 5, 4, 0, 30, tzinfo=dt.UTC)
@@ -67,3 +68,13 @@ def test_a_dataset_without_any_fetch_reads_as_zero_rows_not_an_error(tmp_path):
     ).fetchall()
     assert rows == []
     assert store.fetches(DAY) == []
+
+
+def test_the_content_hash_is_the_digest_of_the_sorted_row_hashes_word_by_word():
+    rows = pl.DataFrame({"id": ["a/b", "c/d", "e/f"], "downloadsAllTime": [3, None, 1]})
+    reference = hashlib.sha256(",".join(f"{k}:{v}" for k, v in rows.schema.items()).encode())
+    for value in rows.hash_rows(seed=0).sort():
+        reference.update(value.to_bytes(8, "little"))
+
+    assert content_hash(rows) == reference.hexdigest()[:HASH_CHARS]
+    assert content_hash(rows.reverse()) == content_hash(rows)
