@@ -32,7 +32,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import polars as pl
 import pyarrow as pa
 
@@ -40,6 +39,7 @@ from ingestion.quality.results import SAMPLE_SIZE, RuleResult
 
 if TYPE_CHECKING:  # GX takes seconds to import: only code that validates loads it
     import great_expectations as gx
+    import pandas as pd
     from great_expectations.core.batch_definition import BatchDefinition
     from great_expectations.expectations import Expectation
 
@@ -212,6 +212,8 @@ def pandas_batch(frame: pl.DataFrame) -> pd.DataFrame:
 
 
 def _arrow_strings(dtype: pa.DataType) -> pd.StringDtype | None:
+    import pandas as pd  # with the validation, not when the definitions load
+
     text = pa.types.is_string(dtype) or pa.types.is_large_string(dtype)
     return pd.StringDtype("pyarrow") if text or pa.types.is_string_view(dtype) else None
 

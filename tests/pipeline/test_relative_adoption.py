@@ -134,20 +134,27 @@ def test_ratios_exist_only_where_ten_models_of_the_class_share_the_age(pipeline)
     assert above[0] > 0 and above[1] > 0
 
 
-def test_the_report_draws_the_newest_days_ratios_with_their_sample(pipeline):
+@pytest.mark.parametrize("cap", [None, 5])
+def test_the_report_draws_the_newest_days_highest_ratios_with_their_sample(
+    pipeline, cap, monkeypatch
+):
+    from orchestration.lib.report import relative_adoption as figure_module
     from orchestration.lib.report.figures import Context
     from orchestration.lib.report.palette import country_scale
-    from orchestration.lib.report.relative_adoption import relative_adoption
 
+    if cap is not None:  # the whole Hub: more models with a ratio than a chart holds
+        monkeypatch.setattr(figure_module, "DRAWN", cap)
     with duckdb.connect(str(pipeline.warehouse), read_only=True) as con:
-        figure = relative_adoption(Context(con, pipeline.is_demo, country_scale(con)))
+        figure = figure_module.relative_adoption(Context(con, pipeline.is_demo, country_scale(con)))
         expected = con.execute(
             "select model_id, relative_adoption from marts.mart_relative_adoption "
             "where relative_adoption is not null and snapshot_date = "
             "(select max(snapshot_date) from marts.mart_relative_adoption)"
         ).fetchall()
     drawn = {(r["model_id"], r["relative_adoption"]) for r in figure.datasets["relative_adoption"]}
+    highest = sorted(expected, key=lambda row: (-row[1], row[0]))[: figure_module.DRAWN]
 
-    assert drawn == set(expected)
-    assert any(note.startswith("Sample:") for note in figure.notes)
+    assert drawn == set(highest) and len(expected) > 5
+    (sample,) = [note for note in figure.notes if note.startswith("Sample:")]
+    assert (f"highest of the {len(expected):,} models" in sample) == (cap is not None)
     assert figure.spec["datasets"]["parity"] == [{"y": 1}]

@@ -8,24 +8,39 @@ import altair as alt
 
 from orchestration.lib.report.figures import WIDTH, Context, Figure, query, span
 
+# The models drawn at most: the whole Hub has hundreds of thousands with a ratio on a day, more
+# than a chart (or vl-convert's image of it) can hold; the mart keeps every one.
+DRAWN = 1000
+
 
 def relative_adoption(ctx: Context) -> Figure:
     rows = query(
         ctx.con,
-        "select model_id, size_class, age_days, downloads_all_time, reference_model_id, "
-        "reference_downloads, relative_adoption, class_models_at_age, snapshot_date "
-        "from marts.mart_relative_adoption "
+        "with newest as (select * from marts.mart_relative_adoption "
         "where relative_adoption is not null "
-        "and snapshot_date = (select max(snapshot_date) from marts.mart_relative_adoption) "
-        "order by size_class, age_days, model_id",
+        "and snapshot_date = (select max(snapshot_date) from marts.mart_relative_adoption)), "
+        "highest as (select *, count(*) over () as with_ratio from newest "
+        "order by relative_adoption desc, model_id limit ?) "
+        "select model_id, size_class, age_days, downloads_all_time, reference_model_id, "
+        "reference_downloads, relative_adoption, class_models_at_age, snapshot_date, with_ratio "
+        "from highest order by size_class, age_days, model_id",
+        [DRAWN],
     )
     day = rows[0]["snapshot_date"] if rows else "no day"
+    with_ratio = rows[0]["with_ratio"] if rows else 0
+    for row in rows:
+        del row["with_ratio"]
     classes = sorted({row["size_class"] for row in rows})
+    drawn = (
+        f"{len(rows)} models"
+        if len(rows) == with_ratio
+        else f"the {len(rows)} highest of the {with_ratio:,} models with a ratio"
+    )
     notes = [
         "Cumulative downloads over those of the 10th most downloaded model of the same size "
         "class (safetensors parameters) at the same age (ATOM Project's definition of "
         "2026-05-25); above 1: on track for the class's top 10.",
-        f"Sample: {len(rows)} models on {day} in {len(classes)} classes with a cutoff "
+        f"Sample: {drawn} on {day}, in {len(classes)} classes with a cutoff "
         f"({', '.join(classes) or 'none'}); {span(rows, 'class_models_at_age')} models of the "
         "class at each age. Ages the snapshots did not observe, and classes with fewer than 10 "
         "models at an age, have no ratio.",
