@@ -6,6 +6,7 @@ by the safetensors total, and the 10th largest counter of the class at the same 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from collections import defaultdict
 
 import duckdb
@@ -138,9 +139,11 @@ def test_ratios_exist_only_where_ten_models_of_the_class_share_the_age(pipeline)
 def test_the_report_draws_the_newest_days_highest_ratios_with_their_sample(
     pipeline, cap, monkeypatch
 ):
-    from orchestration.lib.report import relative_adoption as figure_module
     from orchestration.lib.report.figures import Context
     from orchestration.lib.report.palette import country_scale
+
+    # The module (the package exports its function under the same name).
+    figure_module = importlib.import_module("orchestration.lib.report.relative_adoption")
 
     if cap is not None:  # the whole Hub: more models with a ratio than a chart holds
         monkeypatch.setattr(figure_module, "DRAWN", cap)
