@@ -28,8 +28,8 @@ from tests.pipeline.test_market_share import downloads_by_country_from_the_files
 from tests.pipeline.test_usage_and_claims import (  # noqa: F401  (fixtures used by name)
     answers,
     author_country,
-    blended,
     listings,
+    pair_ratios,
     slug_to_model,
 )
 from tests.plugins.pipeline import PipelineCase, run_pipeline
@@ -208,19 +208,8 @@ def test_the_deepseek_verdict_is_the_largest_ratio_of_the_price_answers(pipeline
             and row["reference_model_id"].startswith("openai/")
         ]
     ratios: dict[dt.date, float] = {}
-    for path in sorted(pipeline.price_daily.glob("*.json*")):
-        prices = {row["id"]: row for row in read_answer(path)["data"]}
-        for model_id, reference_id in pairs:
-            model, reference = prices.get(model_id), prices.get(reference_id)
-            if model is None or reference is None:
-                continue
-            if model["architecture"]["output_modalities"] != ["text"]:
-                continue
-            if min(blended(model), blended(reference)) <= 0:
-                continue
-            day = dt.date.fromisoformat(path.name[:10])
-            ratio = float(blended(reference)) / float(blended(model))
-            ratios[day] = max(ratios.get(day, 0.0), ratio)
+    for (day, _), ratio in pair_ratios(sorted(pipeline.price_daily.glob("*.json*")), pairs).items():
+        ratios[day] = max(ratios.get(day, 0.0), ratio)
     got = claims["deepseek_40x_cheaper_than_openai"]
 
     assert got["measured_number"] == pytest.approx(max(ratios.values()), rel=1e-9)

@@ -15,6 +15,7 @@ import json
 import statistics
 from collections import defaultdict
 from decimal import Decimal
+from pathlib import Path
 
 import duckdb
 import polars as pl
@@ -235,16 +236,15 @@ def blended(row: dict) -> Decimal:
     )
 
 
-def test_pair_ratios_on_recorded_days_are_the_answers_prices(con, pipeline):
-    pairs = pl.read_csv(SEEDS / "reference_model_pairs.csv")
-    wanted = set(pairs["model_id"]) | set(pairs["reference_model_id"])
-    expected = {}
-    for path in pipeline.in_run(list(pipeline.price_daily.glob("*.json*"))):
+def pair_ratios(paths: list[Path], pairs: list[tuple[str, str]]) -> dict[tuple, float]:
+    """(day, model) -> the reference's blended price over the model's, from the raw answers:
+    text models with both prices above zero."""
+    wanted = {model_id for pair in pairs for model_id in pair}
+    ratios = {}
+    for path in paths:
         day = dt.date.fromisoformat(path.name[:10])
         prices = {row["id"]: row for row in read_answer(path)["data"] if row["id"] in wanted}
-        for model_id, reference_id in zip(
-            pairs["model_id"], pairs["reference_model_id"], strict=True
-        ):
+        for model_id, reference_id in pairs:
             model, reference = prices.get(model_id), prices.get(reference_id)
             if model is None or reference is None:
                 continue
@@ -252,7 +252,16 @@ def test_pair_ratios_on_recorded_days_are_the_answers_prices(con, pipeline):
                 continue
             if min(blended(model), blended(reference)) <= 0:
                 continue
-            expected[(day, model_id)] = float(blended(reference)) / float(blended(model))
+            ratios[(day, model_id)] = float(blended(reference)) / float(blended(model))
+    return ratios
+
+
+def test_pair_ratios_on_recorded_days_are_the_answers_prices(con, pipeline):
+    pairs = pl.read_csv(SEEDS / "reference_model_pairs.csv")
+    expected = pair_ratios(
+        pipeline.in_run(list(pipeline.price_daily.glob("*.json*"))),
+        list(zip(pairs["model_id"], pairs["reference_model_id"], strict=True)),
+    )
     rows = dict(
         ((day, model_id), ratio)
         for day, model_id, ratio in con.execute(
