@@ -1,8 +1,10 @@
 """The demo data every test shares, generated once per session into a temporary folder.
 
 Smaller than `make run`'s (a 300-day run writes thousands of Dagster events): 60 Hub days still
-hold every planted fault with clean neighbours, and 90 price days every price change. The CLI's
-runs on the demo get the same size through the DEMO_* settings, so both are the same files.
+hold every planted fault with clean neighbours, and every price change (they fall inside the Hub
+window). Price days only as many as Hub days: each day of the run's range is a partition of every
+raw asset (Dagster events, a validation), whether or not it has a file. The CLI's runs on the
+demo get the same size through the DEMO_* settings, so both are the same files.
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ import pytest
 
 from simulation.demo import DemoSpec, DemoSummary, generate_demo
 
-TEST_DEMO_SIZES = {"DEMO_DAYS": "60", "DEMO_PRICE_DAYS": "90", "DEMO_RANKINGS_DAYS": "21"}
-TEST_DEMO_SPEC = DemoSpec(days=60, price_days=90, rankings_days=21)
+TEST_DEMO_SIZES = {"DEMO_DAYS": "60", "DEMO_PRICE_DAYS": "60", "DEMO_RANKINGS_DAYS": "21"}
+TEST_DEMO_SPEC = DemoSpec(days=60, price_days=60, rankings_days=21)
 DEMO_DIR = Path(tempfile.mkdtemp(prefix="observatory-demo-")) / "demo"
 _DEMO: DemoSummary | None = None
 
