@@ -13,8 +13,11 @@ from orchestration.lib.settings import DBT_PROJECT_DIR, Settings, SettingsError
 
 
 def layout_environment(settings: Settings) -> dict[str, str]:
-    """What a tool run by hand needs to see this data folder as the pipeline does."""
+    """What a tool run by hand needs to see this data folder as the pipeline does. The venv's
+    tools come first on PATH: `dagster dev`'s code server starts `dbt parse` by name."""
+    venv_bin = Path(sys.executable).parent.as_posix()
     return {
+        "PATH": os.pathsep.join([venv_bin, os.environ.get("PATH", "")]),
         **settings.layout.dbt_env(),
         "DATA_DIR": settings.data_dir.as_posix(),
         "DAGSTER_HOME": settings.layout.dagster_home.as_posix(),
