@@ -46,6 +46,7 @@ help:
 	@echo "make stages   a daily run's time by stage, against DuckDB alone (bench/stages.json)"
 	@echo "make scale    daily runs over 2,000,000 generated models (BENCHMARKS.md; hours at full size)"
 	@echo "make soak     a year of daily runs with faults (SOAK_DAYS, SOAK_RUN_EVERY; bench/bench.mk); the marts must equal a clean run's"
+	@echo "make soak-test  the soak's short version alone (18 days; CI runs it, make test does not)"
 	@echo "make clean    remove data/, data-recorded/, data-rehearsal/, the venvs and dbt's target/"
 
 # One venv per environment of pyproject.toml: `.venv` (the project and its `dev` group),
@@ -141,8 +142,8 @@ include dbt_project/spark.mk
 include bench/bench.mk
 
 # Two workers, one a core; tests/plugins/scheduling.py orders the groups slowest first
-# (--no-loadscope-reorder keeps that order). With OBSERVATORY_SPARK=1 (.ci/run) the Spark
-# equivalence test runs too.
+# (--no-loadscope-reorder keeps that order). With OBSERVATORY_SPARK=1 and OBSERVATORY_SOAK=1
+# (.ci/run) the Spark equivalence test and the soak's short version run too.
 test: lint browser $(if $(filter 1,$(OBSERVATORY_SPARK)),$(SPARK_STAMP))
 	$(BIN)/pytest -n 2 --dist loadgroup --no-loadscope-reorder --durations=25
 

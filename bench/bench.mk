@@ -1,5 +1,5 @@
 # Benchmarks (bench/README.md; figures of record in BENCHMARKS.md): figures, not timed tests.
-.PHONY: bench stages scale soak
+.PHONY: bench stages scale soak soak-test
 SCALE_MODELS ?= 2000000
 SCALE_DAYS ?= 91
 
@@ -22,3 +22,7 @@ SOAK_DAYS ?= 365
 SOAK_RUN_EVERY ?= 7
 soak: $(MANIFEST)
 	$(BIN)/python bench/soak.py --days $(SOAK_DAYS) --run-every $(SOAK_RUN_EVERY)
+
+# Its short version, the test CI runs (opt-in for `make test`: tests/pipeline/test_soak.py).
+soak-test: $(MANIFEST)
+	OBSERVATORY_SOAK=1 $(BIN)/pytest tests/pipeline/test_soak.py
