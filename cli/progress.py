@@ -278,12 +278,19 @@ def progress_logger(view: ProgressView) -> dg.LoggerDefinition:
 def terminal_without_stdout() -> Iterator[IO[str]]:
     """For the block, file descriptor 1 goes to /dev/null; yields a stream to where it went
     before (the terminal, or make's pipe). Where stdout is not a real file descriptor (a test's
-    captured stdout), nothing is redirected and the stream is stdout itself."""
+    captured stdout), `sys.stdout` goes to /dev/null instead, and the stream is the old one: what
+    dbt prints (a traceback when the disk fills) stays off it either way."""
     try:
         sys.stdout.flush()
         original = sys.stdout.fileno()
     except (AttributeError, ValueError, io.UnsupportedOperation):
-        yield sys.stdout
+        shown = sys.stdout
+        with open(os.devnull, "w") as sink:
+            sys.stdout = sink
+            try:
+                yield shown
+            finally:
+                sys.stdout = shown
         return
     saved = os.dup(original)
     stream = os.fdopen(os.dup(saved), "w", buffering=1, encoding="utf-8")

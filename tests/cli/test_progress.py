@@ -82,3 +82,16 @@ def test_stdout_of_the_run_stays_off_the_terminal(capfd):
     assert "START" not in shown and "PASS" not in shown
     assert "day 3 of 10" in shown
     assert "after" in shown
+
+
+def test_a_captured_stdout_gets_the_view_and_not_the_runs_own_lines(capsys):
+    """Where stdout has no file descriptor (pytest's capsys, an embedding program), the run's
+    own lines are dropped as on a terminal, and the view's still show."""
+    with terminal_without_stdout() as terminal:
+        sys.stdout.write("Traceback (most recent call last):\n")
+        terminal.write("raw/hub_model_snapshots: day 3 of 10\n")
+    print("after")
+
+    shown = capsys.readouterr().out
+    assert "Traceback" not in shown
+    assert "day 3 of 10" in shown and "after" in shown
