@@ -50,3 +50,34 @@ def test_tables_carry_columns_and_row_counts_and_views_only_columns(tmp_path):
     assert metadata["model.p.empty"][ROW_COUNT] == 0
     # A node dbt did not build (no relation in the file) gets nothing rather than failing the run.
     assert metadata["model.p.gone"] == {}
+
+
+def test_the_column_schema_says_what_the_contract_holds(tmp_path):
+    # The rules a contract moved out of the data tests are no check in the UI: the columns say
+    # them (not null, unique) and the table its keys and checks, as DuckDB holds them.
+    path = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute("create schema intermediate")
+        con.execute(
+            "create table intermediate.authors (author varchar not null primary key,"
+            " country varchar, tokens bigint check (tokens >= 0))"
+        )
+        con.execute(
+            "create table intermediate.days (snapshot_date date not null, model_id varchar not null,"
+            " primary key (snapshot_date, model_id))"
+        )
+    nodes = {
+        "model.p.authors": node("authors", "table", "intermediate"),
+        "model.p.days": node("days", "table", "intermediate"),
+    }
+
+    metadata = table_metadata(path, nodes)
+
+    authors = metadata["model.p.authors"][COLUMN_SCHEMA]
+    held = {c.name: (c.constraints.nullable, c.constraints.unique) for c in authors.columns}
+    assert held == {"author": (False, True), "country": (True, False), "tokens": (True, False)}
+    assert authors.constraints.other == ["PRIMARY KEY(author)", "CHECK((tokens >= 0))"]
+    days = metadata["model.p.days"][COLUMN_SCHEMA]
+    # A key of two columns makes neither unique on its own.
+    assert [c.constraints.unique for c in days.columns] == [False, False]
+    assert days.constraints.other == ["PRIMARY KEY(snapshot_date, model_id)"]

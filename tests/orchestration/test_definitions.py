@@ -62,8 +62,21 @@ def test_dbt_tests_are_asset_checks(definitions):
 
     # Every dbt data test is a check (unit tests are not: they run in `make test`).
     assert tests <= checks
-    assert any(name.startswith("not_null_columns_int_hub__models_") for name in checks)
+    assert "unique_int_hub__models_model_id" in checks
     assert "dim_models_holds_every_model_with_downloads" in checks
+
+
+def test_a_rule_held_by_a_contract_is_no_check_and_the_asset_says_it(definitions):
+    # int_hub__models' not-null columns are its contract's (DuckDB refuses a null as it builds
+    # the table), not a test: no check, and the asset's description lists them.
+    graph = definitions.resolve_asset_graph()
+    key = dg.AssetKey(["intermediate", "int_hub__models"])
+    checks = {check.name for check in graph.asset_check_keys if check.asset_key == key}
+
+    assert checks == {"unique_int_hub__models_model_id"}
+    description = graph.get(key).description or ""
+    assert "**Contract**" in description
+    assert "`model_id`, `developer_id`, `family`: never null" in description
 
 
 def test_price_marts_descend_from_both_raw_price_assets_next_to_the_hub(definitions):

@@ -50,15 +50,22 @@ def with_table_metadata(invocation: DbtCliInvocation, warehouse: Path) -> Iterat
 def table_metadata(
     warehouse: Path, nodes: Mapping[str, Mapping[str, Any]]
 ) -> dict[str, dict[str, Any]]:
-    """Column schema and (tables only) row count of each dbt node, by unique id."""
+    """Column schema and (tables only) row count of each dbt node, by unique id. The schema
+    carries what the table's contract holds (not null, keys, checks), which is no check."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
+        rules, unique = _constraints(con)
         columns: dict[tuple[str, str], list[dg.TableColumn]] = {}
-        for schema, table, column, data_type in con.execute(
-            "select table_schema, table_name, column_name, data_type"
+        for schema, table, column, data_type, nullable in con.execute(
+            "select table_schema, table_name, column_name, data_type, is_nullable = 'YES'"
             " from information_schema.columns"
             " order by table_schema, table_name, ordinal_position"
         ).fetchall():
-            columns.setdefault((schema, table), []).append(dg.TableColumn(column, data_type))
+            held = dg.TableColumnConstraints(
+                nullable=nullable, unique=(schema, table, column) in unique
+            )
+            columns.setdefault((schema, table), []).append(
+                dg.TableColumn(column, data_type, constraints=held)
+            )
         counted = {
             unique_id: node
             for unique_id, node in nodes.items()
@@ -69,11 +76,33 @@ def table_metadata(
     for unique_id, node in nodes.items():
         entry: dict[str, Any] = {}
         if table_columns := columns.get(_relation(node)):
-            entry[COLUMN_SCHEMA] = dg.TableSchema(columns=table_columns)
+            held = rules.get(_relation(node))
+            entry[COLUMN_SCHEMA] = dg.TableSchema(
+                columns=table_columns, constraints=dg.TableConstraints(other=held) if held else None
+            )
         if unique_id in counts:
             entry[ROW_COUNT] = counts[unique_id]
         result[unique_id] = entry
     return result
+
+
+def _constraints(
+    con: duckdb.DuckDBPyConnection,
+) -> tuple[dict[tuple[str, str], list[str]], set[tuple[str, str, str]]]:
+    """Each table's keys and checks as DuckDB states them (`PRIMARY KEY(a, b)`), and the
+    columns a one-column key makes unique."""
+    rules: dict[tuple[str, str], list[str]] = {}
+    unique: set[tuple[str, str, str]] = set()
+    for schema, table, kind, text, names in con.execute(
+        "select schema_name, table_name, constraint_type, constraint_text, constraint_column_names"
+        " from duckdb_constraints()"
+        " where constraint_type in ('PRIMARY KEY', 'UNIQUE', 'CHECK')"
+        " order by schema_name, table_name, constraint_index"
+    ).fetchall():
+        rules.setdefault((schema, table), []).append(text)
+        if kind != "CHECK" and len(names) == 1:
+            unique.add((schema, table, names[0]))
+    return rules, unique
 
 
 def _row_counts(
