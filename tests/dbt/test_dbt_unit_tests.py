@@ -71,17 +71,21 @@ def unit_test_statuses(target) -> dict[str, str]:
     return {r["unique_id"]: r["status"] for r in results if r["unique_id"].startswith("unit_test.")}
 
 
-def test_every_dbt_unit_test_passes(tmp_path):
-    storage = StorageResource(data_dir=str(tmp_path))
+def build_empty(data_dir: Path, *select: str) -> None:
+    """An empty raw layer, the seeds whole (macros read them while compiling), then the models
+    (all, or `--select`ed) with no rows."""
+    storage = StorageResource(data_dir=str(data_dir))
     for dataset, schema in RAW_SCHEMAS.items():
         storage.raw_store(dataset, schema)
-    (tmp_path / "build").mkdir()
-
-    # Seeds whole (macros read them while compiling), then every model with no rows.
-    seeded = dbt("seed", data_dir=tmp_path)
+    (data_dir / "build").mkdir()
+    seeded = dbt("seed", data_dir=data_dir)
     assert seeded.returncode == 0, errors(seeded)
-    built = dbt("run", "--empty", data_dir=tmp_path)
+    built = dbt("run", "--empty", *(("--select", *select) if select else ()), data_dir=data_dir)
     assert built.returncode == 0, errors(built)
+
+
+def test_every_dbt_unit_test_passes(tmp_path):
+    build_empty(tmp_path)
     target = tmp_path / "target"
     tested = dbt("test", "--select", "test_type:unit", data_dir=tmp_path)
     statuses = unit_test_statuses(target)

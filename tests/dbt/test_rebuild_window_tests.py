@@ -16,8 +16,7 @@ import duckdb
 import pytest
 
 from orchestration.lib.layout import REBUILD_FROM_ENV, Layout
-from orchestration.lib.resources import StorageResource
-from tests.dbt.test_dbt_unit_tests import RAW_SCHEMAS, dbt, errors
+from tests.dbt.test_dbt_unit_tests import build_empty, dbt, errors
 
 pytestmark = pytest.mark.e2e
 
@@ -36,14 +35,7 @@ GOOD = [
 def data_dir(tmp_path_factory) -> Path:
     """Seeds and every model up to the daily downloads, built empty on an empty raw layer."""
     path = tmp_path_factory.mktemp("window")
-    storage = StorageResource(data_dir=str(path))
-    for dataset, schema in RAW_SCHEMAS.items():
-        storage.raw_store(dataset, schema)
-    (path / "build").mkdir()
-    seeded = dbt("seed", data_dir=path)
-    assert seeded.returncode == 0, errors(seeded)
-    built = dbt("run", "--empty", "--select", "+int_hub__model_downloads_daily", data_dir=path)
-    assert built.returncode == 0, errors(built)
+    build_empty(path, "+int_hub__model_downloads_daily")
     return path
 
 
