@@ -75,8 +75,9 @@ def table_metadata(
     result: dict[str, dict[str, Any]] = {}
     for unique_id, node in nodes.items():
         entry: dict[str, Any] = {}
-        if table_columns := columns.get(_relation(node)):
-            held = rules.get(_relation(node))
+        relation = _relation(node)
+        if table_columns := columns.get(relation):
+            held = rules.get(relation)
             entry[COLUMN_SCHEMA] = dg.TableSchema(
                 columns=table_columns, constraints=dg.TableConstraints(other=held) if held else None
             )
