@@ -3,20 +3,19 @@ stored day again with a newer `as_of` and other figures) re-checks the claims on
 which get a `restatement` row, while the claims on the Hub, which the restated day does not
 reach, get none. (A rerun on the same data adds nothing: test_pipeline_e2e.py's reruns.)
 
-The pipeline runs on a copy of the demo files read as recordings, over its last rankings days;
-the restatement is written into the copy's answer for one of them, as the API would serve it.
+The pipeline's run on the demo files read as recordings, over its last rankings days (the
+session's `observed_run`, copied here with its recordings); the restatement is written into the
+copy's answer for one of them, as the API would serve it.
 """
 
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from tests.plugins.demo import DEMO_DIR
 from tests.plugins.pipeline import run_pipeline
 
 pytestmark = pytest.mark.e2e
@@ -41,25 +40,21 @@ def history(data_dir: Path) -> list[tuple]:
         ).fetchall()
 
 
-def test_a_restated_day_rechecks_the_claims_on_the_rankings_only(tmp_path, demo):
-    recordings = tmp_path / "recordings"
-    shutil.copytree(DEMO_DIR, recordings)
-    days = sorted(demo.rankings_days)[-3:]
-    data_dir = tmp_path / "data"
-    first, last = days[0].isoformat(), days[-1].isoformat()
-    run_pipeline(data_dir, "--start", first, "--end", last, recordings=recordings)
+def test_a_restated_day_rechecks_the_claims_on_the_rankings_only(tmp_path, observed_run):
+    run = observed_run.copy_to(tmp_path)
+    recordings, data_dir, days = run.recordings, run.data_dir, run.days
     before = history(data_dir)
     # A rerun on the same data adds no row: the reruns of test_pipeline_e2e.py leave every mart,
     # this one included, with the same hash.
     assert {row[1] for row in before} == {1}
     assert {row[2] for row in before} == {"first_check"}
 
-    restated = days[1]
+    restated = days[2]
     answer_path = recordings / "openrouter" / "rankings_daily" / f"{restated.isoformat()}.json"
     answer = json.loads(answer_path.read_text())
     top = answer["data"][0]
     top["total_tokens"] = str(int(top["total_tokens"]) * 3 // 2)  # still the day's first
-    answer["meta"]["as_of"] = f"{last}T09:30:00Z"
+    answer["meta"]["as_of"] = f"{days[-1].isoformat()}T09:30:00Z"
     answer_path.write_text(json.dumps(answer))
     run_pipeline(data_dir, "--start", restated.isoformat(), "--end", restated.isoformat(),
                  recordings=recordings)  # fmt: skip

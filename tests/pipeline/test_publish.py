@@ -4,7 +4,8 @@ identical publish creates none, the token is used and never written or printed, 
 refused.
 
 The marts come from a pipeline run on the generated demo files read as recordings
-(`RECORDINGS_DIR`): observations as far as the pipeline knows, so publishable.
+(`RECORDINGS_DIR`): observations as far as the pipeline knows, so publishable (the session's
+`observed_run`, shared with test_claim_history.py).
 """
 
 from __future__ import annotations
@@ -20,8 +21,7 @@ from huggingface_hub import constants
 from cli.main import main
 from orchestration.lib.layout import Layout
 from simulation.rehearsal.hub_repos import HubRepoServer
-from tests.plugins.demo import DEMO_DIR
-from tests.plugins.pipeline import run_pipeline
+from tests.plugins.pipeline import ObservedRun
 
 pytestmark = pytest.mark.e2e
 
@@ -29,21 +29,9 @@ REPO = "observatory/open-model-marts"
 TOKEN = "hf_rehearsalSECRETtoken0123456789abcdef"
 
 
-@pytest.fixture(scope="module")
-def observed_data_dir(tmp_path_factory, demo) -> Path:
-    """A short pipeline run on the demo files as recordings (the rankings days, where every
-    source has data)."""
-    data_dir = tmp_path_factory.mktemp("publish-data")
-    days = sorted(demo.rankings_days)
-    run_pipeline(
-        data_dir,
-        "--start",
-        days[-4].isoformat(),
-        "--end",
-        days[-1].isoformat(),
-        recordings=DEMO_DIR,
-    )
-    return data_dir
+@pytest.fixture
+def observed_data_dir(observed_run: ObservedRun) -> Path:
+    return observed_run.data_dir
 
 
 @pytest.fixture

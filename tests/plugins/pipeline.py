@@ -1,13 +1,17 @@
-"""The pipeline run once per session on each data set, as `make run` runs it."""
+"""The pipeline run once per session on each data set, as `make run` runs it; and a short run
+on the demo files read as recordings, shared by the tests that need observed data."""
 
 from __future__ import annotations
 
+import datetime as dt
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from tests.data import SHARED_DATA, requires_real_data
+from tests.plugins.demo import DEMO_DIR
 
 
 def run_pipeline(data_dir: Path, *args: str, recordings: Path | None = None) -> None:
@@ -89,3 +93,42 @@ def pipeline(request, tmp_path_factory) -> PipelineCase:
         case = PipelineCase("real", data_dir, SHARED_DATA, REAL_RUN_RANGE)
     case.run()
     return case
+
+
+@dataclass(frozen=True)
+class ObservedRun:
+    """A short pipeline run on a copy of the demo files read as recordings (`RECORDINGS_DIR`):
+    observations as far as the pipeline knows, so publishable. Over the last rankings days,
+    where every source has data."""
+
+    data_dir: Path
+    recordings: Path
+    days: tuple[dt.date, ...]
+
+    def copy_to(self, folder: Path) -> ObservedRun:
+        """The DATA_DIR and the recordings copied into `folder`, for a test that changes them
+        (the shared run is left as it was)."""
+        data_dir, recordings = folder / "data", folder / "recordings"
+        shutil.copytree(self.data_dir, data_dir, symlinks=True)
+        shutil.copytree(self.recordings, recordings, symlinks=True)
+        return ObservedRun(data_dir, recordings, self.days)
+
+
+@pytest.fixture(scope="session")
+def observed_run(tmp_path_factory, demo) -> ObservedRun:
+    """One run shared by the tests of publishing and of the claims' history (one xdist group,
+    `tests.plugins.scheduling`)."""
+    root = tmp_path_factory.mktemp("observed")
+    recordings = root / "recordings"
+    shutil.copytree(DEMO_DIR, recordings)
+    days = tuple(sorted(demo.rankings_days)[-4:])
+    run = ObservedRun(root / "data", recordings, days)
+    run_pipeline(
+        run.data_dir,
+        "--start",
+        days[0].isoformat(),
+        "--end",
+        days[-1].isoformat(),
+        recordings=recordings,
+    )
+    return run

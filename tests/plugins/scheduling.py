@@ -15,8 +15,13 @@ def xdist_group(item: pytest.Item) -> str:
     callspec = getattr(item, "callspec", None)
     if "pipeline" in getattr(item, "fixturenames", ()) and callspec is not None:
         return f"pipeline-{callspec.params['pipeline']}"
-    return item.nodeid.split("::", 1)[0]
+    path = item.nodeid.split("::", 1)[0]
+    return OBSERVED_RUN_GROUP if path in OBSERVED_RUN_FILES else path
 
+
+# The files on the session's `observed_run` (tests.plugins.pipeline): one group, one run.
+OBSERVED_RUN_GROUP = "observed-run"
+OBSERVED_RUN_FILES = {"tests/pipeline/test_publish.py", "tests/pipeline/test_claim_history.py"}
 
 # The groups that take longest, in seconds of one worker on an idle machine (estimated from
 # `--durations` reports: docs/notes/issue-13-test-time.md; only their order matters); every other
@@ -30,14 +35,13 @@ SLOW_GROUPS = {
     "tests/pipeline/test_quarantine_e2e.py": 200,
     "tests/pipeline/test_reliability.py": 185,
     "tests/pipeline/test_rehearsal_e2e.py": 125,
-    "tests/pipeline/test_claim_history.py": 180,
+    OBSERVED_RUN_GROUP: 180,
     "tests/pipeline/test_claims_2025.py": 150,
     "tests/pipeline/test_backfill_e2e.py": 120,
     "tests/pipeline/test_old_revisions_e2e.py": 60,
     "tests/pipeline/test_disk_full.py": 60,
     "tests/pipeline/test_soak.py": 60,
     "tests/dbt/test_dbt_unit_tests.py": 50,
-    "tests/pipeline/test_publish.py": 45,
 }
 
 
