@@ -180,6 +180,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--models", type=int, default=2_000_000)
     parser.add_argument("--days", type=int, default=91, help="days of generated history")
+    parser.add_argument(
+        "--start",
+        type=dt.date.fromisoformat,
+        default=DemoSpec.start,
+        help="the first generated day (a year of history must end before today: later days are "
+        "future-dated and quarantined)",
+    )
     parser.add_argument("--work", type=Path, default=Path("/tmp/observatory-scale"))
     parser.add_argument("--cases", default="a,b,c", help="which cases: a (1 day), b and c")
     parser.add_argument("--json", type=Path, default=None, help="default: <work>/scale-N.json")
@@ -205,7 +212,12 @@ def main() -> int:
         write_markdown(arguments.markdown, markdown(json.loads(arguments.from_json.read_text())))
         print(f"wrote {arguments.markdown}")
         return 0
-    spec = DemoSpec(models=arguments.models, days=arguments.days)
+    spec = DemoSpec(
+        models=arguments.models,
+        days=arguments.days,
+        start=arguments.start,
+        price_days=max(DemoSpec.price_days, arguments.days),
+    )
     work = arguments.work.resolve()
     recordings = work / f"demo-{spec.models}x{spec.days}"
     started = time.perf_counter()
