@@ -9,6 +9,17 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- A post-hook of `int_hub__model_observed`: the kept row of a model whose span reached into the
+    rebuilt days and which has no observation left (seen only on a day since evicted, or missing
+    from a rerun's newer fetch): the merge replaces only the rows it rebuilds. Every other row
+    that reaches into the rebuilt days was rebuilt by this build. -#}
+{% macro delete_unobserved_models() -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }}
+        where last_observed_date >= {{ rebuild_from() }} and built_at < {{ build_stamp() }}
+    {%- endif -%}
+{%- endmacro %}
+
 {#- The first day of the daily downloads rebuilt in this build, as a SQL scalar: the rebuild's
     first day, or the first day of a gap that closes on a rebuilt day, if earlier. -#}
 {% macro downloads_rebuilt_from() -%}
