@@ -236,12 +236,17 @@ class Chain:
 # export's stray row).
 GONE_AFTER_FIRST_DAY = "mistralai/Mixtral-8x7B-v0.1-gone-after-day-one"
 ONLY_ON_EVICTED_DAY = "deepseek-ai/DeepSeek-only-on-the-evicted-day"
+# Its lineage (the tag the live API sends): a record of `int_hub__lineage_records`.
+LINEAGE = "base_model:finetune:deepseek-ai/DeepSeek-R1"
 EVICTED = 3  # the day evicted and re-admitted, and refetched by the rerun
 
 
-def with_model(frame: pl.DataFrame, model_id: str) -> pl.DataFrame:
-    """The day's rows and one more: a copy of its first row under another id."""
-    return pl.concat([frame, frame.head(1).with_columns(id=pl.lit(model_id))])
+def with_model(frame: pl.DataFrame, model_id: str, *tags: str) -> pl.DataFrame:
+    """The day's rows and one more: a copy of its first row under another id, with more tags."""
+    row = frame.head(1).with_columns(
+        id=pl.lit(model_id), tags=pl.col("tags").list.concat(pl.lit(list(tags), pl.List(pl.String)))
+    )
+    return pl.concat([frame, row])
 
 
 def refetched(frame: pl.DataFrame) -> pl.DataFrame:
@@ -265,7 +270,7 @@ def walk(chain: Chain) -> list[Checkpoint]:
     gap, day 4 a stale copy of day 3 (the source did not refresh)."""
     chain.store(0, with_model(chain.demo_frame(0), GONE_AFTER_FIRST_DAY))
     chain.store(1, chain.demo_frame(1))
-    chain.store(EVICTED, with_model(chain.demo_frame(EVICTED), ONLY_ON_EVICTED_DAY))
+    chain.store(EVICTED, with_model(chain.demo_frame(EVICTED), ONLY_ON_EVICTED_DAY, LINEAGE))
     chain.run(chain.day(0))
     chain.checkpoint("first_days", from_nothing=True)
 
