@@ -71,7 +71,7 @@ DOUBLE_COMPUTED_DECIMALS = {"median_blended_usd_per_mtok"}
 
 
 def spark_build(
-    data_dir, *, env: dict[str, str] | None = None, project_dir: Path = DBT_PROJECT_DIR
+    data_dir, *args: str, env: dict[str, str] | None = None, project_dir: Path = DBT_PROJECT_DIR
 ) -> subprocess.CompletedProcess:
     """`observatory exec dbt build --target spark`, as `make spark` runs it, on this DATA_DIR.
     dbt's artifacts go beside the Spark tables, not to dbt_project/target, which the other
@@ -94,6 +94,7 @@ def spark_build(
             "--exclude",
             "test_type:data",
             "test_type:unit",
+            *args,
             "--target-path",
             str(layout.spark_dir / "target"),
             "--log-path",

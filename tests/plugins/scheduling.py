@@ -36,6 +36,7 @@ SLOW_GROUPS = {
     "tests/pipeline/test_old_revisions_e2e.py": 60,
     "tests/pipeline/test_disk_full.py": 60,
     "tests/pipeline/test_soak.py": 60,
+    "tests/dbt/test_rebuild_equivalence.py": 90,
     "tests/dbt/test_dbt_unit_tests.py": 50,
     "tests/pipeline/test_publish.py": 45,
 }
