@@ -29,6 +29,7 @@ SLOW_GROUPS = {
     "pipeline-real": 230,
     "tests/pipeline/test_quarantine_e2e.py": 200,
     "tests/pipeline/test_reliability.py": 185,
+    "tests/dbt/test_rebuild_equivalence.py": 140,
     "tests/pipeline/test_rehearsal_e2e.py": 125,
     "tests/pipeline/test_claim_history.py": 180,
     "tests/pipeline/test_claims_2025.py": 150,
@@ -36,7 +37,6 @@ SLOW_GROUPS = {
     "tests/pipeline/test_old_revisions_e2e.py": 60,
     "tests/pipeline/test_disk_full.py": 60,
     "tests/pipeline/test_soak.py": 60,
-    "tests/dbt/test_rebuild_equivalence.py": 90,
     "tests/dbt/test_dbt_unit_tests.py": 50,
     "tests/pipeline/test_publish.py": 45,
 }
