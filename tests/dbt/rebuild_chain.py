@@ -6,7 +6,8 @@ pipeline's raw assets would store it; each run's window comes from the run's own
 (`orchestration.lib.rebuild_window.run_rebuild_from`) and reaches dbt as the run passes it. A
 full rebuild is the same `dbt build` on a warehouse that does not exist yet, in the same
 DATA_DIR (the incremental one is moved aside meanwhile): the same paths, so dbt keeps its parse.
-Full rebuilds are shared between checkpoints whose raw layer and project are the same.
+Full rebuilds are shared between checkpoints whose raw layer and project are the same. The
+cases themselves are in rebuild_cases.py, the marts as compared in chain_marts.py.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import duckdb
 import polars as pl
 
 from ingestion.hub.recorded import recorded_hub_source
@@ -30,8 +30,8 @@ from orchestration.lib.rebuild_window import rebuild_env, run_rebuild_from
 from orchestration.lib.resources import StorageResource
 from orchestration.lib.settings import DBT_PROJECT_DIR
 from simulation.demo import DemoSpec, generate_demo
+from tests.dbt.chain_marts import Marts, differing, read_marts
 from tests.dbt.test_dbt_unit_tests import RAW_SCHEMAS, dbt, errors
-from tests.dbt.test_spark_equivalence import normalise
 
 DAYS = 6
 SPEC = DemoSpec(models=60, days=DAYS, price_days=DAYS, rankings_days=3)
@@ -53,57 +53,6 @@ BUILD = (
 # the nodes), the full rebuilds build everything.
 CHANGED = ("stg_hub__model_snapshots+", "stg_hub__model_catalog+", "model_family_rules+")
 FETCHED_AT = dt.datetime(2026, 2, 1, tzinfo=dt.UTC)
-# A history of the verdicts across builds, by design: a full rebuild holds each claim's current
-# verdict as version 1. What must equal it is each claim's newest row, without its version.
-HISTORY = "mart_claim_verdict_history"
-HISTORY_ONLY = ("version", "change")
-
-# mart -> (columns, rows in a stable order)
-Marts = dict[str, tuple[list[str], list[tuple]]]
-
-
-def read_marts(warehouse: Path) -> Marts:
-    """Every table of the `marts` schema (each claim's newest verdict for the history)."""
-    marts: Marts = {}
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        names = con.execute(
-            "select table_name from information_schema.tables where table_schema = 'marts'"
-        ).fetchall()
-        for (name,) in sorted(names):
-            result = con.execute(f"select * from marts.{name}")
-            columns = [column[0] for column in result.description]
-            rows = [tuple(map(normalise, row)) for row in result.fetchall()]
-            marts[name] = comparable(name, columns, rows)
-    return marts
-
-
-def comparable(name: str, columns: list[str], rows: list[tuple]) -> tuple[list[str], list[tuple]]:
-    if name != HISTORY:
-        return columns, sorted(rows, key=repr)
-    claim, version = columns.index("claim_id"), columns.index("version")
-    newest: dict[str, tuple] = {}
-    for row in rows:
-        if row[claim] not in newest or row[version] > newest[row[claim]][version]:
-            newest[row[claim]] = row
-    kept = [i for i, column in enumerate(columns) if column not in HISTORY_ONLY]
-    return (
-        [columns[i] for i in kept],
-        sorted((tuple(row[i] for i in kept) for row in newest.values()), key=repr),
-    )
-
-
-def differing(left: Marts, right: Marts) -> dict[str, str]:
-    """The marts whose rows differ, each with a few rows of each side that the other lacks."""
-    found = {}
-    for mart in sorted(set(left) | set(right)):
-        if mart not in left or mart not in right:
-            found[mart] = "only on one side"
-        elif left[mart] != right[mart]:
-            a, b = set(left[mart][1]), set(right[mart][1])
-            found[mart] = (
-                f"incremental only {sorted(a - b, key=repr)[:3]}, full only {sorted(b - a, key=repr)[:3]}"
-            )
-    return found
 
 
 @dataclass
@@ -250,73 +199,3 @@ class Chain:
         rules = copy / "seeds" / "model_family_rules.csv"
         rules.write_text(edit(rules.read_text()))
         self.project = copy
-
-
-# Planted in the raw layer: a model the Hub deleted after the first day (its family is kept
-# from the rules before a change), and one seen only on the day that is later evicted (a broken
-# export's stray row).
-GONE_AFTER_FIRST_DAY = "mistralai/Mixtral-8x7B-v0.1-gone-after-day-one"
-ONLY_ON_EVICTED_DAY = "deepseek-ai/DeepSeek-only-on-the-evicted-day"
-# Its lineage (the tag the live API sends): a record of `int_hub__lineage_records`.
-LINEAGE = "base_model:finetune:deepseek-ai/DeepSeek-R1"
-EVICTED = 3  # the day evicted and re-admitted, and refetched by the rerun
-
-
-def with_model(frame: pl.DataFrame, model_id: str, *tags: str) -> pl.DataFrame:
-    """The day's rows and one more: a copy of its first row under another id, with more tags."""
-    row = frame.head(1).with_columns(
-        id=pl.lit(model_id), tags=pl.col("tags").list.concat(pl.lit(list(tags), pl.List(pl.String)))
-    )
-    return pl.concat([frame, row])
-
-
-def refetched(frame: pl.DataFrame) -> pl.DataFrame:
-    """A later fetch of a day that differs from the first: one model missing, every seventh
-    lifetime counter higher (the newest fetch of a day wins whole)."""
-    counters = pl.col("downloadsAllTime")
-    bumped = pl.when(pl.int_range(pl.len()) % 7 == 0).then(counters + 1000).otherwise(counters)
-    return frame.slice(1).with_columns(bumped.alias("downloadsAllTime"))
-
-
-def mixtral_apart(rules: str) -> str:
-    """A family rule change: Mixtral models no longer counted as Mistral (a rule ahead of it)."""
-    lines = rules.splitlines()
-    at = next(i for i, line in enumerate(lines) if line.endswith(",Mistral"))
-    priority = int(lines[at].split(",", 1)[0]) - 5
-    return "\n".join([*lines[:at], f"{priority},mixtral,Mixtral", *lines[at:]]) + "\n"
-
-
-def walk(chain: Chain) -> list[Checkpoint]:
-    """The cases of issue 24, in order, each ending in a checkpoint. Days 0 to 5; day 2 is a
-    gap, day 4 a stale copy of day 3 (the source did not refresh)."""
-    chain.store(0, with_model(chain.demo_frame(0), GONE_AFTER_FIRST_DAY))
-    chain.store(1, chain.demo_frame(1))
-    chain.store(EVICTED, with_model(chain.demo_frame(EVICTED), ONLY_ON_EVICTED_DAY, LINEAGE))
-    chain.run(chain.day(0))
-    chain.checkpoint("first_days", from_nothing=True)
-
-    chain.store(4, chain.demo_frame(EVICTED))
-    chain.run(chain.day(4))
-    chain.store(5, chain.demo_frame(5))
-    chain.run(chain.day(5))
-    chain.checkpoint("day_by_day_to_the_last_day")
-
-    # A run over days 3 and 4 that fetched day 3 again and got other figures.
-    later = FETCHED_AT + dt.timedelta(hours=1)
-    chain.store(EVICTED, refetched(chain.demo_frame(EVICTED)), fetched_at=later)
-    chain.run(chain.day(EVICTED))
-    chain.checkpoint("rerun_mid_window")
-
-    # The next runs are reruns of the newest day; the window reaches back on its own.
-    chain.evict(EVICTED)
-    chain.run(chain.day(5))
-    chain.checkpoint("eviction")
-
-    chain.readmit(EVICTED)
-    chain.run(chain.day(5))
-    chain.checkpoint("re_admission")
-
-    chain.change_family_rules(mixtral_apart)
-    chain.run(chain.day(5))
-    chain.checkpoint("changed_family_rule")
-    return chain.checkpoints

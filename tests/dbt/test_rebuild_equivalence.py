@@ -1,7 +1,7 @@
 """The marts of incremental builds are those of a full rebuild (issue 24, "Done when"): after
 day-by-day runs to the last day, a rerun mid-window, an eviction, a re-admission and a changed
-family rule, each build with the window the run decides (`tests/dbt/rebuild_chain.py` walks
-the cases on one small generated raw layer), on DuckDB and on Spark.
+family rule, each build with the window the run decides (`tests/dbt/rebuild_cases.py` walks
+the cases on one small generated raw layer, `rebuild_chain.py`), on DuckDB and on Spark.
 
 At the dbt level, not through pipeline runs (the e2e tests do that for a few cases, at ~30 s
 of fixed cost a run): seven incremental builds and four full rebuilds, one raw layer.
@@ -22,16 +22,9 @@ from __future__ import annotations
 import pytest
 
 from orchestration.lib.rebuild_window import rebuild_env
-from tests.dbt.rebuild_chain import (
-    CHANGED,
-    HISTORY,
-    HISTORY_ONLY,
-    Chain,
-    Checkpoint,
-    Marts,
-    comparable,
-    walk,
-)
+from tests.dbt.chain_marts import HISTORY, HISTORY_ONLY, Marts, comparable
+from tests.dbt.rebuild_cases import walk
+from tests.dbt.rebuild_chain import CHANGED, Chain, Checkpoint
 from tests.dbt.test_dbt_unit_tests import errors
 from tests.dbt.test_spark_equivalence import differences, read_spark_marts, spark_build
 from tests.dbt.test_spark_equivalence import pytestmark as spark_marks
