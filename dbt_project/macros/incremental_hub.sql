@@ -10,13 +10,20 @@
 {%- endmacro %}
 
 {#- A post-hook of `int_hub__model_observed`: the kept row of a model whose span reached into the
-    rebuilt days and which has no observation left (seen only on a day since evicted, or missing
-    from a rerun's newer fetch): the merge replaces only the rows it rebuilds. Every other row
-    that reaches into the rebuilt days was rebuilt by this build. -#}
+    rebuilt days and which has no observation left there (seen only on a day since evicted, or
+    missing from a rerun's newer fetch): the merge replaces only the rows it rebuilds. A row is
+    kept when its newest day is still an observation of the model (looked up on the rebuilt days
+    only), whatever else this invocation built. -#}
 {% macro delete_unobserved_models() -%}
     {%- if is_incremental() -%}
-        delete from {{ this }}
-        where last_observed_date >= {{ rebuild_from() }} and built_at < {{ build_stamp() }}
+        delete from {{ this }} as kept
+        where kept.last_observed_date >= {{ rebuild_from() }} and not exists (
+            select 1 from {{ ref('int_hub__model_observations') }} as observed
+            where
+                observed.snapshot_date >= {{ rebuild_from() }}
+                and observed.model_id = kept.model_id
+                and observed.snapshot_date = kept.last_observed_date
+        )
     {%- endif -%}
 {%- endmacro %}
 
