@@ -41,7 +41,7 @@ help:
 	@echo "make freshness  how old the newest raw snapshot of each source is"
 	@echo "make quarantine  list quarantined snapshots and why they were refused"
 	@echo "make spark    build the same marts on Spark from this DATA_DIR's raw layer (dbt_project/spark.mk)"
-	@echo "make spark-test  the Spark equivalence test alone (real recordings; OBSERVATORY_SPARK=1)"
+	@echo "make spark-test  the Spark equivalence tests alone (real recordings, the rebuild chain; OBSERVATORY_SPARK=1)"
 	@echo "make bench    time the pipeline on the bundled data (bench/bench.mk)"
 	@echo "make stages   a daily run's time by stage, against DuckDB alone (bench/stages.json)"
 	@echo "make scale    daily runs over 2,000,000 generated models (BENCHMARKS.md; hours at full size)"

@@ -16,6 +16,7 @@ spark: $(SPARK_STAMP) $(MANIFEST)
 	cd dbt_project && $(IN_LAYOUT) sh -c 'exec $(OBSERVATORY_SPARK_DBT) build --target spark $(SPARK_ARGS) \
 		--target-path "$$OBSERVATORY_SPARK_DIR/target" --log-path "$$OBSERVATORY_SPARK_DIR/logs"'
 
-# The pipeline on the real recordings, then the Spark build, then every mart compared.
+# The pipeline on the real recordings, then the Spark build, then every mart compared; and the
+# rebuild chain (tests/dbt/test_rebuild_equivalence.py) on DuckDB and Spark.
 spark-test: $(STAMP) $(SPARK_STAMP) $(MANIFEST)
-	OBSERVATORY_SPARK=1 $(BIN)/pytest tests/dbt/test_spark_equivalence.py --durations=5
+	OBSERVATORY_SPARK=1 $(BIN)/pytest tests/dbt/test_spark_equivalence.py tests/dbt/test_rebuild_equivalence.py --durations=5

@@ -9,6 +9,44 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- A post-hook of `int_hub__model_observed`: the kept row of a model whose span reached into the
+    rebuilt days and which has no observation left there (seen only on a day since evicted, or
+    missing from a rerun's newer fetch): the merge replaces only the rows it rebuilds. A row is
+    kept when its newest day is still an observation of the model (looked up on the rebuilt days
+    only), whatever else this invocation built. -#}
+{% macro delete_unobserved_models() -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }} as kept
+        where kept.last_observed_date >= {{ rebuild_from() }} and not exists (
+            select 1 from {{ ref('int_hub__model_observations') }} as observed
+            where
+                observed.snapshot_date >= {{ rebuild_from() }}
+                and observed.model_id = kept.model_id
+                and observed.snapshot_date = kept.last_observed_date
+        )
+    {%- endif -%}
+{%- endmacro %}
+
+{#- A post-hook of `int_hub__lineage_records`: a kept record from the rebuilt days whose raw record is
+    gone (its day evicted) and that no other record of its model replaced. A record the raw
+    layer still holds is the model's newest, as a full build finds it (raw files never change). -#}
+{% macro delete_vanished_lineage() -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }} as kept
+        where kept.snapshot_date >= {{ rebuild_from() }} and not exists (
+            {%- for source in ['stg_hub__model_snapshots', 'stg_hub__model_catalog'] %}
+            {{ 'union all' if not loop.first }}
+            select 1 from {{ ref(source) }} as raw
+            where
+                raw.snapshot_date >= {{ rebuild_from() }}
+                and raw.model_id = kept.model_id
+                and raw.snapshot_date = kept.snapshot_date
+                and raw.fetched_at = kept.fetched_at
+            {%- endfor %}
+        )
+    {%- endif -%}
+{%- endmacro %}
+
 {#- The first day of the daily downloads rebuilt in this build, as a SQL scalar: the rebuild's
     first day, or the first day of a gap that closes on a rebuilt day, if earlier. -#}
 {% macro downloads_rebuilt_from() -%}

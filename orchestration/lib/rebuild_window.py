@@ -18,7 +18,8 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.lib.layout import REBUILD_FROM_ENV
+from ingestion.raw_store import RawStore
+from orchestration.lib.layout import REBUILD_FROM_ENV, Dataset, Layout
 
 # The build's table of stored snapshot days (schema `intermediate`, see dbt_project.yml).
 SNAPSHOT_DAYS_TABLE = "intermediate.int_hub__snapshot_days"
@@ -33,6 +34,13 @@ def rebuild_from(
         return run_first
     changed = set(raw_days) ^ set(stored_days)
     return min(changed | {run_first})
+
+
+def run_rebuild_from(layout: Layout, run_first: dt.date) -> dt.date:
+    """The first day a run from `run_first` rebuilds in this data folder: its raw Hub days
+    listed against the days its build holds (what the dbt asset does before dbt starts)."""
+    raw = RawStore(layout.raw_dir, Dataset.HUB_SNAPSHOTS).days()
+    return rebuild_from(run_first, raw, stored_days(layout.build_warehouse_path))
 
 
 def stored_days(build_warehouse: Path) -> set[dt.date] | None:

@@ -33,18 +33,24 @@ RAW_SCHEMAS = {
 }
 
 
-def dbt(*args: str, data_dir: Path) -> subprocess.CompletedProcess:
+def dbt(
+    *args: str,
+    data_dir: Path,
+    env: dict[str, str] | None = None,
+    project_dir: Path = DBT_PROJECT_DIR,
+) -> subprocess.CompletedProcess:
     # dbt's artifacts go to the test's own folder, never to dbt_project/target, whose
     # manifest the other tests' Dagster definitions read at the same time.
     env = {
         **os.environ,
         **Layout(data_dir).dbt_env(),
-        "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR),
+        "DBT_PROFILES_DIR": str(project_dir),
         "DBT_TARGET_PATH": str(data_dir / "target"),
+        **(env or {}),
     }
     return subprocess.run(
         [real_dbt(), *args, "--log-format", "json"],
-        cwd=DBT_PROJECT_DIR,
+        cwd=project_dir,
         env=env,
         capture_output=True,
         text=True,

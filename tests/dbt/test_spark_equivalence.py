@@ -70,7 +70,9 @@ FLOAT_TOLERANCE = 1e-9
 DOUBLE_COMPUTED_DECIMALS = {"median_blended_usd_per_mtok"}
 
 
-def spark_build(data_dir) -> subprocess.CompletedProcess:
+def spark_build(
+    data_dir, *args: str, env: dict[str, str] | None = None, project_dir: Path = DBT_PROJECT_DIR
+) -> subprocess.CompletedProcess:
     """`observatory exec dbt build --target spark`, as `make spark` runs it, on this DATA_DIR.
     dbt's artifacts go beside the Spark tables, not to dbt_project/target, which the other
     tests' Dagster definitions read. Data tests are left to the DuckDB build (the same SQL);
@@ -79,8 +81,9 @@ def spark_build(data_dir) -> subprocess.CompletedProcess:
     env = {
         **os.environ,
         **layout.dbt_env(),
-        "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR),
+        "DBT_PROFILES_DIR": str(project_dir),
         "TZ": "UTC",
+        **(env or {}),
     }
     return subprocess.run(
         [
@@ -91,6 +94,7 @@ def spark_build(data_dir) -> subprocess.CompletedProcess:
             "--exclude",
             "test_type:data",
             "test_type:unit",
+            *args,
             "--target-path",
             str(layout.spark_dir / "target"),
             "--log-path",
@@ -98,7 +102,7 @@ def spark_build(data_dir) -> subprocess.CompletedProcess:
             "--log-format",
             "json",
         ],
-        cwd=DBT_PROJECT_DIR,
+        cwd=project_dir,
         env=env,
         capture_output=True,
         text=True,
@@ -166,29 +170,35 @@ def spark_marts(pipeline: PipelineCase, tmp_path_factory):
             columns = [column[0] for column in result.description]
             duck[mart] = (columns, [tuple(map(normalise, row)) for row in result.fetchall()])
 
+    spark = read_spark_marts(
+        Layout(pipeline.data_dir).spark_dir,
+        tmp_path_factory.mktemp("spark-marts"),
+        {mart: columns for mart, (columns, _) in duck.items()},
+    )
+    return {mart: (columns, rows, spark[mart]) for mart, (columns, rows) in duck.items()}
+
+
+def read_spark_marts(
+    spark_dir: Path, dumped: Path, columns: dict[str, list[str]], schema: str = "marts"
+) -> dict[str, list[tuple]]:
+    """The rows of each table named in `columns` (its columns in that order) that the Spark
+    build left in `spark_dir`, normalised as DuckDB's are."""
     # The Spark venv's Python writes each mart as Parquet (one Derby user of the metastore at a
     # time, and dbt has exited); DuckDB reads both sides, so both give the same Python types.
-    dumped = tmp_path_factory.mktemp("spark-marts")
     dump = subprocess.run(
-        [
-            str(SPARK_DBT.parent / "python"),
-            str(SPARK_DUMP),
-            str(Layout(pipeline.data_dir).spark_dir),
-            "marts",
-            str(dumped),
-        ],
+        [str(SPARK_DBT.parent / "python"), str(SPARK_DUMP), str(spark_dir), schema, str(dumped)],
         capture_output=True,
         text=True,
     )
     assert dump.returncode == 0, dump.stderr[-3000:]
-    compared = {}
+    found = {}
     with duckdb.connect() as con:
-        for mart, (columns, duck_rows) in duck.items():
+        for mart, names in columns.items():
             files = dumped / f"{mart}.parquet" / "*.parquet"
-            selected = ", ".join(f'"{column}"' for column in columns)
+            selected = ", ".join(f'"{column}"' for column in names)
             rows = con.execute(f"select {selected} from read_parquet('{files}')").fetchall()
-            compared[mart] = (columns, duck_rows, [tuple(map(normalise, row)) for row in rows])
-    return compared
+            found[mart] = [tuple(map(normalise, row)) for row in rows]
+    return found
 
 
 @on_real_run

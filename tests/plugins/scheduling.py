@@ -34,6 +34,7 @@ SLOW_GROUPS = {
     "pipeline-real": 230,
     "tests/pipeline/test_quarantine_e2e.py": 200,
     "tests/pipeline/test_reliability.py": 185,
+    "tests/dbt/test_rebuild_equivalence.py": 140,
     "tests/pipeline/test_rehearsal_e2e.py": 125,
     OBSERVED_RUN_GROUP: 180,
     "tests/pipeline/test_claims_2025.py": 150,

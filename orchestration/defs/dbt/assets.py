@@ -25,13 +25,12 @@ from pathlib import Path
 import dagster as dg
 from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
 
-from ingestion.raw_store import RawStore
 from ingestion.usage.schema import RANKINGS_SCHEMA
 from orchestration.defs.dbt.metadata import with_table_metadata
 from orchestration.defs.dbt.translator import ObservatoryDbtTranslator
 from orchestration.lib.layout import Dataset
 from orchestration.lib.partitions import run_days
-from orchestration.lib.rebuild_window import rebuild_env, rebuild_from, stored_days
+from orchestration.lib.rebuild_window import rebuild_env, run_rebuild_from
 from orchestration.lib.recovery import rebuild_older_build
 from orchestration.lib.resources import StorageResource
 from orchestration.lib.settings import DBT_PARENT_ENV, DBT_PROJECT_DIR, REAL_DBT_ENV, real_dbt
@@ -129,9 +128,7 @@ def build_dbt_assets(manifest_path: Path) -> list[dg.AssetsDefinition]:
         if rebuilt := rebuild_older_build(storage.layout):
             context.log.warning(rebuilt)
         if days:
-            layout = storage.layout
-            raw = RawStore(layout.raw_dir, Dataset.HUB_SNAPSHOTS).days()
-            first = rebuild_from(days[0], raw, stored_days(layout.build_warehouse_path))
+            first = run_rebuild_from(storage.layout, days[0])
             context.log.info(f"dbt rebuilds the daily tables from {first} (run: {days[0]} on)")
             env = rebuild_env(first)
         yield from run_dbt(context, dbt, storage, PRODUCTION_BUILD, env=env)

@@ -7,6 +7,7 @@
         incremental_strategy='delete+insert',
         unique_key='model_id',
         on_schema_change='fail',
+        post_hook="{{ delete_vanished_lineage() }}",
     )
 }}
 {#- Whether any kept record is from the run's days: only then are the days before read again. -#}

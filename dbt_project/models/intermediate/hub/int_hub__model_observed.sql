@@ -6,6 +6,7 @@
         incremental_strategy='delete+insert',
         unique_key='model_id',
         on_schema_change='fail',
+        post_hook="{{ delete_unobserved_models() }}",
     )
 }}
 
