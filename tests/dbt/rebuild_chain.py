@@ -73,6 +73,7 @@ class Chain:
     on_checkpoint: Callable[[Chain, Checkpoint, Marts], None] | None = None
     checkpoints: list[Checkpoint] = field(default_factory=list)
     project: Path = DBT_PROJECT_DIR
+    window: dt.date | None = None  # the last run's, as `run_rebuild_from` decided it
     _fulls: dict[str, Marts] = field(default_factory=dict)
     _last_full: Marts | None = None
 
@@ -137,7 +138,7 @@ class Chain:
             warehouse = self.layout.build_warehouse_path
             aside = self.layout.build_dir / "incremental"
             aside.mkdir()
-            moved = [p for p in self.layout.build_dir.glob("warehouse.duckdb*")]
+            moved = list(self.layout.build_dir.glob("warehouse.duckdb*"))
             for path in moved:
                 path.rename(aside / path.name)
             try:
