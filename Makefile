@@ -141,11 +141,19 @@ browser:
 include dbt_project/spark.mk
 include bench/bench.mk
 
+# The tests' folders in memory where /dev/shm has 8 GB free (one folder per checkout, removed
+# after a passing run): a pipeline run in a test writes thousands of Dagster events, and SQLite
+# syncs each one to disk (docs/notes/issue-28-one-home.md, "Where the suite waited").
+TEST_TMP ?= $(shell d=/dev/shm; [ -w $$d ] && [ "$$(df -Pk $$d | awk 'NR==2 {print $$4}')" -gt 8388608 ] \
+	&& echo $$d/observatory-tests-$$(id -u)-$$(echo $(CURDIR) | cksum | cut -d' ' -f1))
+
 # Two workers, one a core; tests/plugins/scheduling.py orders the groups slowest first
 # (--no-loadscope-reorder keeps that order). With OBSERVATORY_SPARK=1 and OBSERVATORY_SOAK=1
 # (.ci/run) the Spark equivalence test and the soak's short version run too.
 test: lint browser $(if $(filter 1,$(OBSERVATORY_SPARK)),$(SPARK_STAMP))
-	$(BIN)/pytest -n 2 --dist loadgroup --no-loadscope-reorder --durations=25
+	$(BIN)/pytest -n 2 --dist loadgroup --no-loadscope-reorder --durations=25 \
+		$(if $(TEST_TMP),--basetemp $(TEST_TMP))
+	$(if $(TEST_TMP),rm -rf $(TEST_TMP))
 
 unit: install
 	$(BIN)/pytest tests/ingestion tests/simulation tests/cli tests/orchestration -q
