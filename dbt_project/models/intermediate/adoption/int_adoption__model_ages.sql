@@ -78,10 +78,10 @@ derivatives as (
 hub_tokens as (
     select
         attributes.model_id,
-        day.entry.usage_date,
-        day.entry.tokens
+        usage_day.entry.usage_date,
+        usage_day.entry.tokens
     from attributes
-    cross join {{ unnest_table('attributes.token_days') }} as day (entry)
+    cross join {{ unnest_table('attributes.token_days') }} as usage_day (entry)
 ),
 
 tokens as (
