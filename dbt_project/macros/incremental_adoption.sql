@@ -49,22 +49,141 @@
         is distinct from {{ days_before_rebuild('kept.token_days', 'usage_date') }}
 {%- endmacro %}
 
-{#- The pre-hook: delete the kept rows the build rebuilds (all of them without a kept state). -#}
-{% macro delete_rebuilt_model_ages() -%}
-    {%- if is_incremental() -%}
-        {%- set kept = kept_model_ages_state() -%}
-        delete from {{ this }}
-        {%- if kept is not none %}
-        where
-            snapshot_date >= {{ rebuild_from() }}
-            or model_id in ({{ model_ages_changed_models(kept) }})
-        {%- endif %}
-    {%- endif -%}
-{%- endmacro %}
-
 {#- The post-hook: the attributes the rows now rest on. -#}
 {% macro write_model_ages_state() -%}
     {%- if target.type == 'spark' -%}{{ return('') }}{%- endif -%}
     create or replace table {{ model_ages_state_relation() }} as
     select * from {{ ref('int_adoption__model_attributes') }}
+{%- endmacro %}
+
+{#- The cutoffs of relative adoption, kept with the ages they rest on: per (size class, age), the
+    count and the top 10 of each ranking as ascending keys (`top_downloads`: downloads negated,
+    then model id; `top_derivatives`, `top_tokens`: negated), from which
+    `int_adoption__relative_cutoffs` takes the 10th. Written by the post-hook of
+    `int_adoption__model_ages` in the same transaction as its rows. DuckDB. -#}
+{% macro model_ages_cutoffs_relation() -%}
+    {{ return(api.Relation.create(
+        database=target.database,
+        schema=generate_schema_name('intermediate', none) | trim,
+        identifier='int_adoption__model_ages_cutoffs',
+        type='table',
+    )) }}
+{%- endmacro %}
+
+{#- The rows the pre-hook deleted (their values before), for the post-hook. -#}
+{% macro model_ages_removed_relation() -%}
+    {{ return(api.Relation.create(
+        database=target.database,
+        schema=generate_schema_name('intermediate', none) | trim,
+        identifier='int_adoption__model_ages_removed',
+        type='table',
+    )) }}
+{%- endmacro %}
+
+{#- The rows a build replaces: its days, and every day of a changed model. -#}
+{% macro model_ages_rebuilt_rows(kept) -%}
+    snapshot_date >= {{ rebuild_from() }} or model_id in ({{ model_ages_changed_models(kept) }})
+{%- endmacro %}
+
+{#- The pre-hook: keep the rows about to be rebuilt (for the cutoffs), then delete them (all of
+    them without a kept state). -#}
+{% macro delete_rebuilt_model_ages() -%}
+    {%- if is_incremental() -%}
+        {%- set kept = kept_model_ages_state() -%}
+        {%- if kept is not none %}
+        create or replace table {{ model_ages_removed_relation() }} as
+        select size_class, age_days, model_id, downloads_all_time, derivatives, tokens
+        from {{ this }}
+        where {{ model_ages_rebuilt_rows(kept) }};
+        delete from {{ this }} where {{ model_ages_rebuilt_rows(kept) }}
+        {%- else %}
+        delete from {{ this }}
+        {%- endif %}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Per (size class, age) of `relation`'s rows (`r`, joined with `join`, where `where` holds): the
+    counts and the top 10s. -#}
+{% macro cutoff_lists(relation, where='true', join='') -%}
+    select
+        r.size_class,
+        r.age_days,
+        count(*) as class_models_at_age,
+        min_by(
+            {k1: -r.downloads_all_time, k2: r.model_id}, {k1: -r.downloads_all_time, k2: r.model_id}, 10
+        ) as top_downloads,
+        min(-r.derivatives, 10) as top_derivatives,
+        count(r.tokens) as token_models_at_age,
+        coalesce(min(-r.tokens, 10) filter (where r.tokens is not null), []) as top_tokens
+    from {{ relation }} as r {{ join }}
+    where {{ where }}
+    group by r.size_class, r.age_days
+{%- endmacro %}
+
+{#- The post-hook writing the cutoffs. Rows only added to a group: its top 10 is the top 10 of
+    the kept one and the added rows. A group that lost a row within its kept top 10 (or with
+    fewer than 10 kept) is computed again from its rows. Without a kept state: every group. -#}
+{% macro write_model_ages_cutoffs() -%}
+    {%- if target.type == 'spark' -%}{{ return('') }}{%- endif -%}
+    {%- set kept = kept_model_ages_state() -%}
+    {%- set kept_cutoffs = none if kept is none else load_relation(model_ages_cutoffs_relation()) -%}
+    {%- set removed = none if kept is none else load_relation(model_ages_removed_relation()) -%}
+    create or replace table {{ model_ages_cutoffs_relation() }} as
+    {%- if kept_cutoffs is none or removed is none %}
+    {{ cutoff_lists(this) }}
+    {%- else %}
+    with
+    before as (select * from {{ kept_cutoffs }}),
+    removed as (select * from {{ removed }}),
+    lost as (
+        select distinct removed.size_class, removed.age_days
+        from removed
+        left join before on removed.size_class = before.size_class and removed.age_days = before.age_days
+        where
+            before.size_class is null
+            or len(before.top_downloads) < 10
+            or {k1: -removed.downloads_all_time, k2: removed.model_id} <= before.top_downloads[10]
+            or len(before.top_derivatives) < 10
+            or -removed.derivatives <= before.top_derivatives[10]
+            or (
+                removed.tokens is not null
+                and (len(before.top_tokens) < 10 or -removed.tokens <= before.top_tokens[10])
+            )
+    ),
+    removed_counts as (
+        select size_class, age_days, count(*) as rows_removed, count(tokens) as tokens_removed
+        from removed
+        group by size_class, age_days
+    ),
+    added as ({{ cutoff_lists(this, model_ages_rebuilt_rows(kept)) }}),
+    recomputed as (
+        {{ cutoff_lists(this, join='semi join lost on r.size_class = lost.size_class and r.age_days = lost.age_days') }}
+    ),
+    merged as (
+        select
+            coalesce(before.size_class, added.size_class) as size_class,
+            coalesce(before.age_days, added.age_days) as age_days,
+            coalesce(before.class_models_at_age, 0) - coalesce(removed_counts.rows_removed, 0)
+            + coalesce(added.class_models_at_age, 0) as class_models_at_age,
+            list_slice(list_sort(list_concat(before.top_downloads, added.top_downloads)), 1, 10)
+                as top_downloads,
+            list_slice(list_sort(list_concat(before.top_derivatives, added.top_derivatives)), 1, 10)
+                as top_derivatives,
+            coalesce(before.token_models_at_age, 0) - coalesce(removed_counts.tokens_removed, 0)
+            + coalesce(added.token_models_at_age, 0) as token_models_at_age,
+            list_slice(list_sort(list_concat(before.top_tokens, added.top_tokens)), 1, 10)
+                as top_tokens
+        from before
+        full outer join added on before.size_class = added.size_class and before.age_days = added.age_days
+        left join removed_counts
+            on
+                coalesce(before.size_class, added.size_class) = removed_counts.size_class
+                and coalesce(before.age_days, added.age_days) = removed_counts.age_days
+    )
+    select merged.* from merged
+    anti join lost on merged.size_class = lost.size_class and merged.age_days = lost.age_days
+    where merged.class_models_at_age > 0
+    union all
+    select * from recomputed
+    {%- endif %}
 {%- endmacro %}

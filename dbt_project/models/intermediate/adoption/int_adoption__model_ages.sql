@@ -4,14 +4,16 @@
 -- OpenRouter tokens served by then where the model is listed there (its `hugging_face_id`),
 -- and its size class by parameter count (the safetensors total of the catalog or snapshots).
 -- The axis `mart_relative_adoption` compares models of one class at the same age on.
--- How it rebuilds, and why: docs/incremental.md (int_adoption__model_ages).
+-- How it rebuilds, and why: docs/incremental.md (int_adoption__model_ages). Its post-hooks keep
+-- the cutoffs per class and age, then the attributes the rows rest on (the cutoffs first: they
+-- find the rebuilt rows with the attributes of before).
 {{
     config(
         materialized=('table' if target.type == 'spark' else 'incremental'),
         incremental_strategy='append',
         on_schema_change='fail',
         pre_hook="{{ delete_rebuilt_model_ages() }}",
-        post_hook="{{ write_model_ages_state() }}",
+        post_hook=["{{ write_model_ages_cutoffs() }}", "{{ write_model_ages_state() }}"],
     )
 }}
 {%- set kept_state = kept_model_ages_state() %}
