@@ -57,15 +57,15 @@
 {%- endmacro %}
 
 {#- The cutoffs of relative adoption, kept with the ages they rest on: per (size class, age), the
-    count and the top 10 of each ranking as ascending keys (`top_downloads`: downloads negated,
-    then model id; `top_derivatives`, `top_tokens`: negated), from which
-    `int_adoption__relative_cutoffs` takes the 10th. Written by the post-hook of
+    count and the top 10 of each ranking as ascending keys, the count negated then the model id
+    (`top_downloads`, `top_derivatives`, `top_tokens`: unique keys, so whether a removed row was
+    within a top 10 is exact), from which `int_adoption__relative_cutoffs` takes the 10th. Written by the post-hook of
     `int_adoption__model_ages` in the same transaction as its rows. DuckDB. -#}
 {% macro model_ages_cutoffs_relation() -%}
     {{ return(api.Relation.create(
         database=target.database,
         schema=generate_schema_name('intermediate', none) | trim,
-        identifier='int_adoption__model_ages_cutoffs',
+        identifier='int_adoption__model_ages_top10',
         type='table',
     )) }}
 {%- endmacro %}
@@ -102,6 +102,18 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- A row's key in a ranking of `value` (`r`'s or `removed`'s): ascending is the ranking's order
+    (largest first, ties by model id). -#}
+{% macro top_key(value) -%}
+    {%- set row = value.split('.')[0] -%}
+    {k1: -{{ value }}, k2: {{ row }}.model_id}
+{%- endmacro %}
+
+{#- The 10 smallest keys of a group, ascending. -#}
+{% macro top_keys(value) -%}
+    min_by({{ top_key(value) }}, {{ top_key(value) }}, 10)
+{%- endmacro %}
+
 {#- Per (size class, age) of `relation`'s rows (`r`, joined with `join`, where `where` holds): the
     counts and the top 10s. -#}
 {% macro cutoff_lists(relation, where='true', join='') -%}
@@ -109,12 +121,10 @@
         r.size_class,
         r.age_days,
         count(*) as class_models_at_age,
-        min_by(
-            {k1: -r.downloads_all_time, k2: r.model_id}, {k1: -r.downloads_all_time, k2: r.model_id}, 10
-        ) as top_downloads,
-        min(-r.derivatives, 10) as top_derivatives,
+        {{ top_keys('r.downloads_all_time') }} as top_downloads,
+        {{ top_keys('r.derivatives') }} as top_derivatives,
         count(r.tokens) as token_models_at_age,
-        coalesce(min(-r.tokens, 10) filter (where r.tokens is not null), []) as top_tokens
+        coalesce({{ top_keys('r.tokens') }} filter (where r.tokens is not null), []) as top_tokens
     from {{ relation }} as r {{ join }}
     where {{ where }}
     group by r.size_class, r.age_days
@@ -142,12 +152,11 @@
         where
             before.size_class is null
             or len(before.top_downloads) < 10
-            or {k1: -removed.downloads_all_time, k2: removed.model_id} <= before.top_downloads[10]
-            or len(before.top_derivatives) < 10
-            or -removed.derivatives <= before.top_derivatives[10]
+            or {{ top_key('removed.downloads_all_time') }} <= before.top_downloads[10]
+            or {{ top_key('removed.derivatives') }} <= before.top_derivatives[10]
             or (
                 removed.tokens is not null
-                and (len(before.top_tokens) < 10 or -removed.tokens <= before.top_tokens[10])
+                and (len(before.top_tokens) < 10 or {{ top_key('removed.tokens') }} <= before.top_tokens[10])
             )
     ),
     removed_counts as (

@@ -41,9 +41,9 @@ final as (
         cast(class_models_at_age as integer) as class_models_at_age,
         top_downloads[10].k2 as reference_model_id,
         -top_downloads[10].k1 as reference_downloads,
-        -top_derivatives[10] as reference_derivatives,
+        -top_derivatives[10].k1 as reference_derivatives,
         cast(token_models_at_age as integer) as token_models_at_age,
-        -top_tokens[10] as reference_tokens
+        -top_tokens[10].k1 as reference_tokens
     from kept
 )
 {%- endif %}
