@@ -11,6 +11,8 @@ import duckdb
 import polars as pl
 import pyarrow.parquet as pq
 
+from orchestration.lib.marts_composed import COMPOSED
+
 MARTS = (
     "dim_developers",
     "dim_models",
@@ -147,6 +149,9 @@ def parquet_marts_differences(data_dir: Path) -> dict[str, str]:
         for extra in sorted((files | views) - set(names)):
             problems[extra] = "a Parquet file or view that is no mart"
         for name in names:
+            if name in COMPOSED:  # a view over its parts' files: compared through that view
+                problems.update(composed_differences(con, data_dir, name, views))
+                continue
             path = folder / f"{name}.parquet"
             path = path if path.is_file() else folder / name
             if not path.exists() or name not in views:
@@ -164,3 +169,28 @@ def parquet_marts_differences(data_dir: Path) -> dict[str, str]:
             if rows != parquet:
                 problems[name] = f"{len(rows)} rows in the build, {len(parquet)} in Parquet"
     return problems
+
+
+def composed_differences(
+    con: duckdb.DuckDBPyConnection, data_dir: Path, name: str, views: set[str]
+) -> dict[str, str]:
+    """How the published view of a mart of `COMPOSED` differs from the build's (columns, types,
+    rows); its parts must be files of its folder."""
+    folder = data_dir / "marts" / name
+    missing = [
+        part.name
+        for part in COMPOSED[name]
+        if not (folder / f"{part.name}.parquet").is_file() and not (folder / part.name).is_dir()
+    ]
+    if missing or name not in views:
+        return {name: f"no Parquet part {missing}" if missing else "no view"}
+    with duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True) as published:
+        types = published.execute(f"describe marts.{name}").fetchall()
+        rows = sorted(published.execute(f"select * from marts.{name}").fetchall(), key=repr)
+    built = con.execute(f"describe marts.{name}").fetchall()
+    if [t[:2] for t in types] != [t[:2] for t in built]:
+        return {name: f"columns {[t[:2] for t in built]} != {[t[:2] for t in types]}"}
+    expected = sorted(con.execute(f"select * from marts.{name}").fetchall(), key=repr)
+    if rows != expected:
+        return {name: f"{len(expected)} rows in the build, {len(rows)} published"}
+    return {}

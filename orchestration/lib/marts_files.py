@@ -3,7 +3,9 @@ version before (`orchestration.lib.warehouse` publishes them).
 
 Each mart is `<mart>.parquet`, rows in a stable order (`order by all`: the same rows give the
 same bytes); a mart of `PARTITIONED` is a folder of one file per month, `<mart>/YYYY-MM.parquet`
-(`<mart>/empty.parquet` when it has no rows; `orchestration.lib.marts_months`). The manifest
+(`<mart>/empty.parquet` when it has no rows; `orchestration.lib.marts_months`); a mart of
+`COMPOSED` is the files of the relations its view reads, and that view's SQL
+(`orchestration.lib.marts_composed`). The manifest
 `_published.json` records, per file, its rows and a hash of them (the sum of DuckDB's row
 hashes, order-free), and per mart its description and its columns' (the published warehouse's
 comments come from here).
@@ -24,6 +26,7 @@ from pathlib import Path
 import duckdb
 
 from ingestion.atomic import published_mode
+from orchestration.lib.marts_composed import COMPOSED, Part, view_template
 from orchestration.lib.marts_months import FINGERPRINT, PARTITIONED, months, quoted
 
 MARTS_SCHEMA = "marts"
@@ -80,6 +83,8 @@ class Writer:
 
     def mart(self, name: str, columns: list[str]) -> dict:
         relation = f"{MARTS_SCHEMA}.{quoted(name)}"
+        if name in COMPOSED:
+            return self.composed(name)
         if name not in PARTITIONED:
             hashed = FINGERPRINT.format(columns=", ".join(quoted(c) for c in columns))
             fingerprint = list(self.con.execute(f"select {hashed} from {relation}").fetchone())
@@ -97,6 +102,54 @@ class Writer:
         for relative, fingerprint in files.items():
             self.place(relative, fingerprint, relation, wheres.get(relative, ""))
         return {"files": files, "derived_until": stamp}
+
+    def composed(self, name: str) -> dict:
+        """The parts of a mart of `COMPOSED` and its view's SQL over them."""
+        parts = COMPOSED[name]
+        before = self.previous[1]["marts"].get(name) if self.previous else None
+        files: dict[str, list] = {}
+        for part in parts:
+            files.update(self.part(name, part, before))
+        globs = {
+            part.name: f"{name}/{part.name}/*.parquet"
+            if part.date_column
+            else f"{name}/{part.name}.parquet"
+            for part in parts
+        }
+        return {"files": files, "sql": view_template(self.con, name, parts), "parts": globs}
+
+    def part(self, name: str, part: Part, before: dict | None) -> dict[str, list]:
+        columns = [
+            column
+            for (column,) in self.con.execute(
+                "select column_name from duckdb_columns() where schema_name = ? and table_name = ? "
+                "order by column_index",
+                part.source.split("."),
+            ).fetchall()
+        ]
+        partitioning = part.partitioning()
+        if partitioning is None:
+            hashed = FINGERPRINT.format(columns=", ".join(quoted(c) for c in columns))
+            fingerprint = list(self.con.execute(f"select {hashed} from {part.source}").fetchone())
+            self.place(f"{name}/{part.name}.parquet", fingerprint, part.source)
+            return {f"{name}/{part.name}.parquet": fingerprint}
+        prefix = f"{name}/{part.name}/"
+        (self.folder / prefix).mkdir(parents=True, mode=published_mode(folder=True))
+        kept = {
+            "files": {
+                f: i for f, i in (before or {}).get("files", {}).items() if f.startswith(prefix)
+            }
+        }
+        found, _ = months(self.con, part.source, columns, partitioning, kept)
+        files = {
+            f"{prefix}{month}.parquet": fingerprint for month, (fingerprint, _) in found.items()
+        }
+        if not found:
+            files[f"{prefix}{EMPTY}.parquet"] = [0, "0"]
+        wheres = {f"{prefix}{month}.parquet": where for month, (_, where) in found.items()}
+        for relative, fingerprint in files.items():
+            self.place(relative, fingerprint, part.source, wheres.get(relative, ""))
+        return files
 
 
 def write_version(

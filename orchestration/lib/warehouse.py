@@ -33,6 +33,7 @@ import duckdb
 
 from ingestion.atomic import replacing
 from orchestration.lib.layout import MEMORY_LIMIT_ENV, Layout
+from orchestration.lib.marts_composed import view_sql
 from orchestration.lib.marts_files import (
     MARTS_SCHEMA,
     literal,
@@ -99,9 +100,13 @@ def write_views(published: Path, version: Path, manifest: dict) -> None:
                     f"{name}/*.parquet" if mart["partitioned"] else f"{name}.parquet"
                 )
                 view = f"{MARTS_SCHEMA}.{quoted(name)}"
-                con.execute(
-                    f"create view {view} as select * from read_parquet({literal(str(files))})"
-                )
+                if "sql" in mart:  # a view over its parts (orchestration.lib.marts_composed)
+                    parts = {part: str(version / glob) for part, glob in mart["parts"].items()}
+                    con.execute(f"create view {view} as {view_sql(mart['sql'], parts)}")
+                else:
+                    con.execute(
+                        f"create view {view} as select * from read_parquet({literal(str(files))})"
+                    )
                 if mart["comment"]:
                     con.execute(f"comment on view {view} is {literal(mart['comment'])}")
                 for column, comment in mart["columns"]:

@@ -147,3 +147,26 @@
 {% macro spark__struct_of(columns) -%}
     named_struct({% for column in columns %}'{{ column }}', {{ column }}{{ ", " if not loop.last }}{% endfor %})
 {%- endmacro %}
+
+{#- The group's `n`th value of `expr` in the ascending order of `keys` (a list of expressions,
+    compared in turn; negate one for a descending order), over the rows where `where` holds;
+    null when the group has fewer. A top-n aggregate, no window over the group's rows: DuckDB
+    keeps the n smallest keys. Spark sorts the group's (keys, value) pairs. -#}
+{% macro nth_ordered(expr, keys, n, where=none) -%}
+    {{- return(adapter.dispatch('nth_ordered', 'open_model_observatory')(expr, keys, n, where)) -}}
+{%- endmacro %}
+{% macro default__nth_ordered(expr, keys, n, where) -%}
+    (min_by(
+        {{ expr }},
+        struct_pack({% for key in keys %}k{{ loop.index }} := {{ key }}{{ ", " if not loop.last }}{% endfor %}),
+        {{ n }}
+    ){% if where %} filter (where {{ where }}){% endif %})[{{ n }}]
+{%- endmacro %}
+{% macro spark__nth_ordered(expr, keys, n, where) -%}
+    try_element_at(
+        array_sort(collect_list(named_struct(
+            {%- for key in keys %}'k{{ loop.index }}', {{ key }}, {% endfor %}'v', {{ expr }}
+        )){% if where %} filter (where {{ where }}){% endif %}),
+        {{ n }}
+    ).v
+{%- endmacro %}

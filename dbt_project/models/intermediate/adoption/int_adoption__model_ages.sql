@@ -4,61 +4,63 @@
 -- OpenRouter tokens served by then where the model is listed there (its `hugging_face_id`),
 -- and its size class by parameter count (the safetensors total of the catalog or snapshots).
 -- The axis `mart_relative_adoption` compares models of one class at the same age on.
+-- How it rebuilds, and why: docs/incremental.md (int_adoption__model_ages). Its post-hooks keep
+-- the cutoffs per class and age, then the attributes the rows rest on (the cutoffs first: they
+-- find the rebuilt rows with the attributes of before).
+{{
+    config(
+        materialized=('table' if target.type == 'spark' else 'incremental'),
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_rebuilt_model_ages() }}",
+        post_hook=["{{ write_model_ages_cutoffs() }}", "{{ write_model_ages_state() }}"],
+    )
+}}
+{%- set kept_state = kept_model_ages_state() %}
+
 with
+
+attributes as (
+    select * from {{ ref('int_adoption__model_attributes') }}
+),
 
 daily as (
     select * from {{ ref('int_hub__model_downloads_daily') }}
-    where downloads_all_time is not null
-),
-
-models as (
-    select * from {{ ref('int_hub__models') }}
-),
-
-lineage as (
-    select * from {{ ref('int_hub__model_lineage') }}
-),
-
-openrouter_models as (
-    select * from {{ ref('int_openrouter__models') }}
-),
-
-usage as (
-    select * from {{ ref('int_openrouter__usage') }}
-    where not is_other
+    where
+        downloads_all_time is not null
+        {%- if is_incremental() and kept_state is not none %}
+        -- The rebuilt days, and every day of a model whose attributes changed.
+        and (
+            download_date >= {{ rebuild_from() }}
+            or model_id in ({{ model_ages_changed_models(kept_state) }})
+        )
+        {%- endif %}
 ),
 
 observed as (
     select
         daily.model_id,
         daily.download_date as snapshot_date,
-        models.created_date,
-        cast({{ dbt.datediff('models.created_date', 'daily.download_date', 'day') }} as integer)
+        attributes.created_date,
+        cast({{ dbt.datediff('attributes.created_date', 'daily.download_date', 'day') }} as integer)
             as age_days,
-        models.parameter_count,
-        case
-            when models.parameter_count is null then 'unknown'
-            when models.parameter_count < 1000000000 then 'under 1B'
-            when models.parameter_count < 10000000000 then '1-9B'
-            when models.parameter_count < 50000000000 then '10-49B'
-            when models.parameter_count < 100000000000 then '50-99B'
-            else '100B or more'
-        end as size_class,
+        attributes.parameter_count,
+        attributes.size_class,
+        attributes.is_on_openrouter,
         daily.downloads_all_time
     from daily
-    inner join models on daily.model_id = models.model_id
-    where models.created_date is not null and models.created_date <= daily.download_date
+    inner join attributes on daily.model_id = attributes.model_id
+    where attributes.created_date <= daily.download_date
 ),
 
 -- Derivatives per parent and creation day, summed up to each observed day below.
 children as (
     select
-        parent_model_id,
-        created_date,
-        count(*) as derivatives
-    from lineage
-    where parent_model_id is not null and created_date is not null
-    group by parent_model_id, created_date
+        attributes.model_id as parent_model_id,
+        child.entry.created_date,
+        child.entry.derivatives
+    from attributes
+    cross join {{ unnest_table('attributes.derivative_days') }} as child (entry)
 ),
 
 derivatives as (
@@ -74,31 +76,14 @@ derivatives as (
     group by observed.model_id, observed.snapshot_date
 ),
 
--- The Hub repository of each OpenRouter model (its newest listing) and its tokens per day in
--- the top 50, variants included.
-listed as (
-    select
-        model_id,
-        {{ arg_max('hugging_face_id', 'snapshot_date') }} as hugging_face_id
-    from openrouter_models
-    group by model_id
-),
-
+-- The tokens per day of the models listed on OpenRouter (their OpenRouter models' top 50).
 hub_tokens as (
     select
-        listed.hugging_face_id as model_id,
-        usage.usage_date,
-        sum(usage.tokens) as tokens
-    from usage
-    inner join listed on usage.model_id = listed.model_id
-    where coalesce(listed.hugging_face_id, '') != ''
-    group by listed.hugging_face_id, usage.usage_date
-),
-
-on_openrouter as (
-    select distinct hugging_face_id as model_id
-    from listed
-    where coalesce(hugging_face_id, '') != ''
+        attributes.model_id,
+        usage_day.entry.usage_date,
+        usage_day.entry.tokens
+    from attributes
+    cross join {{ unnest_table('attributes.token_days') }} as usage_day (entry)
 ),
 
 tokens as (
@@ -107,11 +92,11 @@ tokens as (
         observed.snapshot_date,
         coalesce(sum(hub_tokens.tokens), 0) as tokens
     from observed
-    inner join on_openrouter on observed.model_id = on_openrouter.model_id
     left join hub_tokens
         on
             observed.model_id = hub_tokens.model_id
             and observed.snapshot_date >= hub_tokens.usage_date
+    where observed.is_on_openrouter
     group by observed.model_id, observed.snapshot_date
 ),
 
