@@ -28,13 +28,13 @@ daily as (
     select * from {{ ref('int_hub__model_downloads_daily') }}
     where
         downloads_all_time is not null
-        {%- if is_incremental() and kept_state is not none %}
+    {% if is_incremental() and kept_state is not none %}
         -- The rebuilt days, and every day of a model whose attributes changed.
         and (
             download_date >= {{ rebuild_from() }}
             or model_id in ({{ model_ages_changed_models(kept_state) }})
         )
-        {%- endif %}
+    {% endif %}
 ),
 
 observed as (
@@ -57,8 +57,9 @@ observed as (
 children as (
     select
         attributes.model_id as parent_model_id,
-        child.entry.created_date,
-        child.entry.derivatives
+        -- A field of the unnested struct, not a table's column.
+        child.entry.created_date,  -- noqa: RF01
+        child.entry.derivatives  -- noqa: RF01
     from attributes
     cross join {{ unnest_table('attributes.derivative_days') }} as child (entry)
 ),
@@ -80,8 +81,8 @@ derivatives as (
 hub_tokens as (
     select
         attributes.model_id,
-        usage_day.entry.usage_date,
-        usage_day.entry.tokens
+        usage_day.entry.usage_date,  -- noqa: RF01
+        usage_day.entry.tokens  -- noqa: RF01
     from attributes
     cross join {{ unnest_table('attributes.token_days') }} as usage_day (entry)
 ),
