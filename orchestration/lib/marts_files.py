@@ -86,21 +86,11 @@ class Writer:
         if name in COMPOSED:
             return self.composed(name)
         if name not in PARTITIONED:
-            hashed = FINGERPRINT.format(columns=", ".join(quoted(c) for c in columns))
-            fingerprint = list(self.con.execute(f"select {hashed} from {relation}").fetchone())
-            self.place(f"{name}.parquet", fingerprint, relation)
-            return {"files": {f"{name}.parquet": fingerprint}}
+            return {"files": self.whole(f"{name}.parquet", relation, columns)}
         (self.folder / name).mkdir(mode=published_mode(folder=True))
         before = self.previous[1]["marts"].get(name) if self.previous else None
         found, stamp = months(self.con, relation, columns, PARTITIONED[name], before)
-        files = {
-            f"{name}/{month}.parquet": fingerprint for month, (fingerprint, _) in found.items()
-        }
-        if not found:
-            files[f"{name}/{EMPTY}.parquet"] = [0, "0"]
-        wheres = {f"{name}/{month}.parquet": where for month, (_, where) in found.items()}
-        for relative, fingerprint in files.items():
-            self.place(relative, fingerprint, relation, wheres.get(relative, ""))
+        files = self.monthly(f"{name}/", relation, found)
         return {"files": files, "derived_until": stamp}
 
     def composed(self, name: str) -> dict:
@@ -129,10 +119,7 @@ class Writer:
         ]
         partitioning = part.partitioning()
         if partitioning is None:
-            hashed = FINGERPRINT.format(columns=", ".join(quoted(c) for c in columns))
-            fingerprint = list(self.con.execute(f"select {hashed} from {part.source}").fetchone())
-            self.place(f"{name}/{part.name}.parquet", fingerprint, part.source)
-            return {f"{name}/{part.name}.parquet": fingerprint}
+            return self.whole(f"{name}/{part.name}.parquet", part.source, columns)
         prefix = f"{name}/{part.name}/"
         (self.folder / prefix).mkdir(parents=True, mode=published_mode(folder=True))
         kept = {
@@ -141,6 +128,17 @@ class Writer:
             }
         }
         found, _ = months(self.con, part.source, columns, partitioning, kept)
+        return self.monthly(prefix, part.source, found)
+
+    def whole(self, relative: str, relation: str, columns: list[str]) -> dict[str, list]:
+        """One file of every row of `relation`."""
+        hashed = FINGERPRINT.format(columns=", ".join(quoted(c) for c in columns))
+        fingerprint = list(self.con.execute(f"select {hashed} from {relation}").fetchone())
+        self.place(relative, fingerprint, relation)
+        return {relative: fingerprint}
+
+    def monthly(self, prefix: str, relation: str, found: dict) -> dict[str, list]:
+        """A file per month `months` found under `prefix` (one empty file for no rows)."""
         files = {
             f"{prefix}{month}.parquet": fingerprint for month, (fingerprint, _) in found.items()
         }
@@ -148,7 +146,7 @@ class Writer:
             files[f"{prefix}{EMPTY}.parquet"] = [0, "0"]
         wheres = {f"{prefix}{month}.parquet": where for month, (_, where) in found.items()}
         for relative, fingerprint in files.items():
-            self.place(relative, fingerprint, part.source, wheres.get(relative, ""))
+            self.place(relative, fingerprint, relation, wheres.get(relative, ""))
         return files
 
 
