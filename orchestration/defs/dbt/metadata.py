@@ -33,6 +33,8 @@ def with_table_metadata(invocation: DbtCliInvocation, warehouse: Path) -> Iterat
         events.extend(invocation.stream())
     except Exception as error:
         failure = error
+        # Nobody reads dbt's output any more: a dbt still running would block on it for ever.
+        invocation.process.terminate()
     # dbt's output ends before its process has closed the warehouse (a checkpoint on a busy
     # machine takes a while): opening it then fails on DuckDB's lock.
     invocation.process.wait()
