@@ -1,8 +1,17 @@
 """The columns and row counts attached to built dbt models, read from the warehouse file."""
 
+import subprocess
+import sys
+import threading
+
 import duckdb
 
-from orchestration.defs.dbt.metadata import COLUMN_SCHEMA, ROW_COUNT, table_metadata
+from orchestration.defs.dbt.metadata import (
+    COLUMN_SCHEMA,
+    ROW_COUNT,
+    table_metadata,
+    with_table_metadata,
+)
 
 
 def node(name: str, materialized: str, schema: str = "marts") -> dict:
@@ -81,3 +90,40 @@ def test_the_column_schema_says_what_the_contract_holds(tmp_path):
     # A key of two columns makes neither unique on its own.
     assert [c.constraints.unique for c in days.columns] == [False, False]
     assert days.constraints.other == ["PRIMARY KEY(snapshot_date, model_id)"]
+
+
+class BrokenStream:
+    """What the step holds of a dbt invocation whose event stream failed (in the case seen, a
+    stale manifest) while dbt goes on writing its output: a real process on a pipe nobody reads."""
+
+    def __init__(self) -> None:
+        self.manifest = {"nodes": {}}
+        writer = (
+            "import sys\nwhile True:\n    sys.stdout.write('x' * 65536)\n    sys.stdout.flush()"
+        )
+        self.process = subprocess.Popen([sys.executable, "-c", writer], stdout=subprocess.PIPE)
+
+    def stream(self):
+        yield from ()
+        raise KeyError("model.p.unknown")
+
+
+def test_a_failed_event_stream_stops_dbt_and_fails_the_step_instead_of_hanging(tmp_path):
+    invocation = BrokenStream()
+    outcome: list[BaseException] = []
+
+    def step() -> None:
+        try:
+            list(with_table_metadata(invocation, tmp_path / "warehouse.duckdb"))
+        except BaseException as error:
+            outcome.append(error)
+
+    thread = threading.Thread(target=step, daemon=True)
+    thread.start()
+    thread.join(timeout=60)
+    alive = thread.is_alive()
+    if alive:
+        invocation.process.kill()  # let the blocked wait end; the test has failed already
+    assert not alive, "the step waited for a dbt blocked on its full output pipe"
+    assert [type(error) for error in outcome] == [KeyError]
+    assert invocation.process.returncode is not None
