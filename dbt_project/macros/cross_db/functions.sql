@@ -36,6 +36,19 @@
     min_by({{ expr }}, {{ key }})
 {%- endmacro %}
 
+{#- A CTE read by several parts of a query, to be inlined into each rather than materialized once:
+    DuckDB materializes such a CTE whole, before any reader's filter (a daily model's CTE over
+    the history, read once for the rebuilt days and once for their anchors, was copied and
+    spilled whole). Spark inlines its CTEs. -#}
+{% macro not_materialized() -%}
+    {{- return(adapter.dispatch('not_materialized', 'open_model_observatory')()) -}}
+{%- endmacro %}
+{% macro default__not_materialized() -%}
+    not materialized
+{%- endmacro %}
+{% macro spark__not_materialized() -%}
+{%- endmacro %}
+
 {#- Integer division of non-negative integers. -#}
 {% macro integer_divide(numerator, denominator) -%}
     {{- return(adapter.dispatch('integer_divide', 'open_model_observatory')(numerator, denominator)) -}}

@@ -20,7 +20,7 @@ stale_days as (
 
 -- A stale day's unchanged counters repeat an earlier day: they are not observations, and the
 -- downloads of their gap are spread between the real observations around them.
-observations as (
+observations as {{ not_materialized() }} (
     select
         observed.model_id,
         observed.snapshot_date,
