@@ -32,6 +32,8 @@ def hub_days() -> list[pl.DataFrame]:
         bad_id.with_columns(pl.col("id").str.replace("/", "_")),
         good.with_columns((pl.col("downloadsAllTime") + 1).alias("downloads")),
         good.clear(),
+        # Rows without an id: not duplicates of each other, as alone.
+        pl.concat([good, good.head(2).with_columns(pl.lit(None, pl.String).alias("id"))]),
     ]
 
 
@@ -40,13 +42,25 @@ def test_hub_days_validated_together_get_the_results_of_each_alone():
     alone = [SuiteValidator().validate(f, hub_snapshot_suite()) for f in frames]
 
     together = SuiteValidator()
+    calls = 0
+    run = together._run
+
+    def counted(*args):
+        nonlocal calls
+        calls += 1
+        return run(*args)
+
+    together._run = counted
     together.prime(frames, hub_snapshot_suite())
     primed = [together.validate(f, hub_snapshot_suite()) for f in frames]
 
     assert primed == alone
+    assert calls == 2  # the stacked days and their row counts, however many days
     failed = {r.rule for results in alone for r in results if not r.passed}
     assert {"id_unique", "id_well_formed", "downloadsAllTime_non_negative", "not_empty"} <= failed
-    assert all(r.sample_ids for results in alone for r in results if not r.passed and r.field)
+    # Every failure names ids, but that of the rows without one.
+    named = [r for results in alone for r in results if not r.passed and r.rule != "id_present"]
+    assert all(r.sample_ids for r in named if r.field)
     assert not together._primed  # every primed result was handed out
 
 
