@@ -30,6 +30,11 @@ def main() -> None:
         if os.getppid() != parent:
             sys.exit("the process that started dbt is gone; not starting dbt")
     real = os.environ.get("OBSERVATORY_REAL_DBT") or shutil.which("dbt") or "dbt"
+    # The run's dbt works in its DATA_DIR, whose paths it is given relative to it
+    # (`Layout.dbt_run_env`); the project and profile are named by DBT_PROJECT_DIR and
+    # DBT_PROFILES_DIR.
+    if workdir := os.environ.get("OBSERVATORY_DBT_WORKDIR"):
+        os.chdir(workdir)
     os.execv(real, [real, *sys.argv[1:]])
 
 

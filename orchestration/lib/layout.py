@@ -26,6 +26,7 @@ once, in `Dataset`; each is a raw asset `raw/<name>` and a dbt source table of t
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -40,6 +41,9 @@ CALENDAR_START = "2025-01-01"
 # paths; the run sets the rebuild's first day (`orchestration.lib.rebuild_window`) and the
 # memory cap (`orchestration.lib.warehouse`, which applies it to the publishing too).
 RAW_DIR_ENV = "OBSERVATORY_RAW_DIR"  # the sources (dbt_project.yml)
+# The folder dbt runs in (the dbt wrapper, `orchestration/lib/dbt_die_with_parent.py`, moves
+# there): the run's dbt is given its DATA_DIR's paths relative to it (`Layout.dbt_run_env`).
+DBT_WORKDIR_ENV = "OBSERVATORY_DBT_WORKDIR"
 BUILD_WAREHOUSE_ENV = "OBSERVATORY_BUILD_WAREHOUSE"  # profiles.yml
 CALENDAR_START_ENV = "OBSERVATORY_CALENDAR_START"  # the `calendar_start` macro
 SPARK_DIR_ENV = "OBSERVATORY_SPARK_DIR"  # profiles.yml, the Spark target
@@ -162,4 +166,18 @@ class Layout:
             BUILD_WAREHOUSE_ENV: self.build_warehouse_path.as_posix(),
             CALENDAR_START_ENV: CALENDAR_START,
             SPARK_DIR_ENV: self.spark_dir.as_posix(),
+        }
+
+    def dbt_run_env(self) -> dict[str, str]:
+        """`dbt_env` for a dbt that runs in the DATA_DIR (`DBT_WORKDIR_ENV`), its raw layer and
+        build warehouse named relative to it. dbt parses a project again from scratch when the
+        profile (the warehouse's path) or the variables dbt_project.yml reads (the raw layer's)
+        change: named this way they are the same in every DATA_DIR, so the parse of one serves
+        the next (`orchestration.defs.dbt.parse`). Relative paths stay inside the build: the
+        staging views read `raw/` from where dbt runs; no table or mart does."""
+        return {
+            **self.dbt_env(),
+            RAW_DIR_ENV: os.path.relpath(self.raw_dir, self.data_dir),
+            BUILD_WAREHOUSE_ENV: os.path.relpath(self.build_warehouse_path, self.data_dir),
+            DBT_WORKDIR_ENV: self.data_dir.as_posix(),
         }

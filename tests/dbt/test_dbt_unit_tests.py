@@ -18,6 +18,12 @@ from ingestion.hub.schema import HUB_SNAPSHOT_SCHEMA
 from ingestion.price_timelines.schema import GENAI_PRICES_SCHEMA
 from ingestion.prices.schema import OPENROUTER_MODELS_SCHEMA
 from ingestion.usage.schema import RANKINGS_SCHEMA
+from orchestration.lib.dbt_parse import (
+    PARTIAL_PARSE_FILE_NAME,
+    dbt_run_environment,
+    keep_parse,
+    seed_parse,
+)
 from orchestration.lib.layout import Dataset, Layout
 from orchestration.lib.resources import StorageResource
 from orchestration.lib.settings import DBT_PROJECT_DIR, real_dbt
@@ -39,25 +45,29 @@ def dbt(
     env: dict[str, str] | None = None,
     project_dir: Path = DBT_PROJECT_DIR,
 ) -> subprocess.CompletedProcess:
+    """dbt as a run starts it: in its DATA_DIR, from the newest parse of the project."""
     # dbt's artifacts go to the test's own folder, never to dbt_project/target, whose
     # manifest the other tests' Dagster definitions read at the same time.
+    target = data_dir / "target"
+    seed_parse(project_dir, target)
     env = {
         **os.environ,
-        **Layout(data_dir).dbt_env(),
-        "DBT_PROFILES_DIR": str(project_dir),
-        "DBT_TARGET_PATH": str(data_dir / "target"),
+        **dbt_run_environment(Layout(data_dir), project_dir, target),
         # No log file: nothing here reads it (errors come from the output), and at dbt's
         # default level writing it takes a tenth of the invocation.
         "DBT_LOG_LEVEL_FILE": "none",
         **(env or {}),
     }
-    return subprocess.run(
+    data_dir.mkdir(parents=True, exist_ok=True)
+    result = subprocess.run(
         [real_dbt(), *args, "--log-format", "json"],
-        cwd=project_dir,
+        cwd=data_dir,
         env=env,
         capture_output=True,
         text=True,
     )
+    keep_parse(target / PARTIAL_PARSE_FILE_NAME, project_dir, target)
+    return result
 
 
 def errors(result: subprocess.CompletedProcess) -> str:

@@ -28,6 +28,12 @@ from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
 from ingestion.usage.schema import RANKINGS_SCHEMA
 from orchestration.defs.dbt.metadata import with_table_metadata
 from orchestration.defs.dbt.translator import ObservatoryDbtTranslator
+from orchestration.lib.dbt_parse import (
+    PARTIAL_PARSE_FILE_NAME,
+    dbt_run_environment,
+    keep_parse,
+    seed_parse,
+)
 from orchestration.lib.layout import Dataset
 from orchestration.lib.partitions import run_days
 from orchestration.lib.rebuild_window import rebuild_env, run_rebuild_from
@@ -35,9 +41,6 @@ from orchestration.lib.recovery import rebuild_older_build
 from orchestration.lib.resources import StorageResource
 from orchestration.lib.settings import DBT_PARENT_ENV, DBT_PROJECT_DIR, REAL_DBT_ENV, real_dbt
 from orchestration.lib.warehouse import publish_warehouse
-
-# dbt's own file name for its parse cache (dbt's, not dagster-dbt's: ours to name).
-PARTIAL_PARSE_FILE_NAME = "partial_parse.msgpack"
 
 PUBLISHED_WAREHOUSE_KEY = dg.AssetKey(["warehouse", "published_warehouse"])
 # Unit tests run in `make test` (tests/dbt/test_dbt_unit_tests.py), not in production.
@@ -74,19 +77,19 @@ def run_dbt(
     args: list[str],
     env: Mapping[str, str] | None = None,
 ) -> Iterator:
-    """One dbt invocation, its events streamed to Dagster, with dbt's parse kept per DATA_DIR.
+    """One dbt invocation, its events streamed to Dagster, with dbt's parse kept.
 
     dagster-dbt gives each invocation its own folder under `DBT_TARGET_PATH` and seeds it with
     the `partial_parse.msgpack` found there; pointing it at `$DATA_DIR/build/dbt` and saving each
-    invocation's parse back lets the next run of this DATA_DIR skip parsing what did not change
-    (a parse is only reusable by the same profile, and the profile names the DATA_DIR).
+    invocation's parse back (`orchestration.lib.dbt_parse`) lets the next invocation skip
+    parsing what did not change, in this DATA_DIR or, for its first one, in another.
     """
     target = storage.layout.dbt_target_path
     target.mkdir(parents=True, exist_ok=True)
+    seed_parse(DBT_PROJECT_DIR, target)
     with dbt_environment(
         {
-            **storage.layout.dbt_env(),
-            "DBT_TARGET_PATH": str(target),
+            **dbt_run_environment(storage.layout, DBT_PROJECT_DIR, target),
             REAL_DBT_ENV: real_dbt(),
             DBT_PARENT_ENV: str(os.getpid()),
             **DBT_FILE_LOG,
@@ -95,11 +98,7 @@ def run_dbt(
     ):
         invocation = dbt.cli(args, context=context)
         yield from with_table_metadata(invocation, storage.layout.build_warehouse_path)
-    parsed = invocation.target_path / PARTIAL_PARSE_FILE_NAME
-    if parsed.exists():
-        kept = target / f".{PARTIAL_PARSE_FILE_NAME}.tmp"
-        shutil.copyfile(parsed, kept)
-        kept.replace(target / PARTIAL_PARSE_FILE_NAME)
+    keep_parse(invocation.target_path / PARTIAL_PARSE_FILE_NAME, DBT_PROJECT_DIR, target)
     folders = sorted((p for p in target.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime)
     for old in folders[:-KEPT_INVOCATIONS]:
         shutil.rmtree(old, ignore_errors=True)
