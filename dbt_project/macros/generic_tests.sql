@@ -45,7 +45,7 @@
     from {{ source_model }} as child
     left join {{ model }} as parent on child.{{ source_column }} = parent.{{ column_name }}
     where child.{{ source_column }} is not null and parent.{{ column_name }} is null
-    {%- if source_where %} and ({{ with_run_dates(source_where) }}){% endif %}
+    {%- if source_where %} and ({{ source_where }}){% endif %}
 {% endtest %}
 
 
@@ -59,25 +59,3 @@
             {{ column }} is null{% if not loop.last %} or {% endif %}
         {%- endfor %}
 {% endtest %}
-
-
-{#- A test's `where` (or `source_where`) with `__run_start_date__` replaced by the first day of
-    the rebuild (`rebuild_from`): the tests of the tables that hold every day of the history
-    check the days the run wrote, not the whole history again on every run. A `dbt build`
-    without run dates (the variables unset) checks every day. -#}
-{% macro with_run_dates(condition) -%}
-    {{- condition | replace('__run_start_date__', rebuild_from()) -}}
-{%- endmacro %}
-
-{#- dbt's own `get_where_subquery`, with `with_run_dates` applied to the test's `where`. -#}
-{% macro get_where_subquery(relation) -%}
-    {%- set where = config.get('where', '') -%}
-    {%- if where -%}
-        {%- set filtered -%}
-            (select * from {{ relation }} where {{ with_run_dates(where) }}) dbt_subquery
-        {%- endset -%}
-        {{- return(filtered) -}}
-    {%- else -%}
-        {{- return(relation) -}}
-    {%- endif -%}
-{%- endmacro %}

@@ -4,10 +4,10 @@
 {{
     config(
         materialized=('table' if target.type == 'spark' else 'incremental'),
-        incremental_strategy='delete+insert',
+        incremental_strategy='rebuild',
         unique_key='model_id',
+        meta={'rebuilt_column': 'snapshot_date'},
         on_schema_change='fail',
-        post_hook="{{ delete_vanished_lineage() }}",
     )
 }}
 {#- Whether any kept record is from the run's days: only then are the days before read again. -#}

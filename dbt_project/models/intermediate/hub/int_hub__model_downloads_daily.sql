@@ -1,9 +1,9 @@
 {{
     config(
         materialized=('table' if target.type == 'spark' else 'incremental'),
-        incremental_strategy='append',
+        incremental_strategy='rebuild',
+        meta={'rebuilt_column': 'observed_date'},
         on_schema_change='fail',
-        pre_hook="{{ delete_rebuilt_days('observed_date') }}",
     )
 }}
 {%- set kept_recent = kept_model_recent() %}
@@ -175,7 +175,7 @@ final as (
         daily.model_id,
         daily.download_date,
         -- The observation whose gap the row belongs to: a rebuild replaces the rows of the gaps
-        -- that close on its days (the pre-hook deletes them by this column).
+        -- that close on its days (the `rebuild` strategy deletes them by this column).
         daily.observed_date,
         cast(daily.downloads_all_time as bigint) as downloads_all_time,
         cast(daily.downloads as bigint) as downloads,

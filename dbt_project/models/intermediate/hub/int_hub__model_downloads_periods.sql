@@ -4,19 +4,33 @@
 {{
     config(
         materialized=('table' if target.type == 'spark' else 'incremental'),
-        incremental_strategy='append',
+        incremental_strategy='rebuild',
+        unique_key=['period_grain', 'period_start'],
+        meta={'rebuilt_column': 'period_start'},
         on_schema_change='fail',
-        pre_hook="{{ delete_rebuilt_periods() }}",
     )
 }}
 
 with
 
+{% if is_incremental() %}
+-- The first day of the daily rows rebuilt in this build: `rebuild_from()`, or the first day of a
+-- gap that closes on a rebuilt day, if earlier. Each grain's period of it and every later one
+-- is recomputed whole (the `rebuild` strategy replaces them).
+rebuilt_from as (
+    select least({{ rebuild_from() }}, min(download_date)) as first_day
+    from {{ ref('int_hub__model_downloads_daily') }}
+    where observed_date >= {{ rebuild_from() }}
+),
+{% endif %}
+
 daily as (
     select * from {{ ref('int_hub__model_downloads_daily') }}
     {%- if is_incremental() %}
     -- The days of every period that holds a rebuilt day (a week may start in the month before).
-    where download_date >= cast(date_trunc('week', cast(date_trunc('month', {{ downloads_rebuilt_from() }}) as date)) as date)
+    where download_date >= (
+        select cast(date_trunc('week', cast(date_trunc('month', first_day) as date)) as date) from rebuilt_from
+    )
     {%- endif %}
 ),
 
@@ -50,7 +64,7 @@ final as (
         max(derived_at) as derived_at
     from dated
     {%- if is_incremental() %}
-    where period_start >= cast(date_trunc(period_grain, {{ downloads_rebuilt_from() }}) as date)
+    where period_start >= cast(date_trunc(period_grain, (select first_day from rebuilt_from)) as date)
     {%- endif %}
     group by 1, 2, 3
 )

@@ -4,9 +4,9 @@
 {{
     config(
         materialized=('table' if target.type == 'spark' else 'incremental'),
-        incremental_strategy='append',
+        incremental_strategy='rebuild',
+        meta={'rebuilt_column': 'snapshot_date'},
         on_schema_change='append_new_columns',
-        pre_hook="{{ delete_rebuilt_days('snapshot_date') }}",
         post_hook="{{ write_model_recent() }}",
     )
 }}
@@ -42,7 +42,7 @@ state as (
     select
         model_id,
         recent,
-        len(list_filter(recent, lambda e: e.snapshot_date >= {{ rebuild_from() }})) > 0 as reaches_rebuilt
+        recent[1].snapshot_date >= {{ rebuild_from() }} as reaches_rebuilt
     from {{ kept_recent }}
     where model_id in (select observed.model_id from observed)
 ),

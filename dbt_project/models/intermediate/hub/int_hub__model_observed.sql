@@ -3,10 +3,10 @@
 {{
     config(
         materialized=('table' if target.type == 'spark' else 'incremental'),
-        incremental_strategy='delete+insert',
+        incremental_strategy='rebuild',
         unique_key='model_id',
+        meta={'rebuilt_column': 'last_observed_date'},
         on_schema_change='fail',
-        post_hook="{{ delete_unobserved_models() }}",
     )
 }}
 
