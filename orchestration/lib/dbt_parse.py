@@ -23,6 +23,8 @@ PARTIAL_PARSE_FILE_NAME = "partial_parse.msgpack"
 # The newest parse of a run, beside the project's manifest (`make` builds that one with the
 # absolute paths of `observatory exec`, so it is not this one).
 SHARED_PARSE_FILE_NAME = "run_partial_parse.msgpack"
+# Beside a DATA_DIR's kept parse: the project folder it was made from.
+PARSED_BY_FILE_NAME = "partial_parse.project"
 
 
 def dbt_run_environment(layout: Layout, project_dir: Path, target: Path) -> dict[str, str]:
@@ -38,10 +40,16 @@ def dbt_run_environment(layout: Layout, project_dir: Path, target: Path) -> dict
 
 
 def seed_parse(project_dir: Path, target: Path) -> None:
-    """A DATA_DIR's first invocation starts from the project's newest run parse."""
+    """A DATA_DIR's first invocation starts from the project's newest run parse, and so does
+    one whose kept parse another checkout made: dbt keeps the files' absolute paths in its
+    parse without checking them (a parse from a deleted checkout loaded no seed)."""
+    kept, made_by = target / PARTIAL_PARSE_FILE_NAME, target / PARSED_BY_FILE_NAME
+    if kept.exists() and _read(made_by) != str(project_dir.resolve()):
+        kept.unlink()
     shared = project_dir / "target" / SHARED_PARSE_FILE_NAME
-    if not (target / PARTIAL_PARSE_FILE_NAME).exists() and shared.exists():
-        _copy(shared, target / PARTIAL_PARSE_FILE_NAME)
+    if not kept.exists() and shared.exists():
+        _copy(shared, kept)
+        made_by.write_text(str(project_dir.resolve()))
 
 
 def keep_parse(parsed: Path, project_dir: Path, target: Path) -> None:
@@ -50,8 +58,13 @@ def keep_parse(parsed: Path, project_dir: Path, target: Path) -> None:
     if not parsed.exists():
         return
     _copy(parsed, target / PARTIAL_PARSE_FILE_NAME)
+    (target / PARSED_BY_FILE_NAME).write_text(str(project_dir.resolve()))
     with contextlib.suppress(OSError):
         _copy(parsed, project_dir / "target" / SHARED_PARSE_FILE_NAME)
+
+
+def _read(path: Path) -> str | None:
+    return path.read_text() if path.exists() else None
 
 
 def _copy(source: Path, destination: Path) -> None:

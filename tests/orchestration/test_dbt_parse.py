@@ -4,9 +4,12 @@ fits the first invocation of another, and dbt parses only what changed."""
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from orchestration.lib.dbt_parse import PARTIAL_PARSE_FILE_NAME
+from orchestration.lib.settings import DBT_PROJECT_DIR
 from tests.dbt.test_dbt_unit_tests import dbt
 
 pytestmark = pytest.mark.e2e
@@ -24,3 +27,20 @@ def test_a_new_data_dirs_first_dbt_starts_from_anothers_parse(tmp_path):
 
     assert second.returncode == 0, second.stdout[-2000:]
     assert FULL_PARSE not in second.stdout
+
+
+def test_a_parse_made_from_another_checkout_is_not_reused(tmp_path):
+    """dbt keeps each file's absolute path in its parse and does not check it: a DATA_DIR's
+    parse made by a checkout since deleted once made every seed fail to load."""
+    other = tmp_path / "other-checkout"
+    shutil.copytree(
+        DBT_PROJECT_DIR, other, ignore=shutil.ignore_patterns("target", "logs", "dbt_packages")
+    )
+    data_dir = tmp_path / "data"
+    (data_dir / "build").mkdir(parents=True)
+    assert dbt("parse", data_dir=data_dir, project_dir=other).returncode == 0
+    shutil.rmtree(other)
+
+    seeded = dbt("seed", "--select", "claims", data_dir=data_dir)
+
+    assert seeded.returncode == 0, seeded.stdout[-2000:]
