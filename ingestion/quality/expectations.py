@@ -227,6 +227,7 @@ class SuiteValidator:
 
 # The day of each stacked row (its frame's position), for the rules that judge a day whole.
 DAY = "__day"
+# The one column of `_row_counts`: a day's row count, one row a day.
 ROWS = "__rows"
 
 

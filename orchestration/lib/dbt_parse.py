@@ -44,12 +44,12 @@ def seed_parse(project_dir: Path, target: Path) -> None:
     one whose kept parse another checkout made: dbt keeps the files' absolute paths in its
     parse without checking them (a parse from a deleted checkout loaded no seed)."""
     kept, made_by = target / PARTIAL_PARSE_FILE_NAME, target / PARSED_BY_FILE_NAME
-    if kept.exists() and _read(made_by) != str(project_dir.resolve()):
+    if kept.exists() and (not made_by.exists() or made_by.read_text() != _project(project_dir)):
         kept.unlink()
     shared = project_dir / "target" / SHARED_PARSE_FILE_NAME
     if not kept.exists() and shared.exists():
         _copy(shared, kept)
-        made_by.write_text(str(project_dir.resolve()))
+        made_by.write_text(_project(project_dir))
 
 
 def keep_parse(parsed: Path, project_dir: Path, target: Path) -> None:
@@ -58,13 +58,13 @@ def keep_parse(parsed: Path, project_dir: Path, target: Path) -> None:
     if not parsed.exists():
         return
     _copy(parsed, target / PARTIAL_PARSE_FILE_NAME)
-    (target / PARSED_BY_FILE_NAME).write_text(str(project_dir.resolve()))
+    (target / PARSED_BY_FILE_NAME).write_text(_project(project_dir))
     with contextlib.suppress(OSError):
         _copy(parsed, project_dir / "target" / SHARED_PARSE_FILE_NAME)
 
 
-def _read(path: Path) -> str | None:
-    return path.read_text() if path.exists() else None
+def _project(project_dir: Path) -> str:
+    return str(project_dir.resolve())
 
 
 def _copy(source: Path, destination: Path) -> None:

@@ -41,14 +41,14 @@ CALENDAR_START = "2025-01-01"
 # paths; the run sets the rebuild's first day (`orchestration.lib.rebuild_window`) and the
 # memory cap (`orchestration.lib.warehouse`, which applies it to the publishing too).
 RAW_DIR_ENV = "OBSERVATORY_RAW_DIR"  # the sources (dbt_project.yml)
-# The folder dbt runs in (the dbt wrapper, `orchestration/lib/dbt_die_with_parent.py`, moves
-# there): the run's dbt is given its DATA_DIR's paths relative to it (`Layout.dbt_run_env`).
-DBT_WORKDIR_ENV = "OBSERVATORY_DBT_WORKDIR"
 BUILD_WAREHOUSE_ENV = "OBSERVATORY_BUILD_WAREHOUSE"  # profiles.yml
 CALENDAR_START_ENV = "OBSERVATORY_CALENDAR_START"  # the `calendar_start` macro
 SPARK_DIR_ENV = "OBSERVATORY_SPARK_DIR"  # profiles.yml, the Spark target
 REBUILD_FROM_ENV = "OBSERVATORY_REBUILD_FROM"  # the `rebuild_from` macro
 MEMORY_LIMIT_ENV = "OBSERVATORY_DUCKDB_MEMORY_LIMIT"  # profiles.yml
+# The folder dbt runs in (the dbt wrapper, `orchestration/lib/dbt_die_with_parent.py`, moves
+# there): the run's dbt is given its DATA_DIR's paths relative to it (`Layout.dbt_run_env`).
+DBT_WORKDIR_ENV = "OBSERVATORY_DBT_WORKDIR"
 
 
 class Dataset(StrEnum):
@@ -173,7 +173,7 @@ class Layout:
         build warehouse named relative to it. dbt parses a project again from scratch when the
         profile (the warehouse's path) or the variables dbt_project.yml reads (the raw layer's)
         change: named this way they are the same in every DATA_DIR, so the parse of one serves
-        the next (`orchestration.defs.dbt.parse`). Relative paths stay inside the build: the
+        the next (`orchestration.lib.dbt_parse`). Relative paths stay inside the build: the
         staging views read `raw/` from where dbt runs; no table or mart does."""
         return {
             **self.dbt_env(),
