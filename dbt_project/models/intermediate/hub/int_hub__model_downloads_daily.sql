@@ -42,9 +42,9 @@ rebuilt as (
 
 {%- if kept_recent is not none %}
 -- Each rebuilt model's last observation before the rebuilt days, from the state of the
--- observations (`int_hub__model_recent`, already updated in this build: its last three). A
--- model whose last three have none before the rebuilt days but which has more (a rerun of
--- several days, a run of stale days) is looked up in the history.
+-- observations (`int_hub__model_recent`, already updated in this build). A model whose state
+-- holds none before the rebuilt days but which has more (a rerun of many days, a run of stale
+-- days) is looked up in the history.
 stale_list as (
     select coalesce(list(snapshot_date), cast([] as date[])) as days from stale_days
 ),
@@ -52,7 +52,7 @@ stale_list as (
 state as (
     select
         recent.model_id,
-        len(recent.recent) as kept_observations,
+        recent.complete,
         list_filter(
             recent.recent,
             lambda e: e.snapshot_date < {{ rebuild_from() }}
@@ -67,7 +67,7 @@ history_models as (
     select distinct rebuilt.model_id from rebuilt
     where rebuilt.model_id not in (
         select state.model_id from state
-        where len(state.before) > 0 or state.kept_observations < 3
+        where len(state.before) > 0 or state.complete
     )
 ),
 {%- endif %}

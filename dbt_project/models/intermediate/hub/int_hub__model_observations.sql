@@ -35,14 +35,15 @@ observed as (
 
 {% if is_incremental() %}
 -- The last three kept observations (before the rebuilt days) of each model seen in them: from
--- the kept state (`int_hub__model_recent`), and for a model whose state reaches into the
--- rebuilt days (a rerun, an eviction), or when there is no state, from the history.
+-- the kept state (`int_hub__model_recent`), and for a model whose state holds fewer than three
+-- before the rebuilt days but which has more (a rerun of over three days, an eviction), or when
+-- there is no state, from the history.
 {%- if kept_recent is not none %}
 state as (
     select
         model_id,
-        recent,
-        recent[1].snapshot_date >= {{ rebuild_from() }} as reaches_rebuilt
+        {{ recent_before('recent') }} as before,
+        complete
     from {{ kept_recent }}
     where model_id in (select observed.model_id from observed)
 ),
@@ -53,10 +54,11 @@ stored_recent as (
     select
         model_id,
         list_transform(
-            recent, lambda e: {'snapshot_date': e.snapshot_date, 'downloads_all_time': e.downloads_all_time}
+            list_slice(before, 1, 3),
+            lambda e: {'snapshot_date': e.snapshot_date, 'downloads_all_time': e.downloads_all_time}
         ) as recent
     from state
-    where not reaches_rebuilt
+    where len(before) >= 3 or complete
     union all
     {%- endif %}
     select
@@ -67,7 +69,7 @@ stored_recent as (
     where
         snapshot_date < {{ rebuild_from() }}
         {%- if kept_recent is not none %}
-        and model_id in (select state.model_id from state where state.reaches_rebuilt)
+        and model_id in (select state.model_id from state where len(state.before) < 3 and not state.complete)
         {%- else %}
         and model_id in (select observed.model_id from observed)
         {%- endif %}
