@@ -55,19 +55,29 @@
     {%- set kept = kept_model_recent() -%}
     {%- set length = model_recent_length() | int -%}
     create or replace table {{ model_recent_relation() }} as
+    -- Each model's newest rows by a window, not `max_by(..., n)`: over a first build's whole
+    -- history (two million models) that aggregate ran out of 2 GB, the window spills.
     with rebuilt as (
         select
             model_id,
-            max_by(
-                {'snapshot_date': snapshot_date, 'downloads_all_time': downloads_all_time, 'is_unchanged': is_unchanged},
-                snapshot_date,
-                {{ length }}
+            list(
+                {'snapshot_date': snapshot_date, 'downloads_all_time': downloads_all_time, 'is_unchanged': is_unchanged}
+                order by snapshot_date desc
             ) as recent,
-            count(*) as observations
-        from {{ this }}
-        {%- if kept is not none %}
-        where snapshot_date >= {{ rebuild_from() }}
-        {%- endif %}
+            max(observations) as observations
+        from (
+            select
+                model_id,
+                snapshot_date,
+                downloads_all_time,
+                is_unchanged,
+                count(*) over (partition by model_id) as observations
+            from {{ this }}
+            {%- if kept is not none %}
+            where snapshot_date >= {{ rebuild_from() }}
+            {%- endif %}
+            qualify row_number() over (partition by model_id order by snapshot_date desc) <= {{ length }}
+        )
         group by model_id
     )
     {%- if kept is none %}
