@@ -82,6 +82,8 @@ def run(
     """One `observatory run` of this checkout: wall, CPU, peak tree RSS, load around it."""
     env = {**os.environ, "DATA_DIR": str(data_dir), "SOURCE_MODE": "recorded"}
     env[MEMORY_LIMIT_ENV] = memory_limit
+    # dbt's run_results.json (`dbt_nodes`), which a run does not write by default.
+    env["DBT_WRITE_JSON"] = "true"
     env.update(PYTHONPATH=str(ROOT), RECORDINGS_DIR=str(recordings))
     env.pop("DAGSTER_HOME", None)
     load_before = os.getloadavg()[0]

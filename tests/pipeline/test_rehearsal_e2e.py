@@ -306,9 +306,9 @@ def test_the_secrets_reached_the_servers_and_appear_nowhere_the_runs_wrote(rehea
             content = path.read_bytes()
             searched.append(path)
             assert b"PLANTED" not in content, f"a planted secret (or part of one) in {path}"
-    # What was searched: Dagster's storage, dbt's log and artifacts, raw, the warehouse, Parquet.
+    # What was searched: Dagster's storage, dbt's log and kept parse, raw, the warehouse, Parquet.
     names = {path.name for path in searched}
-    assert {"runs.db", "dbt.log", "manifest.json", "warehouse.duckdb"} <= names, names
+    assert {"runs.db", "dbt.log", "partial_parse.msgpack", "warehouse.duckdb"} <= names, names
     assert any(path.suffix == ".parquet" for path in searched)
     for text in outputs:
         assert "PLANTED" not in text  # neither secret, nor a part of one
