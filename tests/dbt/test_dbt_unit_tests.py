@@ -56,6 +56,9 @@ def dbt(
         # No log file: nothing here reads it (errors come from the output), and at dbt's
         # default level writing it takes a tenth of the invocation.
         "DBT_LOG_LEVEL_FILE": "none",
+        # The tests read run_results.json, which a run's dbt does not write
+        # (`orchestration.defs.dbt.assets.dbt_artifacts`); `--no-write-json` still wins.
+        "DBT_WRITE_JSON": "true",
         **(env or {}),
     }
     data_dir.mkdir(parents=True, exist_ok=True)
