@@ -105,8 +105,10 @@ def run_dbt(
             **(env or {}),
         }
     ):
+        # dagster-dbt copies the environment and starts dbt inside `cli()`: the `with` ends
+        # there, not around the generator, which may be suspended (or dropped) for long.
         invocation = dbt.cli(args, context=context)
-        yield from with_table_metadata(invocation, storage.layout.build_warehouse_path)
+    yield from with_table_metadata(invocation, storage.layout.build_warehouse_path)
     keep_parse(invocation.target_path / PARTIAL_PARSE_FILE_NAME, DBT_PROJECT_DIR, target)
     folders = sorted((p for p in target.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime)
     for old in folders[:-KEPT_INVOCATIONS]:
