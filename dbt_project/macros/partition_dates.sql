@@ -6,7 +6,12 @@
     whole history. Environment rather than vars: a var that changes makes dbt re-parse the whole
     project, an environment variable only the files that read it. -#}
 {% macro rebuild_from() -%}
-    date '{{ env_var('OBSERVATORY_REBUILD_FROM', '1900-01-01') }}'
+    date '{{ rebuild_from_day() }}'
+{%- endmacro %}
+
+{#- The same day as `YYYY-MM-DD`, to compare with other days when the model compiles. -#}
+{% macro rebuild_from_day() -%}
+    {{ return(env_var('OBSERVATORY_REBUILD_FROM', '1900-01-01')) }}
 {%- endmacro %}
 
 {#- When this dbt invocation started, as a SQL timestamp: what the rebuilt rows are stamped

@@ -159,14 +159,7 @@ passed as (
 -- organisations the snapshots list (the claim's population: the tracked organisations, the whole
 -- Hub with hub-stats). Snapshots that end before the date do not bound the count from above.
 targets as (
-    select
-        target.claim_id,
-        target.target_date
-    from (
-        values
-        ('cn_540m_downloads_oct_2025', date '2025-10-31'),
-        ('atom_cn_1_15b_us_723m_mar_2026', date '2026-03-31')
-    ) as target (claim_id, target_date)
+    {{ counter_claim_targets() }}
 ),
 
 counter_span as (
@@ -177,39 +170,15 @@ counter_span as (
     where downloads_all_time is not null
 ),
 
-counters_before as (
-    select
-        targets.claim_id,
-        daily.model_id,
-        {{ arg_max('daily.downloads_all_time', 'daily.download_date') }} as counter
-    from daily
-    inner join targets on daily.download_date <= targets.target_date
-    where daily.downloads_all_time is not null
-    group by targets.claim_id, daily.model_id
-),
-
-counters_after as (
-    select
-        targets.claim_id,
-        daily.model_id,
-        {{ arg_min('daily.downloads_all_time', 'daily.download_date') }} as counter
-    from daily
-    inner join targets on daily.download_date >= targets.target_date
-    where daily.downloads_all_time is not null
-    group by targets.claim_id, daily.model_id
-),
-
 -- A model first seen after the date had 0 or more then; one not seen after it (gone) its last.
 counters as (
     select
-        coalesce(before_.claim_id, after_.claim_id) as claim_id,
-        coalesce(before_.model_id, after_.model_id) as model_id,
-        before_.counter is not null as is_seen_before,
-        coalesce(before_.counter, 0) as counter_low,
-        coalesce(after_.counter, before_.counter) as counter_high
-    from counters_before as before_
-    full outer join counters_after as after_
-        on before_.claim_id = after_.claim_id and before_.model_id = after_.model_id
+        claim_id,
+        model_id,
+        counter_before is not null as is_seen_before,
+        coalesce(counter_before, 0) as counter_low,
+        coalesce(counter_after, counter_before) as counter_high
+    from {{ ref('int_claims__hub_download_counters') }}
 ),
 
 counter_sides as (
