@@ -3,6 +3,7 @@
 -- the downloads credited to the developer of the root model a derivative's chain of parents
 -- leads to instead of its own developer. One row per claim x reading; `int_claims__readings`
 -- judges them. Periods are complete: a month counts only when the downloads cover all its days.
+-- The cumulative claims' counters come from int_claims__hub_download_counters (kept per model).
 with
 
 claims as (
