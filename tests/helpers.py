@@ -19,6 +19,7 @@ MARTS = (
     "fct_model_downloads_daily",
     "fct_model_downloads_window",
     "mart_adoption",
+    "mart_family_adoption",
     "fct_model_lineage",
     "mart_market_share",
     "mart_share_crossovers",

@@ -176,6 +176,33 @@ def test_adoption_covers_only_months_with_observations(con):
     assert adoption == {m.date() if isinstance(m, dt.datetime) else m for m in months}
 
 
+def test_family_shares_are_of_the_months_downloads_and_the_same_sample_as_developers(con):
+    families = con.sql(
+        "select period_start, sum(share) as shares, sum(downloads) as downloads, "
+        "sum(models_observed) as models_observed, count(*) as families "
+        "from marts.mart_family_adoption group by period_start"
+    ).pl()
+    developers = con.sql(
+        "select period_start, sum(downloads) as downloads, sum(models_observed) as models_observed "
+        "from marts.mart_adoption group by period_start"
+    ).pl()
+    both = families.join(
+        developers, on="period_start", how="full", suffix="_by_developer", coalesce=False
+    )
+
+    assert families.height > 0 and (families["families"] > 1).all()
+    assert ((families["shares"] - 1).abs() < 1e-9).all()
+    assert (
+        both.select("period_start", "period_start_by_developer")
+        .null_count()
+        .sum_horizontal()
+        .item()
+        == 0
+    )
+    assert (both["downloads"] == both["downloads_by_developer"]).all()
+    assert (both["models_observed"] == both["models_observed_by_developer"]).all()
+
+
 def test_derivative_counts_are_filled_and_agree_with_the_catalog(con, pipeline):
     catalog = pl.read_parquet(pipeline.catalog_file()).filter(pl.col("baseModels").is_not_null())
     children = (

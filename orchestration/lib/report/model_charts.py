@@ -25,16 +25,12 @@ WINDOW_DAYS = 30
 
 
 def downloads_by_family(ctx: Context) -> Figure:
-    """Monthly downloads of each model family (dim_models.family) of the tracked models."""
+    """Monthly downloads of each model family (dim_models.family) of the tracked models
+    (mart_family_adoption)."""
     rows = query(
         ctx.con,
-        "select cast(date_trunc('month', daily.download_date) as date) as period_start, "
-        "coalesce(models.family, 'no family') as family, "
-        "cast(sum(daily.downloads) as bigint) as downloads, "
-        "count(distinct daily.model_id) as models "
-        "from marts.fct_model_downloads_daily as daily "
-        "inner join marts.dim_models as models on daily.model_id = models.model_id "
-        "group by all order by period_start, family",
+        "select period_start, family, downloads, models from marts.mart_family_adoption "
+        "order by period_start, family",
     )
     mark_partial(rows, "month", *hub_span(ctx.con))
     totals = sizes(rows, "family", "downloads")
@@ -105,7 +101,9 @@ def top_models(ctx: Context) -> Figure:
         " as bigint) as downloads_30d,"
         " cast(sum(daily.downloads) filter (where daily.download_date <= last_day - ?"
         " and daily.download_date > last_day - ?) as bigint) as downloads_previous_30d"
-        " from marts.fct_model_downloads_daily as daily, bounds group by daily.model_id)"
+        " from marts.fct_model_downloads_daily as daily, bounds"
+        # Only the two windows' days are read: the daily fact's files are by month.
+        " where daily.download_date > last_day - ? group by daily.model_id)"
         " select windows.model_id, models.developer_id, models.country, models.family,"
         " windows.downloads_30d, windows.downloads_previous_30d,"
         " windows.downloads_30d / nullif(windows.downloads_previous_30d, 0) - 1 as growth,"
@@ -113,7 +111,7 @@ def top_models(ctx: Context) -> Figure:
         " from windows inner join marts.dim_models as models on windows.model_id = models.model_id"
         " where windows.downloads_30d > 0"
         " order by windows.downloads_30d desc, windows.model_id limit ?",
-        [WINDOW_DAYS, WINDOW_DAYS, 2 * WINDOW_DAYS, TOP_MODELS],
+        [WINDOW_DAYS, WINDOW_DAYS, 2 * WINDOW_DAYS, 2 * WINDOW_DAYS, TOP_MODELS],
     )
     for row in rows:
         row["country_group"] = ctx.countries.group(row["country"])
