@@ -74,6 +74,8 @@ state as (
     where recent.model_id in (select rebuilt.model_id from rebuilt)
 ),
 
+{%- if read_history %}
+
 history_models as (
     select distinct rebuilt.model_id from rebuilt
     where rebuilt.model_id not in (
@@ -81,6 +83,7 @@ history_models as (
         where len(state.before) > 0 or state.complete
     )
 ),
+{%- endif %}
 {%- endif %}
 
 anchor_before as (
