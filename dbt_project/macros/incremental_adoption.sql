@@ -49,6 +49,51 @@
         is distinct from {{ days_before_rebuild('kept.token_days', 'usage_date') }}
 {%- endmacro %}
 
+{#- The changed models with rows before `rebuild_from()` (kept ones, or a new model first
+    observed before it), written once per build when the model is compiled (before its hooks):
+    `int_adoption__model_ages_changed`. The build, its pre-hook and its post-hook read the
+    rows of these models beside the rebuilt days, and none when there are none: the history of
+    the ages and of the daily downloads is then never scanned (a daily run's new models have no
+    rows before it). -#}
+{% macro model_ages_changed_relation() -%}
+    {{ return(api.Relation.create(
+        database=target.database,
+        schema=generate_schema_name('intermediate', none) | trim,
+        identifier='int_adoption__model_ages_changed',
+        type='table',
+    )) }}
+{%- endmacro %}
+
+{#- What the model's rows of the changed models are read from (a relation or a subquery), or
+    none when no changed model has rows before the rebuilt days. In a unit test (the
+    attributes are a fixture) the inline query, not a table. -#}
+{% macro write_model_ages_changed(kept) -%}
+    {#- Called at parse too, so that dbt knows the model reads int_hub__models. -#}
+    {%- set models = ref('int_hub__models') -%}
+    {%- if kept is none -%}{{ return(none) }}{%- endif -%}
+    {%- if not execute or queryable(ref('int_adoption__model_attributes')) is none -%}
+        {{ return('(' ~ model_ages_changed_models(kept) ~ ')') }}
+    {%- endif -%}
+    {%- call statement('model_ages_changed') -%}
+        create or replace table {{ model_ages_changed_relation() }} as
+        select changed.model_id
+        from ({{ model_ages_changed_models(kept) }}) as changed
+        where
+            changed.model_id in (select kept.model_id from {{ kept }} as kept)
+            or changed.model_id in (
+                select models.model_id from {{ models }} as models
+                where models.first_observed_date < {{ rebuild_from() }}
+            )
+    {%- endcall -%}
+    {{ return(kept_model_ages_changed()) }}
+{%- endmacro %}
+
+{#- The hooks' view of it: the table the compiled model wrote, or none when it is empty. -#}
+{% macro kept_model_ages_changed() -%}
+    {%- set changed = model_ages_changed_relation() -%}
+    {{ return(changed if any_row('select 1 from ' ~ changed) else none) }}
+{%- endmacro %}
+
 {#- The post-hook: the attributes the rows now rest on. -#}
 {% macro write_model_ages_state() -%}
     {%- if target.type == 'spark' -%}{{ return('') }}{%- endif -%}
@@ -81,8 +126,9 @@
 {%- endmacro %}
 
 {#- The rows a build replaces: its days, and every day of a changed model. -#}
-{% macro model_ages_rebuilt_rows(kept) -%}
-    snapshot_date >= {{ rebuild_from() }} or model_id in ({{ model_ages_changed_models(kept) }})
+{% macro model_ages_rebuilt_rows(changed) -%}
+    snapshot_date >= {{ rebuild_from() }}
+    {%- if changed is not none %} or model_id in (select changed.model_id from {{ changed }} as changed){% endif %}
 {%- endmacro %}
 
 {#- The pre-hook: keep the rows about to be rebuilt (for the cutoffs), then delete them (all of
@@ -91,11 +137,12 @@
     {%- if is_incremental() -%}
         {%- set kept = kept_model_ages_state() -%}
         {%- if kept is not none %}
+        {%- set changed = kept_model_ages_changed() %}
         create or replace table {{ model_ages_removed_relation() }} as
         select size_class, age_days, model_id, downloads_all_time, derivatives, tokens
         from {{ this }}
-        where {{ model_ages_rebuilt_rows(kept) }};
-        delete from {{ this }} where {{ model_ages_rebuilt_rows(kept) }}
+        where {{ model_ages_rebuilt_rows(changed) }};
+        delete from {{ this }} where {{ model_ages_rebuilt_rows(changed) }}
         {%- else %}
         delete from {{ this }}
         {%- endif %}
@@ -164,7 +211,7 @@
         from removed
         group by size_class, age_days
     ),
-    added as ({{ cutoff_lists(this, model_ages_rebuilt_rows(kept)) }}),
+    added as ({{ cutoff_lists(this, model_ages_rebuilt_rows(kept_model_ages_changed())) }}),
     recomputed as (
         {{ cutoff_lists(this, join='semi join lost on r.size_class = lost.size_class and r.age_days = lost.age_days') }}
     ),

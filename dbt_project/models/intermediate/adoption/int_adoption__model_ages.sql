@@ -17,6 +17,7 @@
     )
 }}
 {%- set kept_state = kept_model_ages_state() %}
+{%- set changed = write_model_ages_changed(kept_state) %}
 
 with
 
@@ -32,7 +33,9 @@ daily as (
         -- The rebuilt days, and every day of a model whose attributes changed.
         and (
             download_date >= {{ rebuild_from() }}
-            or model_id in ({{ model_ages_changed_models(kept_state) }})
+            {%- if changed is not none %}
+            or model_id in (select changed.model_id from {{ changed }} as changed)
+            {%- endif %}
         )
     {% endif %}
 ),
