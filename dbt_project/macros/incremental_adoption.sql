@@ -3,17 +3,20 @@
     OpenRouter listing and tokens) changed since the build that wrote its rows; docs/incremental.md
     says why. -#}
 
-{#- The attributes each model's kept rows were built with: a copy of
-    `int_adoption__model_attributes` written by the post-hook of `int_adoption__model_ages`, in
-    the same transaction as its rows. Not a dbt model: the ages read it before writing it. -#}
-{% macro model_ages_state_relation() -%}
+{#- A table the ages keep beside their rows (not a dbt model): `int_adoption__model_ages_<suffix>`. -#}
+{% macro model_ages_table(suffix) -%}
     {{ return(api.Relation.create(
         database=target.database,
         schema=generate_schema_name('intermediate', none) | trim,
-        identifier='int_adoption__model_ages_state',
+        identifier='int_adoption__model_ages_' ~ suffix,
         type='table',
     )) }}
 {%- endmacro %}
+
+{#- The attributes each model's kept rows were built with: a copy of
+    `int_adoption__model_attributes` written by the post-hook of `int_adoption__model_ages`, in
+    the same transaction as its rows. Not a dbt model: the ages read it before writing it. -#}
+{% macro model_ages_state_relation() -%}{{ return(model_ages_table('state')) }}{%- endmacro %}
 
 {#- The kept state, or none when an incremental build has none to read (a first build, a full
     refresh, Spark, a warehouse from before it existed: the ages are rebuilt whole then). -#}
@@ -55,14 +58,7 @@
     rows of these models beside the rebuilt days, and none when there are none: the history of
     the ages and of the daily downloads is then never scanned (a daily run's new models have no
     rows before it). -#}
-{% macro model_ages_changed_relation() -%}
-    {{ return(api.Relation.create(
-        database=target.database,
-        schema=generate_schema_name('intermediate', none) | trim,
-        identifier='int_adoption__model_ages_changed',
-        type='table',
-    )) }}
-{%- endmacro %}
+{% macro model_ages_changed_relation() -%}{{ return(model_ages_table('changed')) }}{%- endmacro %}
 
 {#- What the model's rows of the changed models are read from (a relation or a subquery), or
     none when no changed model has rows before the rebuilt days. In a unit test (the
@@ -106,24 +102,10 @@
     (`top_downloads`, `top_derivatives`, `top_tokens`: unique keys, so whether a removed row was
     within a top 10 is exact), from which `int_adoption__relative_cutoffs` takes the 10th. Written by the post-hook of
     `int_adoption__model_ages` in the same transaction as its rows. DuckDB. -#}
-{% macro model_ages_cutoffs_relation() -%}
-    {{ return(api.Relation.create(
-        database=target.database,
-        schema=generate_schema_name('intermediate', none) | trim,
-        identifier='int_adoption__model_ages_top10',
-        type='table',
-    )) }}
-{%- endmacro %}
+{% macro model_ages_cutoffs_relation() -%}{{ return(model_ages_table('top10')) }}{%- endmacro %}
 
 {#- The rows the pre-hook deleted (their values before), for the post-hook. -#}
-{% macro model_ages_removed_relation() -%}
-    {{ return(api.Relation.create(
-        database=target.database,
-        schema=generate_schema_name('intermediate', none) | trim,
-        identifier='int_adoption__model_ages_removed',
-        type='table',
-    )) }}
-{%- endmacro %}
+{% macro model_ages_removed_relation() -%}{{ return(model_ages_table('removed')) }}{%- endmacro %}
 
 {#- The rows a build replaces: its days, and every day of a changed model. -#}
 {% macro model_ages_rebuilt_rows(changed) -%}
