@@ -32,7 +32,8 @@ class Part:
         return self.source.split(".")[1]
 
     def partitioning(self) -> Partitioning | None:
-        # No derivation stamp on these tables: every month is hashed, only changed ones written.
+        # The months holding rows derived since the last publish (the table's `derived_at`, left
+        # out of the files) are hashed again, only changed ones written.
         return (
             Partitioning(self.date_column, self.source, "derived_at") if self.date_column else None
         )

@@ -61,8 +61,11 @@ class Writer:
     written: list[str] = field(default_factory=list)
     linked: list[str] = field(default_factory=list)
 
-    def place(self, relative: str, fingerprint: list, relation: str, where: str = "") -> None:
-        """Link `relative` from the previous version if its rows hash the same, else write it."""
+    def place(
+        self, relative: str, fingerprint: list, relation: str, where: str = "", select: str = "*"
+    ) -> None:
+        """Link `relative` from the previous version if its rows hash the same, else write it
+        (the `select` list of `relation`'s rows)."""
         target = self.folder / relative
         if self.previous is not None:
             before, manifest = self.previous
@@ -76,7 +79,7 @@ class Writer:
                 return
         path = literal(target.as_posix())
         self.con.execute(
-            f"copy (select * from {relation} {where} order by all) to {path} (format parquet)"
+            f"copy (select {select} from {relation} {where} order by all) to {path} (format parquet)"
         )
         target.chmod(published_mode())
         self.written.append(relative)
@@ -98,17 +101,30 @@ class Writer:
         parts = COMPOSED[name]
         before = self.previous[1]["marts"].get(name) if self.previous else None
         files: dict[str, list] = {}
+        stamps: dict[str, str | None] = {}
         for part in parts:
-            files.update(self.part(name, part, before))
+            part_files, stamps[part.name] = self.part(name, part, before)
+            files.update(part_files)
         globs = {
             part.name: f"{name}/{part.name}/*.parquet"
             if part.date_column
             else f"{name}/{part.name}.parquet"
             for part in parts
         }
-        return {"files": files, "sql": view_template(self.con, name, parts), "parts": globs}
+        return {
+            "files": files,
+            "sql": view_template(self.con, name, parts),
+            "parts": globs,
+            "derived_until": stamps,
+        }
 
-    def part(self, name: str, part: Part, before: dict | None) -> dict[str, list]:
+    def part(
+        self, name: str, part: Part, before: dict | None
+    ) -> tuple[dict[str, list], str | None]:
+        """A part's files, and the newest derivation stamp of its rows (a part by month)."""
+        partitioning = part.partitioning()
+        # The derivation stamp says which months to hash again; it is not published (a rerun
+        # writes the same bytes).
         columns = [
             column
             for (column,) in self.con.execute(
@@ -116,19 +132,20 @@ class Writer:
                 "order by column_index",
                 part.source.split("."),
             ).fetchall()
+            if partitioning is None or column != partitioning.stamp
         ]
-        partitioning = part.partitioning()
         if partitioning is None:
-            return self.whole(f"{name}/{part.name}.parquet", part.source, columns)
+            return self.whole(f"{name}/{part.name}.parquet", part.source, columns), None
         prefix = f"{name}/{part.name}/"
         (self.folder / prefix).mkdir(parents=True, mode=published_mode(folder=True))
         kept = {
             "files": {
                 f: i for f, i in (before or {}).get("files", {}).items() if f.startswith(prefix)
-            }
+            },
+            "derived_until": ((before or {}).get("derived_until") or {}).get(part.name),
         }
-        found, _ = months(self.con, part.source, columns, partitioning, kept)
-        return self.monthly(prefix, part.source, found)
+        found, stamp = months(self.con, part.source, columns, partitioning, kept)
+        return self.monthly(prefix, part.source, found, columns), stamp
 
     def whole(self, relative: str, relation: str, columns: list[str]) -> dict[str, list]:
         """One file of every row of `relation`."""
@@ -137,16 +154,20 @@ class Writer:
         self.place(relative, fingerprint, relation)
         return {relative: fingerprint}
 
-    def monthly(self, prefix: str, relation: str, found: dict) -> dict[str, list]:
-        """A file per month `months` found under `prefix` (one empty file for no rows)."""
+    def monthly(
+        self, prefix: str, relation: str, found: dict, columns: list[str] | None = None
+    ) -> dict[str, list]:
+        """A file per month `months` found under `prefix` (one empty file for no rows), of
+        `columns` (every column when none)."""
         files = {
             f"{prefix}{month}.parquet": fingerprint for month, (fingerprint, _) in found.items()
         }
         if not found:
             files[f"{prefix}{EMPTY}.parquet"] = [0, "0"]
         wheres = {f"{prefix}{month}.parquet": where for month, (_, where) in found.items()}
+        select = ", ".join(quoted(c) for c in columns) if columns else "*"
         for relative, fingerprint in files.items():
-            self.place(relative, fingerprint, relation, wheres.get(relative, ""))
+            self.place(relative, fingerprint, relation, wheres.get(relative, ""), select)
         return files
 
 

@@ -108,3 +108,40 @@ def test_a_publish_writes_the_changed_month_and_the_cutoffs_and_links_the_rest(t
     ):
         assert after[unchanged] == before[unchanged]
     assert parquet_marts_differences(tmp_path) == {}
+
+
+def test_only_the_months_with_rows_derived_since_the_last_publish_are_hashed_again(tmp_path):
+    layout = Layout(tmp_path)
+    path = build(layout)
+    with duckdb.connect(str(path)) as con:
+        con.execute(
+            f"alter table {AGES} add column derived_at timestamp "
+            "default TIMESTAMP '2025-03-01 00:00:00'"
+        )
+    publish_warehouse(path, layout.warehouse_path)
+    with duckdb.connect(str(path)) as con:
+        # A build that rewrote one February day: its rows carry the build's stamp.
+        con.execute(
+            f"update {AGES} set downloads_all_time = downloads_all_time + 1, "
+            "derived_at = TIMESTAMP '2025-03-02 00:00:00' where snapshot_date = ?",
+            [dt.date(2025, 2, 10)],
+        )
+        # A January row changed without a newer stamp, which no build does: had January been
+        # hashed again, its file would be written.
+        con.execute(
+            f"update {AGES} set downloads_all_time = downloads_all_time + 1 "
+            "where snapshot_date = ? and model_id = 'm1'",
+            [dt.date(2025, 1, 25)],
+        )
+
+    publication = publish_warehouse(path, layout.warehouse_path)
+
+    ages = f"{MART}/int_adoption__model_ages"
+    assert f"{ages}/2025-02.parquet" in publication.written
+    assert f"{ages}/2025-01.parquet" in publication.linked
+    published = layout.marts_dir.resolve() / ages / "2025-02.parquet"
+    with duckdb.connect() as con:
+        columns = [
+            c for (c,) in con.execute(f"select name from parquet_schema('{published}')").fetchall()
+        ]
+    assert "downloads_all_time" in columns and "derived_at" not in columns

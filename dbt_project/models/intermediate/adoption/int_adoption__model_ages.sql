@@ -11,7 +11,7 @@
     config(
         materialized=('table' if target.type == 'spark' else 'incremental'),
         incremental_strategy='append',
-        on_schema_change='fail',
+        on_schema_change='append_new_columns',
         pre_hook="{{ delete_rebuilt_model_ages() }}",
         post_hook=["{{ write_model_ages_cutoffs() }}", "{{ write_model_ages_state() }}"],
     )
@@ -114,7 +114,10 @@ final as (
         observed.size_class,
         observed.downloads_all_time,
         cast(derivatives.derivatives as bigint) as derivatives,
-        cast(tokens.tokens as decimal(38, 0)) as tokens
+        cast(tokens.tokens as decimal(38, 0)) as tokens,
+        -- When the row was derived (the dbt invocation's start): publishing hashes again only
+        -- the months holding rows derived since it last published (orchestration/lib/marts_months.py).
+        {{ build_stamp() }} as derived_at
     from observed
     inner join derivatives
         on observed.model_id = derivatives.model_id and observed.snapshot_date = derivatives.snapshot_date
