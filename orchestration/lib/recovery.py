@@ -108,7 +108,8 @@ def recover_build_warehouse(layout: Layout) -> str | None:
 # The shape of the build's incremental tables. Bump it when a change to an incremental model
 # adds, drops or redefines a column: dbt refuses such a table (`on_schema_change='fail'`), so
 # the next run rebuilds every model from the raw layer instead (2: the daily downloads'
-# `observed_date`, issue 24).
+# `observed_date`, issue 24). A column a model adds with `append_new_columns`, null in its kept
+# rows, needs no bump (the observations' columns; the ages' `derived_at`).
 BUILD_FORMAT = 2
 
 
