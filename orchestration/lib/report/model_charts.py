@@ -39,8 +39,8 @@ def downloads_by_family(ctx: Context) -> Figure:
         row["family_group"] = row["family"] if row["family"] in biggest else OTHER_FAMILIES
     domain = [*biggest, OTHER_FAMILIES]
     notes = [
-        f"Monthly downloads of the {FAMILIES} biggest model families (by name and lineage, "
-        "dim_models.family), the rest as one band; faint: partial months.",
+        f"Monthly downloads of the {FAMILIES} biggest model families (by model name, "
+        "mart_family_adoption), the rest as one band; faint: partial months.",
         f"Sample: {len({r['family'] for r in rows})} families, "
         f"{max((r['models'] for r in rows), default=0)} models at most in a family and month.",
         f"Coverage: {hub_days(ctx.con)}.",
