@@ -52,8 +52,10 @@ state as (
         model_id,
         {{ recent_before('recent') }} as before,
         complete
+    -- Every model's state, not only those seen in the rebuilt days: a second read of `observed`
+    -- would make DuckDB materialise it (every column of every rebuilt row: 10 GB for 30 days of
+    -- the whole Hub), and the anchors of a model not seen add no row.
     from {{ kept_recent }}
-    where model_id in (select observed.model_id from observed)
 ),
 {%- endif %}
 
@@ -79,10 +81,12 @@ stored_recent as (
     from {{ this }}
     where
         snapshot_date < {{ rebuild_from() }}
+        and model_id in (
+            select model_id from {{ ref('stg_hub__model_snapshots') }}
+            where snapshot_date >= {{ rebuild_from() }}
+        )
         {%- if kept_recent is not none %}
         and model_id in (select state.model_id from state where len(state.before) < 3 and not state.complete)
-        {%- else %}
-        and model_id in (select observed.model_id from observed)
         {%- endif %}
     group by model_id
     {%- endif %}
