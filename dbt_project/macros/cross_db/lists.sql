@@ -121,3 +121,23 @@
 {% macro spark__ordered_string_agg(expr, separator, order_by) -%}
     string_agg({{ expr }}, {{ separator }}) within group (order by {{ order_by }})
 {%- endmacro %}
+
+{#- The sum, as `type`, of `expr` over the elements where `where` holds: 0 for none or a null
+    list. A scalar on each row, where a join to the unnested list and a group by would cost a
+    pass over every row. -#}
+{% macro list_sum_where(list, var, where, expr, type) -%}
+    {{- return(adapter.dispatch('list_sum_where', 'open_model_observatory')(list, var, where, expr, type)) -}}
+{%- endmacro %}
+{% macro default__list_sum_where(list, var, where, expr, type) -%}
+    cast(coalesce(list_sum(list_transform(list_filter({{ list }}, lambda {{ var }}: {{ where }}), lambda {{ var }}: {{ expr }})), 0) as {{ type }})
+{%- endmacro %}
+{% macro spark__list_sum_where(list, var, where, expr, type) -%}
+    coalesce(
+        aggregate(
+            filter({{ list }}, {{ var }} -> {{ where }}),
+            cast(0 as {{ type }}),
+            (acc, {{ var }}) -> cast(acc + {{ expr }} as {{ type }})
+        ),
+        cast(0 as {{ type }})
+    )
+{%- endmacro %}

@@ -50,58 +50,12 @@ observed as (
         attributes.parameter_count,
         attributes.size_class,
         attributes.is_on_openrouter,
+        attributes.derivative_days,
+        attributes.token_days,
         daily.downloads_all_time
     from daily
     inner join attributes on daily.model_id = attributes.model_id
     where attributes.created_date <= daily.download_date
-),
-
--- Derivatives per parent and creation day, summed up to each observed day below.
-children as (
-    select
-        attributes.model_id as parent_model_id,
-        -- A field of the unnested struct, not a table's column.
-        child.entry.created_date,  -- noqa: RF01
-        child.entry.derivatives  -- noqa: RF01
-    from attributes
-    cross join {{ unnest_table('attributes.derivative_days') }} as child (entry)
-),
-
-derivatives as (
-    select
-        observed.model_id,
-        observed.snapshot_date,
-        coalesce(sum(children.derivatives), 0) as derivatives
-    from observed
-    left join children
-        on
-            observed.model_id = children.parent_model_id
-            and observed.snapshot_date >= children.created_date
-    group by observed.model_id, observed.snapshot_date
-),
-
--- The tokens per day of the models listed on OpenRouter (their OpenRouter models' top 50).
-hub_tokens as (
-    select
-        attributes.model_id,
-        usage_day.entry.usage_date,  -- noqa: RF01
-        usage_day.entry.tokens  -- noqa: RF01
-    from attributes
-    cross join {{ unnest_table('attributes.token_days') }} as usage_day (entry)
-),
-
-tokens as (
-    select
-        observed.model_id,
-        observed.snapshot_date,
-        coalesce(sum(hub_tokens.tokens), 0) as tokens
-    from observed
-    left join hub_tokens
-        on
-            observed.model_id = hub_tokens.model_id
-            and observed.snapshot_date >= hub_tokens.usage_date
-    where observed.is_on_openrouter
-    group by observed.model_id, observed.snapshot_date
 ),
 
 final as (
@@ -113,16 +67,21 @@ final as (
         observed.parameter_count,
         observed.size_class,
         observed.downloads_all_time,
-        cast(derivatives.derivatives as bigint) as derivatives,
-        cast(tokens.tokens as decimal(38, 0)) as tokens,
+        -- The derivatives created by then (the attributes' list per creation day), and the
+        -- tokens served by then (null for a model not listed on OpenRouter).
+        {{ list_sum_where(
+            'observed.derivative_days', 'e', 'e.created_date <= observed.snapshot_date', 'e.derivatives', 'bigint'
+        ) }} as derivatives,
+        case
+            when observed.is_on_openrouter
+                then {{ list_sum_where(
+                    'observed.token_days', 'e', 'e.usage_date <= observed.snapshot_date', 'e.tokens', 'decimal(38, 0)'
+                ) }}
+        end as tokens,
         -- When the row was derived (the dbt invocation's start): publishing hashes again only
         -- the months holding rows derived since it last published (orchestration/lib/marts_months.py).
         {{ build_stamp() }} as derived_at
     from observed
-    inner join derivatives
-        on observed.model_id = derivatives.model_id and observed.snapshot_date = derivatives.snapshot_date
-    left join tokens
-        on observed.model_id = tokens.model_id and observed.snapshot_date = tokens.snapshot_date
 )
 
 select * from final
