@@ -14,12 +14,15 @@ registry as (
     select * from {{ ref('developer_registry') }}
 ),
 
+-- Read again rather than from `model_periods`: a second reference to that CTE would make DuckDB
+-- materialise every model-period row before the join below.
 period_totals as (
     select
         period_start,
         period_grain,
         sum(downloads) as period_downloads
-    from model_periods
+    from {{ ref('int_hub__model_downloads_periods') }}
+    where download_days > 0
     group by period_start, period_grain
 ),
 
