@@ -47,14 +47,14 @@ observed as (
 -- before the rebuilt days but which has more (a rerun of over three days, an eviction), or when
 -- there is no state, from the history.
 {%- if kept_recent is not none %}
+-- Every model's state, not only those seen in the rebuilt days: filtering by `observed` would
+-- read it twice, which makes DuckDB materialise it (docs/incremental.md); a model not seen adds
+-- no row.
 state as (
     select
         model_id,
         {{ recent_before('recent') }} as before,
         complete
-    -- Every model's state, not only those seen in the rebuilt days: a second read of `observed`
-    -- would make DuckDB materialise it (every column of every rebuilt row: 10 GB for 30 days of
-    -- the whole Hub), and the anchors of a model not seen add no row.
     from {{ kept_recent }}
 ),
 {%- endif %}
