@@ -1,6 +1,6 @@
 """The Dagster instance that `make run` records into and `make ui` shows.
 
-`$DAGSTER_HOME/dagster.yaml` (written here, `DAGSTER_YAML`):
+`$DAGSTER_HOME/dagster.yaml` (written here, `dagster_yaml`):
 - telemetry and nux off: without them the UI opens on a first-visit dialog and the instance
   phones home;
 - one run at a time: runs the UI or the schedule launches queue behind each other (DuckDB has
@@ -13,11 +13,16 @@
   itself went down with it, failed once it has been running longer than any real run does
   (`max_runtime_seconds`; a daily run takes minutes). The default run launcher cannot report a
   worker's health, so no sooner. Runs of `observatory run` are put right by the next one
-  (`orchestration.lib.recovery`).
+  (`orchestration.lib.recovery`);
+- the event log where Dagster keeps it (`history/runs`), through engines kept between writes
+  (`orchestration.lib.event_log`). Its folder is written out, so a home that moved (a DATA_DIR
+  moved or copied) gets it again.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import dagster as dg
@@ -40,16 +45,41 @@ run_monitoring:
   max_runtime_seconds: 21600
   poll_interval_seconds: 60
 """
-DAGSTER_YAML = SETTINGS_YAML + ONE_RUN_YAML + MONITORING_YAML
+EVENT_LOG_YAML = """\
+event_log_storage:
+  module: orchestration.lib.event_log
+  class: PooledSqliteEventLogStorage
+  config:
+    base_dir: {base_dir}
+"""
 # What earlier versions wrote: such a home is brought up to date; a file edited by hand is not.
-EARLIER_YAMLS = (SETTINGS_YAML, SETTINGS_YAML + ONE_RUN_YAML)
+EARLIER_YAMLS = (
+    SETTINGS_YAML,
+    SETTINGS_YAML + ONE_RUN_YAML,
+    SETTINGS_YAML + ONE_RUN_YAML + MONITORING_YAML,
+)
+BASE_DIR_LINE = re.compile(r"(?m)^    base_dir: .*$")
+
+
+def dagster_yaml(home: Path) -> str:
+    """The dagster.yaml of the home at `home`."""
+    events = json.dumps((home.absolute() / "history" / "runs").as_posix())  # a YAML string
+    return SETTINGS_YAML + ONE_RUN_YAML + MONITORING_YAML + EVENT_LOG_YAML.format(base_dir=events)
+
+
+def is_ours(text: str, home: Path) -> bool:
+    """Written by this module, for this home or another (a home that moved), now or before."""
+    return text in EARLIER_YAMLS or BASE_DIR_LINE.sub("", text) == BASE_DIR_LINE.sub(
+        "", dagster_yaml(home)
+    )
 
 
 def ensure_dagster_home(path: Path) -> Path:
     path.mkdir(parents=True, exist_ok=True)
     config = path / "dagster.yaml"
-    if not config.exists() or config.read_text() in EARLIER_YAMLS:
-        config.write_text(DAGSTER_YAML)
+    wanted = dagster_yaml(path)
+    if not config.exists() or (config.read_text() != wanted and is_ours(config.read_text(), path)):
+        config.write_text(wanted)
     return path
 
 

@@ -1,13 +1,16 @@
 """The instance's dagster.yaml (`orchestration.lib.instance`): Dagster reads the run monitoring
-and the one-run limit from it, an earlier home is brought up to date, an edited one is not."""
+and the one-run limit from it, an earlier or moved home is brought up to date, an edited one is
+not."""
 
 from __future__ import annotations
+
+import shutil
 
 import dagster as dg
 
 from orchestration.lib.instance import (
-    DAGSTER_YAML,
     EARLIER_YAMLS,
+    dagster_yaml,
     ensure_dagster_home,
     persistent_instance,
 )
@@ -29,10 +32,25 @@ def test_an_earlier_home_is_brought_up_to_date_and_an_edited_one_is_left_alone(t
         home = tmp_path / f"earlier-{number}"
         home.mkdir()
         (home / "dagster.yaml").write_text(earlier)
-        assert (ensure_dagster_home(home) / "dagster.yaml").read_text() == DAGSTER_YAML
+        assert (ensure_dagster_home(home) / "dagster.yaml").read_text() == dagster_yaml(home)
     edited = tmp_path / "edited"
     edited.mkdir()
     (edited / "dagster.yaml").write_text("telemetry:\n  enabled: true\n")
     assert (ensure_dagster_home(edited) / "dagster.yaml").read_text() == (
         "telemetry:\n  enabled: true\n"
     )
+
+
+def test_a_moved_home_records_its_events_in_its_own_folder(tmp_path):
+    before = ensure_dagster_home(tmp_path / "before")
+    after = tmp_path / "after"
+    shutil.move(before, after)
+    assert str(before) in (after / "dagster.yaml").read_text()
+
+    instance = persistent_instance(after)
+    try:
+        assert instance.event_log_storage.path_for_shard("index").startswith(str(after))
+    finally:
+        instance.dispose()
+    assert (after / "dagster.yaml").read_text() == dagster_yaml(after)
+    assert not before.exists()
