@@ -49,7 +49,7 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
 
     def run_connection(self, run_id: str | None = None) -> AbstractContextManager[Any]:
         assert run_id is not None, "a run's events are read and written with its id"
-        return self._pooled(run_id, partial(SqliteEventLogStorage.run_connection, self, run_id))
+        return self._pooled(run_id, partial(super().run_connection, run_id))
 
     def index_connection(self) -> AbstractContextManager[Any]:
         return self._pooled(INDEX_SHARD, super().index_connection)

@@ -67,18 +67,18 @@ def dagster_yaml(home: Path) -> str:
     return SETTINGS_YAML + ONE_RUN_YAML + MONITORING_YAML + EVENT_LOG_YAML.format(base_dir=events)
 
 
-def is_ours(text: str, home: Path) -> bool:
-    """Written by this module, for this home or another (a home that moved), now or before."""
-    return text in EARLIER_YAMLS or BASE_DIR_LINE.sub("", text) == BASE_DIR_LINE.sub(
-        "", dagster_yaml(home)
-    )
+def is_ours(text: str) -> bool:
+    """Written by this module, for any home (one that moved too), now or before."""
+    any_home = BASE_DIR_LINE.sub("", dagster_yaml(Path()))
+    return text in EARLIER_YAMLS or BASE_DIR_LINE.sub("", text) == any_home
 
 
 def ensure_dagster_home(path: Path) -> Path:
     path.mkdir(parents=True, exist_ok=True)
     config = path / "dagster.yaml"
     wanted = dagster_yaml(path)
-    if not config.exists() or (config.read_text() != wanted and is_ours(config.read_text(), path)):
+    text = config.read_text() if config.exists() else None
+    if text is None or (text != wanted and is_ours(text)):
         config.write_text(wanted)
     return path
 
