@@ -7,9 +7,12 @@ every model is first built empty (`--empty`: its SQL with no rows) on a raw laye
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import subprocess
+import traceback
 from pathlib import Path
 
 import pytest
@@ -26,7 +29,7 @@ from orchestration.lib.dbt_parse import (
 )
 from orchestration.lib.layout import Dataset, Layout
 from orchestration.lib.resources import StorageResource
-from orchestration.lib.settings import DBT_PROJECT_DIR, real_dbt
+from orchestration.lib.settings import DBT_PROJECT_DIR
 
 pytestmark = pytest.mark.e2e
 
@@ -45,13 +48,15 @@ def dbt(
     env: dict[str, str] | None = None,
     project_dir: Path = DBT_PROJECT_DIR,
 ) -> subprocess.CompletedProcess:
-    """dbt as a run starts it: in its DATA_DIR, from the newest parse of the project."""
+    """dbt as a run starts it: in its DATA_DIR, from the newest parse of the project. Invoked in
+    this process (`dbtRunner`, dbt's programmatic entry point): a new dbt process spends about 3 s
+    importing and setting up, as long as most of these invocations take. The pipeline's own dbt
+    stays a process of its own (tests/pipeline)."""
     # dbt's artifacts go to the test's own folder, never to dbt_project/target, whose
     # manifest the other tests' Dagster definitions read at the same time.
     target = data_dir / "target"
     seed_parse(project_dir, target)
-    env = {
-        **os.environ,
+    environment = {
         **dbt_run_environment(Layout(data_dir), project_dir, target),
         # No log file: nothing here reads it (errors come from the output), and at dbt's
         # default level writing it takes a tenth of the invocation.
@@ -62,15 +67,57 @@ def dbt(
         **(env or {}),
     }
     data_dir.mkdir(parents=True, exist_ok=True)
-    result = subprocess.run(
-        [real_dbt(), *args, "--log-format", "json"],
-        cwd=data_dir,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    from dbt.cli.main import dbtRunner  # 2 s of imports, for the tests that invoke dbt
+
+    output = io.StringIO()
+    with pytest.MonkeyPatch.context() as patch, contextlib.redirect_stdout(output):
+        for name, value in environment.items():
+            patch.setenv(name, value)
+        patch.chdir(data_dir)
+        try:
+            result = dbtRunner().invoke([*args, "--log-format", "json"])
+        finally:
+            close_duckdb()
+    # A DuckDB file left open would be the one a later invocation on the same path reads, even
+    # after the file was moved or deleted.
+    held = held_warehouses(data_dir)
+    assert not held, f"dbt {' '.join(args)} left {held} open in the test's process"
     keep_parse(target / PARTIAL_PARSE_FILE_NAME, project_dir, target)
-    return result
+    failure = result.exception
+    return subprocess.CompletedProcess(
+        ["dbt", *args],
+        # dbt's exit codes: 1 for a failed node, 2 for an error that stopped the invocation.
+        0 if result.success else 2 if failure is not None else 1,
+        output.getvalue(),
+        "" if failure is None else "".join(traceback.format_exception(failure)),
+    )
+
+
+def close_duckdb() -> None:
+    """Closes the DuckDB database dbt-duckdb keeps for the process, as a dbt process's exit
+    does: dbt-duckdb leaves it open when an invocation ends."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    try:
+        environment = DuckDBConnectionManager.env()
+    except Exception:  # none was opened: dbt-duckdb raises a bare Exception
+        return
+    environment.close()
+    DuckDBConnectionManager.close_all_connections()
+
+
+def held_warehouses(folder: Path) -> list[str]:
+    """The DuckDB files under `folder` this process holds open (Linux's /proc/self/fd)."""
+    descriptors = Path("/proc/self/fd")
+    if not descriptors.is_dir():
+        return []
+    held = []
+    for descriptor in descriptors.iterdir():
+        with contextlib.suppress(OSError):
+            path = os.readlink(descriptor)
+            if path.startswith(str(folder.resolve())) and ".duckdb" in path:
+                held.append(path)
+    return held
 
 
 def errors(result: subprocess.CompletedProcess) -> str:
