@@ -25,26 +25,26 @@ def xdist_group(item: pytest.Item) -> str:
 OBSERVED_RUN_GROUP = "observed-run"
 OBSERVED_RUN_FILES = {"tests/pipeline/test_publish.py", "tests/pipeline/test_claim_history.py"}
 
-# The groups that take longest, in seconds of one worker on an idle machine (estimated from
-# `--durations` reports: docs/notes/issue-13-test-time.md; only their order matters); every other
-# group takes seconds. xdist hands the groups out in collection order (`make test` passes
-# `--no-loadscope-reorder`; xdist's own order is by number of tests, which put these files, with
-# one to four tests each, last): slowest first, so the two workers end together instead of one
-# running a long group alone at the end.
+# The groups that take longest, in seconds of one worker during `make test` on an idle machine
+# (measured from the reports' start and stop times, docs/notes/issue-28-one-home.md; only their
+# order matters); every other group takes seconds. xdist hands the groups out in collection order
+# (`make test` passes `--no-loadscope-reorder`; xdist's own order is by number of tests, which put
+# these files, with one to four tests each, last): slowest first, so the two workers end together
+# instead of one running a long group alone at the end.
 SLOW_GROUPS = {
-    "pipeline-demo": 390,
-    "pipeline-real": 230,
-    "tests/pipeline/test_quarantine_e2e.py": 200,
-    "tests/pipeline/test_reliability.py": 185,
-    "tests/dbt/test_rebuild_equivalence.py": 140,
-    "tests/pipeline/test_rehearsal_e2e.py": 125,
-    OBSERVED_RUN_GROUP: 100,
-    "tests/pipeline/test_claims_2025.py": 150,
-    "tests/pipeline/test_backfill_e2e.py": 120,
-    "tests/pipeline/test_old_revisions_e2e.py": 60,
-    "tests/pipeline/test_disk_full.py": 60,
-    "tests/pipeline/test_soak.py": 60,
-    "tests/dbt/test_dbt_unit_tests.py": 50,
+    "pipeline-demo": 84,
+    "tests/dbt/test_rebuild_equivalence.py": 70,
+    "tests/pipeline/test_quarantine_e2e.py": 62,
+    "pipeline-real": 59,
+    "tests/pipeline/test_reliability.py": 52,
+    "tests/pipeline/test_backfill_e2e.py": 44,
+    "tests/pipeline/test_rehearsal_e2e.py": 41,
+    "tests/pipeline/test_claims_2025.py": 41,
+    OBSERVED_RUN_GROUP: 35,
+    "tests/pipeline/test_disk_full.py": 33,
+    "tests/pipeline/test_old_revisions_e2e.py": 16,
+    "tests/pipeline/test_ui.py": 15,
+    "tests/dbt/test_dbt_unit_tests.py": 12,
 }
 # With the opt-in tests on (.ci/run sets both), their groups take minutes more: they go first.
 OPT_IN_GROUPS = {
