@@ -39,6 +39,7 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
     def __init__(self, base_dir: str, inst_data: ConfigurableClassData | None = None) -> None:
         self._engines: OrderedDict[str, sa.Engine] = OrderedDict()
         self._engines_lock = threading.Lock()
+        self._tables: set[str] = set()
         super().__init__(base_dir, inst_data)
 
     @classmethod
@@ -77,6 +78,13 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
             with engine.connect() as connection, connection.begin():
                 yield connection
 
+    def has_table(self, table_name: str) -> bool:
+        """Dagster asks before writing each asset event's tags, with an engine of its own each
+        time. A table, once there, stays until `wipe` deletes the files."""
+        if table_name not in self._tables and super().has_table(table_name):
+            self._tables.add(table_name)
+        return table_name in self._tables
+
     def _dispose_engines(self) -> None:
         with self._engines_lock:
             while self._engines:
@@ -85,6 +93,7 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
     def wipe(self) -> None:
         # Dagster's wipe deletes the runs' files: no kept connection may write to a deleted one.
         self._dispose_engines()
+        self._tables.clear()
         super().wipe()
 
     def dispose(self) -> None:

@@ -3,7 +3,9 @@ Dagster's own storage reads, it survives a wipe, and it holds a bounded number o
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sqlite3
 from pathlib import Path
 
 import dagster as dg
@@ -82,3 +84,24 @@ def test_it_keeps_a_few_files_open_however_many_runs_it_reads(tmp_path):
         assert 1 <= len(open_files) <= KEPT_ENGINES
     finally:
         instance.dispose()
+
+
+def test_it_asks_sqlite_whether_a_table_exists_once_until_a_wipe(tmp_path):
+    storage = PooledSqliteEventLogStorage(str(tmp_path))
+
+    def tables() -> set[str]:
+        with contextlib.closing(sqlite3.connect(tmp_path / "index.db")) as con:
+            return {name for (name,) in con.execute("select name from sqlite_master")}
+
+    try:
+        assert storage.has_table("asset_event_tags")
+        with contextlib.closing(sqlite3.connect(tmp_path / "index.db")) as con:
+            con.execute("drop table asset_event_tags")
+        # Its answer is kept: the file is not read again (a table only goes with a wipe).
+        assert storage.has_table("asset_event_tags")
+        storage.wipe()  # the files deleted; the tables come back with the next write
+        assert "asset_event_tags" not in tables()
+        # After a wipe it asks again.
+        assert not storage.has_table("asset_event_tags")
+    finally:
+        storage.dispose()
