@@ -82,9 +82,10 @@ def drawn(pipeline: PipelineCase, tmp_path_factory) -> dict:
                 for name in ("downloads_by_country_month", "leaderboard")
             }
             page.locator('details.data[data-figure="top_models"] summary').click()
-            result["table_rows"] = page.locator(
-                'details.data[data-figure="top_models"] tbody tr'
-            ).count()
+            # The page fills the table on the `toggle` event, after the click returns.
+            rows = page.locator('details.data[data-figure="top_models"] tbody tr')
+            rows.first.wait_for(timeout=30_000)
+            result["table_rows"] = rows.count()
             with page.expect_download() as download:
                 page.locator('button.csv[data-figure="top_models"]').click()
             result["csv"] = Path(download.value.path()).read_text(encoding="utf-8")
