@@ -111,12 +111,12 @@ def held_warehouses(folder: Path) -> list[str]:
     descriptors = Path("/proc/self/fd")
     if not descriptors.is_dir():
         return []
-    held = []
+    root, held = folder.resolve(), []
     for descriptor in descriptors.iterdir():
         with contextlib.suppress(OSError):
-            path = os.readlink(descriptor)
-            if path.startswith(str(folder.resolve())) and ".duckdb" in path:
-                held.append(path)
+            path = Path(os.readlink(descriptor))
+            if path.is_relative_to(root) and ".duckdb" in path.name:
+                held.append(str(path))
     return held
 
 
