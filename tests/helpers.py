@@ -1,9 +1,12 @@
 """Helpers the tests share: reading the marts, and reading the source files independently of
-the pipeline's own code, so the marts are checked against a second computation."""
+the pipeline's own code, so the marts are checked against a second computation; the files this
+process holds open."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -195,3 +198,16 @@ def composed_differences(
     if rows != expected:
         return {name: f"{len(expected)} rows in the build, {len(rows)} published"}
     return {}
+
+
+def files_held_open(folder: Path) -> list[Path]:
+    """The files under `folder` this process holds open (Linux's /proc/self/fd; elsewhere none)."""
+    descriptors = Path("/proc/self/fd")
+    if not descriptors.is_dir():
+        return []
+    root, held = folder.resolve(), []
+    for descriptor in descriptors.iterdir():
+        with contextlib.suppress(OSError):  # a descriptor closed while listed
+            if (path := Path(os.readlink(descriptor))).is_relative_to(root):
+                held.append(path)
+    return held

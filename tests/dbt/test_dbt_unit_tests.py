@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import os
 import subprocess
 import traceback
 from pathlib import Path
@@ -30,6 +29,7 @@ from orchestration.lib.dbt_parse import (
 from orchestration.lib.layout import Dataset, Layout
 from orchestration.lib.resources import StorageResource
 from orchestration.lib.settings import DBT_PROJECT_DIR
+from tests.helpers import files_held_open
 
 pytestmark = pytest.mark.e2e
 
@@ -80,7 +80,7 @@ def dbt(
             close_duckdb()
     # A DuckDB file left open would be the one a later invocation on the same path reads, even
     # after the file was moved or deleted.
-    held = held_warehouses(data_dir)
+    held = [str(path) for path in files_held_open(data_dir) if ".duckdb" in path.name]
     assert not held, f"dbt {' '.join(args)} left {held} open in the test's process"
     keep_parse(target / PARTIAL_PARSE_FILE_NAME, project_dir, target)
     failure = result.exception
@@ -104,20 +104,6 @@ def close_duckdb() -> None:
         return
     environment.close()
     DuckDBConnectionManager.close_all_connections()
-
-
-def held_warehouses(folder: Path) -> list[str]:
-    """The DuckDB files under `folder` this process holds open (Linux's /proc/self/fd)."""
-    descriptors = Path("/proc/self/fd")
-    if not descriptors.is_dir():
-        return []
-    root, held = folder.resolve(), []
-    for descriptor in descriptors.iterdir():
-        with contextlib.suppress(OSError):
-            path = Path(os.readlink(descriptor))
-            if path.is_relative_to(root) and ".duckdb" in path.name:
-                held.append(str(path))
-    return held
 
 
 def errors(result: subprocess.CompletedProcess) -> str:

@@ -4,7 +4,6 @@ Dagster's own storage reads, it survives a wipe, and it holds a bounded number o
 from __future__ import annotations
 
 import contextlib
-import os
 import sqlite3
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from dagster._core.storage.event_log import SqliteEventLogStorage
 
 from orchestration.lib.event_log import KEPT_ENGINES, PooledSqliteEventLogStorage
 from orchestration.lib.instance import persistent_instance
+from tests.helpers import files_held_open
 
 
 @dg.asset
@@ -75,10 +75,7 @@ def test_it_keeps_a_few_files_open_however_many_runs_it_reads(tmp_path):
         for run_id in run_ids:
             assert instance.all_logs(run_id)
         open_files = [
-            target
-            for fd in os.listdir("/proc/self/fd")
-            if (target := os.path.realpath(f"/proc/self/fd/{fd}")).startswith(events_dir(home))
-            and target.endswith(".db")
+            path for path in files_held_open(Path(events_dir(home))) if path.suffix == ".db"
         ]
         # The index and the runs' files read last.
         assert 1 <= len(open_files) <= KEPT_ENGINES
@@ -89,13 +86,16 @@ def test_it_keeps_a_few_files_open_however_many_runs_it_reads(tmp_path):
 def test_it_asks_sqlite_whether_a_table_exists_once_until_a_wipe(tmp_path):
     storage = PooledSqliteEventLogStorage(str(tmp_path))
 
+    def index() -> contextlib.closing[sqlite3.Connection]:
+        return contextlib.closing(sqlite3.connect(tmp_path / "index.db"))
+
     def tables() -> set[str]:
-        with contextlib.closing(sqlite3.connect(tmp_path / "index.db")) as con:
+        with index() as con:
             return {name for (name,) in con.execute("select name from sqlite_master")}
 
     try:
         assert storage.has_table("asset_event_tags")
-        with contextlib.closing(sqlite3.connect(tmp_path / "index.db")) as con:
+        with index() as con:
             con.execute("drop table asset_event_tags")
         # Its answer is kept: the file is not read again (a table only goes with a wipe).
         assert storage.has_table("asset_event_tags")
